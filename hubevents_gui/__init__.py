@@ -1,0 +1,5 @@
+"""hubevents: spreadsheets of events into HubSpot marketing events."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
