@@ -1,0 +1,1 @@
+"""Pure Python core: fields, rows, values, validation and spreadsheets. No Qt, no network."""

@@ -1,0 +1,165 @@
+"""The rows of an event table, and the values their cells can hold."""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import NewType
+
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX
+
+#: a row's identity for its whole life: survives sorting, filtering, edits and deletion of others
+RowId = NewType("RowId", int)
+
+
+@dataclass(frozen=True, slots=True)
+class Unreadable:
+    """A cell whose value cannot be used as it stands; kept so the user's text is never lost."""
+
+    text: str
+    reason: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+#: a usable value: non-empty text for text/url fields, a datetime for date-times (naive = wall
+#: clock in the table's zone, aware = an explicit offset), a bool for booleans
+Value = str | bool | datetime
+
+#: what parsing a cell gives: a value, an unusable cell, or None for a blank one
+CellValue = Value | Unreadable | None
+
+
+@dataclass(slots=True)
+class EventRow:
+    """One event. Blank cells are absent; unusable ones are in ``bad``, never in ``values``.
+
+    Keeping ``values`` to sendable values only lets validation and the payload skip type checks
+    on the hot path of a 100k-row table (see validation.validate_row, wire.to_input).
+    """
+
+    row_id: RowId
+    #: the spreadsheet row number it came from (1-based), None for rows made in the app
+    source_row: int | None
+    #: field key -> value, for the column fields (customProperties lives in ``custom``)
+    values: dict[str, Value] = field(default_factory=dict)
+    #: custom property name -> its (non-empty) text value
+    custom: dict[str, str] = field(default_factory=dict)
+    #: the cells of columns that are not sent, in the table's ``extra_headers`` order
+    extras: tuple[object, ...] = ()
+    #: column key (field key or "custom:NAME") -> a cell that cannot be used as it stands
+    bad: dict[str, Unreadable] = field(default_factory=dict)
+
+    def copy(self, row_id: RowId) -> EventRow:
+        return EventRow(
+            row_id, None, dict(self.values), dict(self.custom), self.extras, dict(self.bad)
+        )
+
+    def cell(self, column_key: str) -> CellValue:
+        """What a column of this row holds: a value, an unusable cell, or None."""
+        bad = self.bad.get(column_key) if self.bad else None
+        if bad is not None:
+            return bad
+        if column_key.startswith(CUSTOM_KEY_PREFIX):
+            return self.custom.get(column_key[len(CUSTOM_KEY_PREFIX) :])
+        return self.values.get(column_key)
+
+    def set_cell(self, column_key: str, value: CellValue) -> None:
+        """Store a parsed cell where it belongs (blank removes it)."""
+        if self.bad:
+            self.bad.pop(column_key, None)
+        custom = column_key.startswith(CUSTOM_KEY_PREFIX)
+        target: dict[str, object] = self.custom if custom else self.values  # type: ignore[assignment]
+        key = column_key[len(CUSTOM_KEY_PREFIX) :] if custom else column_key
+        if value is None or value == "":
+            target.pop(key, None)
+        elif isinstance(value, Unreadable):
+            target.pop(key, None)
+            self.bad[column_key] = value
+        else:
+            target[key] = value
+
+
+@dataclass(slots=True)
+class EventTable:
+    """What was read from one sheet: rows plus where each column came from."""
+
+    file: Path | None
+    sheet: str | None
+    rows: list[EventRow]
+    #: custom property names, in column order
+    custom_names: list[str] = field(default_factory=list)
+    #: headers of the columns that are carried but not sent
+    extra_headers: list[str] = field(default_factory=list)
+    #: column key ("eventName", "custom:NAME") -> 0-based column in the source sheet
+    source_columns: dict[str, int] = field(default_factory=dict)
+    #: what the reader wants the user to know (encoding fallback, ignored columns, ...)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def location_prefix(self) -> str:
+        """How cells of this table are named in messages: ``Sheet1`` as in ``Sheet1!C7``."""
+        if self.sheet:
+            return self.sheet
+        return self.file.stem if self.file else "table"
+
+    def cell_name(self, row: EventRow, column_key: str) -> str:
+        """Where a row's cell is in the source: ``Sheet1!C7``, or a description for new rows."""
+        column = self.source_columns.get(column_key)
+        letter = column_letter(column) if column is not None else ""
+        if row.source_row is None:
+            return f"{self.location_prefix}!{letter or column_key} (new row)"
+        return f"{self.location_prefix}!{letter}{row.source_row}"
+
+
+class RowIds:
+    """Hands out RowIds that are never reused within one process."""
+
+    def __init__(self, start: int = 1) -> None:
+        self._next = start
+
+    def __call__(self) -> RowId:
+        row_id = RowId(self._next)
+        self._next += 1
+        return row_id
+
+    def take(self, count: int) -> range:
+        """``count`` fresh ids at once (as ints: wrap in RowId where the type matters)."""
+        first = self._next
+        self._next += count
+        return range(first, first + count)
+
+    def skip_past(self, used: int) -> None:
+        self._next = max(self._next, used + 1)
+
+
+def column_letter(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+@contextmanager
+def bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic objects.
+
+    Each of a 100k-row table's dicts counts towards a collection, and every older-generation
+    collection walks all the rows already built: for bulk building that is a third of the time,
+    for nothing (rows hold no reference cycles; reference counting frees them).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -1,0 +1,163 @@
+"""Validation of event rows: pure functions returning issues as data, never raising."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from hubevents_gui.core.fields import (
+    COLUMN_FIELDS,
+    IDENTITY_KEYS,
+    REQUIRED_COLUMNS,
+    custom_header,
+)
+from hubevents_gui.core.rows import EventRow, RowId, bulk
+from hubevents_gui.core.zones import WallClock, wall_clock
+
+
+@dataclass(frozen=True, slots=True)
+class Issue:
+    #: the column it is about: a field key, or "custom:NAME" for a custom property
+    field: str
+    message: str
+
+
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#]\S*)?", re.IGNORECASE)
+
+
+def url_problem(text: str) -> str | None:
+    """Why ``text`` is not an absolute http(s) URL, or None when it is one."""
+    if _PLAIN_URL.fullmatch(text):  # the common case, without urlsplit's cost
+        return None
+    if any(ch.isspace() for ch in text):
+        return "not an absolute http(s) URL: it contains spaces"
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return "not an absolute http(s) URL"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "not an absolute http(s) URL"
+    return None
+
+
+_REQUIRED = tuple((f.key, f"{f.title} is required") for f in REQUIRED_COLUMNS)
+_REQUIRED_KEYS = frozenset(key for key, _ in _REQUIRED)
+_ORDER = {f.key: i for i, f in enumerate(COLUMN_FIELDS)}
+
+
+def _column_order(issue: Issue) -> int:
+    return _ORDER.get(issue.field, len(_ORDER))
+
+
+def validate_row(row: EventRow, zone: ZoneInfo) -> list[Issue]:
+    """Everything wrong with one row on its own (duplicates need the table: validate_rows).
+
+    Runs for every row of a 100k-row import and on every edit: it looks only where a problem can
+    be (required keys, unusable cells, the URL, the two dates), with the common case first.
+    """
+    issues: list[Issue] = []
+    values = row.values
+    if not values.keys() >= _REQUIRED_KEYS:
+        issues.extend(Issue(key, message) for key, message in _REQUIRED if key not in values)
+    if row.bad:
+        issues.extend(Issue(key, cell.reason) for key, cell in row.bad.items())
+    url = values.get("eventUrl")
+    if url is not None and not _PLAIN_URL.fullmatch(url):  # type: ignore[arg-type]
+        problem = url_problem(url)  # type: ignore[arg-type]
+        if problem:
+            issues.append(Issue("eventUrl", problem))
+    start = values.get("startDateTime")
+    end = values.get("endDateTime")
+    if start is not None or end is not None:
+        _check_dates(start, end, wall_clock(zone), issues)  # type: ignore[arg-type]
+    if "" in row.custom:
+        issues.append(
+            Issue(custom_header(""), "this custom property column has no name (custom:NAME)")
+        )
+    if len(issues) > 1:
+        issues.sort(key=_column_order)
+    return issues
+
+
+def _check_dates(
+    start: datetime | None, end: datetime | None, clock: WallClock, issues: list[Issue]
+) -> None:
+    if (
+        start is not None
+        and end is not None
+        and start.tzinfo is None
+        and end.tzinfo is None
+        and clock.ordinary_day(start)
+        and clock.ordinary_day(end)
+    ):
+        # both wall-clock times on days without a clock change: compare them as they are
+        if end < start:
+            issues.append(Issue("endDateTime", "the event ends before it starts"))
+        return
+    exact: list[datetime] = []
+    for key, value in (("startDateTime", start), ("endDateTime", end)):
+        if value is None:
+            continue
+        placed = clock.exact(value)
+        if isinstance(placed, str):
+            issues.append(Issue(key, placed))
+        else:
+            exact.append(placed)
+    if len(exact) == 2 and exact[1] < exact[0]:
+        issues.append(Issue("endDateTime", "the event ends before it starts"))
+
+
+def identity(row: EventRow) -> tuple[str, str] | None:
+    """(externalAccountId, externalEventId) when the row has both, else None."""
+    account, event = (row.values.get(key) for key in IDENTITY_KEYS)
+    if isinstance(account, str) and isinstance(event, str):
+        return account, event
+    return None
+
+
+def duplicate_issues(rows: Iterable[EventRow]) -> dict[RowId, Issue]:
+    """An issue on every row whose (externalAccountId, externalEventId) another row shares."""
+    account_key, event_key = IDENTITY_KEYS
+    first: dict[tuple[object, object], EventRow] = {}
+    shared: dict[tuple[object, object], list[EventRow]] = {}
+    for row in rows:
+        values = row.values
+        key = (values.get(account_key), values.get(event_key))
+        seen = first.setdefault(key, row)
+        if seen is not row:
+            shared.setdefault(key, [seen]).append(row)
+    found: dict[RowId, Issue] = {}
+    for (account, event), group in shared.items():
+        if account is None or event is None:
+            continue  # the missing id is reported on its own
+        for row in group:
+            others = [_row_label(other) for other in group if other is not row]
+            listed = ", ".join(others[:5]) + (
+                f" and {len(others) - 5} more" if len(others) > 5 else ""
+            )
+            found[row.row_id] = Issue(
+                "externalEventId", f"duplicate event: {account!r}/{event!r} is also on {listed}"
+            )
+    return found
+
+
+def _row_label(row: EventRow) -> str:
+    return f"row {row.source_row}" if row.source_row is not None else "a new row"
+
+
+def validate_rows(rows: Iterable[EventRow], zone: ZoneInfo) -> dict[RowId, list[Issue]]:
+    """Issues of every row that has any (rows without issues are left out)."""
+    rows = list(rows)
+    result: dict[RowId, list[Issue]] = {}
+    with bulk():
+        for row in rows:
+            issues = validate_row(row, zone)
+            if issues:
+                result[row.row_id] = issues
+        for row_id, issue in duplicate_issues(rows).items():
+            result.setdefault(row_id, []).append(issue)
+    return result
