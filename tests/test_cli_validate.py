@@ -1,0 +1,135 @@
+"""`hubevents validate`: human and JSON output, exit codes, and bad input without tracebacks."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from hubevents_gui.cli import main
+from tests.conftest import REPO
+from tests.helpers import HEADER, write_xlsx
+
+SAMPLE = REPO / "resources" / "sample-events.xlsx"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_sample_has_two_mistakes_named_by_cell() -> None:
+    code, out, err = run("validate", str(SAMPLE), "--timezone", "Europe/Berlin")
+    assert code == 1
+    assert err == ""
+    lines = out.splitlines()
+    assert lines[0] == (
+        "sample-events.xlsx, sheet 'Events': 25 rows read, 23 valid, 2 invalid "
+        "(dates without an offset read in Europe/Berlin)"
+    )
+    assert "Events!H25 (eventUrl): not an absolute http(s) URL" in lines
+    assert "Events!G26 (endDateTime): the event ends before it starts" in lines
+    assert "note: not sent to HubSpot (kept in result files): 'Internal notes'" in lines
+
+
+def test_json_output(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "e.xlsx",
+        [
+            [*HEADER, "Start", "Event URL", "Extra"],
+            ["acme", 7, "Launch", "Acme", datetime(2026, 7, 1, 9, 0), "https://a.example", "x"],
+            ["acme", 8, "Launch 2", "Acme", "tomorrow", "nope", ""],
+        ],
+    )
+    code, out, _ = run("validate", str(path), "--json", "--timezone", "Europe/Berlin")
+    assert code == 1
+    report = json.loads(out)
+    assert report["file"] == str(path)
+    assert report["sheet"] == "Sheet1"
+    assert report["summary"] == {
+        "rows": 2,
+        "valid": 1,
+        "invalid": 1,
+        "ignored_columns": ["Extra"],
+        "timezone": "Europe/Berlin",
+        "notes": ["not sent to HubSpot (kept in result files): 'Extra'"],
+    }
+    good, bad = report["rows"]
+    assert good == {
+        "row": 2,
+        "input": {
+            "externalAccountId": "acme",
+            "externalEventId": "7",
+            "eventName": "Launch",
+            "eventOrganizer": "Acme",
+            "startDateTime": "2026-07-01T07:00:00.000Z",
+            "eventUrl": "https://a.example",
+            "customProperties": [],
+        },
+        "issues": [],
+    }
+    assert bad["row"] == 3
+    assert bad["input"] is None
+    assert [(i["field"], i["cell"]) for i in bad["issues"]] == [
+        ("eventUrl", "Sheet1!F3"),
+        ("startDateTime", "Sheet1!E3"),
+    ]
+
+
+def test_all_valid_exits_0(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["a", 1, "n", "o"]])
+    code, out, _ = run("validate", str(path))
+    assert code == 0
+    assert "1 rows read, 1 valid, 0 invalid" in out
+
+
+def test_day_first(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "d.xlsx", [[*HEADER, "Start"], ["a", 1, "n", "o", "04/03/2026 09:30"]]
+    )
+    _, out, _ = run("validate", str(path), "--json", "--timezone", "UTC", "--day-first")
+    assert json.loads(out)["rows"][0]["input"]["startDateTime"] == "2026-03-04T09:30:00.000Z"
+    _, out, _ = run("validate", str(path), "--json", "--timezone", "UTC")
+    assert json.loads(out)["rows"][0]["input"]["startDateTime"] == "2026-04-03T09:30:00.000Z"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["validate", "missing.xlsx"], "hubevents: 'missing.xlsx': no such file"),
+        (["validate", "SAMPLE", "--timezone", "Mars/Olympus"], "unknown time zone 'Mars/Olympus'"),
+        (["validate", "SAMPLE", "--sheet", "Nope"], "has no sheet named 'Nope'"),
+    ],
+)
+def test_unreadable_input_exits_2_with_one_line(argv: list[str], message: str) -> None:
+    argv = [str(SAMPLE) if a == "SAMPLE" else a for a in argv]
+    code, out, err = run(*argv)
+    assert code == 2
+    assert out == ""
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_arguments_exit_2() -> None:
+    code, _, _ = run("validate")
+    assert code == 2
+
+
+def test_the_installed_command_has_no_traceback_on_random_bytes(tmp_path: Path) -> None:
+    path = tmp_path / "random.xlsx"
+    path.write_bytes(b"\x00\x01garbage" * 300)
+    done = subprocess.run(
+        [sys.executable, "-m", "hubevents_gui.cli", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "'random.xlsx' is not a readable .xlsx workbook" in done.stderr

@@ -1,0 +1,51 @@
+"""The non-GUI parts import and run with PySide6 blocked: Qt never enters core, hubspot or cli."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+from tests.conftest import REPO
+
+BLOCK_QT = textwrap.dedent(
+    """
+    import importlib.abc, sys
+
+    class BlockQt(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "PySide6" or name.startswith(("PySide6.", "shiboken6")):
+                raise ImportError(f"Qt is blocked in this test: {name}")
+            return None
+
+    sys.meta_path.insert(0, BlockQt())
+    import pkgutil, importlib
+    import hubevents_gui
+    names = ["hubevents_gui.cli", "hubevents_gui.credentials"]
+    for package in ("hubevents_gui.core", "hubevents_gui.hubspot"):
+        module = importlib.import_module(package)
+        names += [f"{package}.{m.name}" for m in pkgutil.iter_modules(module.__path__)]
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+    from hubevents_gui.cli import main
+    code = main(["validate", sys.argv[1], "--timezone", "UTC"])
+    assert not any(m.startswith("PySide6") for m in sys.modules)
+    print("imported", len(names), "modules; validate exit", code)
+    """
+)
+
+
+def test_core_hubspot_and_cli_run_without_qt() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", BLOCK_QT, str(REPO / "resources" / "sample-events.xlsx")],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "validate exit 1" in done.stdout
