@@ -21,9 +21,20 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 HEADERS = [
-    "External Account ID", "External Event ID", "Event Name", "Organizer", "Event Type",
-    "Start", "End", "Event URL", "Description", "Cancelled", "Completed",
-    "custom:region", "custom:expected_attendees", "Internal notes",
+    "External Account ID",
+    "External Event ID",
+    "Event Name",
+    "Organizer",
+    "Event Type",
+    "Start",
+    "End",
+    "Event URL",
+    "Description",
+    "Cancelled",
+    "Completed",
+    "custom:region",
+    "custom:expected_attendees",
+    "Internal notes",
 ]
 
 CHILD = r"""
@@ -60,12 +71,24 @@ def make_workbook(path: Path, rows: int) -> None:
     types = ["WEBINAR", "CONFERENCE", "WORKSHOP"]
     for i in range(rows):
         start = base + timedelta(hours=7 * i)
-        sheet.append([
-            "acme-events", f"EV-{i:07d}", f"Event number {i}", "Acme Marketing", types[i % 3],
-            start, start + timedelta(hours=2), f"https://events.acme.example/e/{i}",
-            "A realistic description of moderate length for the event.", False, i % 5 == 0,
-            ["EMEA", "NA", "APAC"][i % 3], 50 + i % 900, "note",
-        ])
+        sheet.append(
+            [
+                "acme-events",
+                f"EV-{i:07d}",
+                f"Event number {i}",
+                "Acme Marketing",
+                types[i % 3],
+                start,
+                start + timedelta(hours=2),
+                f"https://events.acme.example/e/{i}",
+                "A realistic description of moderate length for the event.",
+                False,
+                i % 5 == 0,
+                ["EMEA", "NA", "APAC"][i % 3],
+                50 + i % 900,
+                "note",
+            ]
+        )
     workbook.save(path)
 
 
