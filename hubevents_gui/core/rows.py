@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 from typing import NewType
 
@@ -98,6 +99,13 @@ class EventTable:
     extra_headers: list[str] = field(default_factory=list)
     #: column key ("eventName", "custom:NAME") -> 0-based column in the source sheet
     source_columns: dict[str, int] = field(default_factory=dict)
+    #: every column of the source in its order: field keys, "custom:NAME", and "extra:N" for
+    #: the N-th carried column; with ``headers``, how result files are laid out
+    column_keys: list[str] = field(default_factory=list)
+    #: column key -> the header it had in the source
+    headers: dict[str, str] = field(default_factory=dict)
+    #: the 1-based row of the header in the source
+    header_row: int | None = None
     #: what the reader wants the user to know (encoding fallback, ignored columns, ...)
     notes: list[str] = field(default_factory=list)
 
@@ -163,3 +171,48 @@ def bulk() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+class RowStatus(Enum):
+    """Where a row stands with HubSpot. The table shows it as text, an icon and a colour."""
+
+    NEW = "not yet sent"
+    QUEUED = "queued"
+    SENDING = "sending"
+    CREATED = "created"
+    UPDATED = "updated"
+    FAILED = "failed"
+    NOT_SENT = "not sent"
+    EDITED = "edited since upsert"
+
+    @property
+    def done(self) -> bool:
+        """Created or updated: HubSpot has this row as it was sent."""
+        return self in (RowStatus.CREATED, RowStatus.UPDATED)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one row in a run: plain data, safe to pass between threads."""
+
+    row_id: RowId
+    status: RowStatus
+    hubspot_id: str | None = None
+    message: str = ""
+    http_status: int | None = None
+    category: str | None = None
+    correlation_id: str | None = None
+
+    @property
+    def summary(self) -> str:
+        """The message a user sees in the Message column."""
+        parts = []
+        if self.http_status is not None:
+            parts.append(f"HTTP {self.http_status}")
+        if self.category:
+            parts.append(self.category)
+        head = " ".join(parts)
+        text = f"{head}: {self.message}" if head and self.message else head or self.message
+        if self.correlation_id:
+            text += f" (correlation id {self.correlation_id})"
+        return text

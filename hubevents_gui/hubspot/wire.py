@@ -1,13 +1,14 @@
-"""Rows to the JSON HubSpot's upsert takes."""
+"""Rows to the JSON HubSpot's upsert takes, and its results back to rows (attribution)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from hubevents_gui.core.fields import COLUMN_FIELDS, Kind
-from hubevents_gui.core.rows import EventRow, bulk
+from hubevents_gui.core.rows import EventRow, Outcome, RowId, RowStatus, bulk
 from hubevents_gui.core.zones import wall_clock
 
 JsonObject = dict[str, Any]
@@ -44,3 +45,95 @@ def inputs_for(rows: Iterable[EventRow], zone: ZoneInfo) -> list[JsonObject]:
     """to_input for many rows that passed validation (without pausing for garbage collection)."""
     with bulk():
         return [to_input(row, zone) for row in rows]
+
+
+# --------------------------------------------------------------------------- attribution
+
+#: what HubSpot echoes back of an input (results carry no external ids)
+ECHO_FIELDS = (
+    "eventName",
+    "eventOrganizer",
+    "eventType",
+    "eventDescription",
+    "eventUrl",
+    "startDateTime",
+    "endDateTime",
+    "eventCancelled",
+    "eventCompleted",
+)
+_DATE_FIELDS = frozenset(_DATE_KEYS)
+
+EchoKey = tuple[tuple[str, object], ...]
+
+
+def _normal(field: str, value: object) -> object:
+    """A value as compared across the wire: date-times as instants (HubSpot may reformat them)."""
+    if field in _DATE_FIELDS and isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return round(parsed.timestamp() * 1000)
+    return value
+
+
+def echo_key(body: JsonObject) -> EchoKey:
+    """The fields of an input that its result echoes, normalised: two inputs with the same key
+    cannot be told apart by their results, so they never share a batch."""
+    return tuple((f, _normal(f, body[f])) for f in ECHO_FIELDS if f in body)
+
+
+def _matches(key: EchoKey, result: JsonObject) -> bool:
+    return all(_normal(f, result.get(f)) == value for f, value in key)
+
+
+def instant(value: object) -> float | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        return None
+
+
+def attribute(
+    inputs: Sequence[tuple[RowId, JsonObject]], results: Sequence[JsonObject]
+) -> tuple[dict[RowId, JsonObject], list[RowId]]:
+    """Match results to inputs by what they echo, never by order.
+
+    Returns (row id -> its result, row ids left unmatched or ambiguous). A result is given to an
+    input only when it is the one input it can belong to; matches then narrow the rest (an input
+    taken cannot be another result's candidate) until nothing changes.
+    """
+    keys = {row_id: echo_key(body) for row_id, body in inputs}
+    by_name: dict[tuple[object, object], list[RowId]] = {}
+    for row_id, body in inputs:
+        by_name.setdefault((body.get("eventName"), body.get("eventOrganizer")), []).append(row_id)
+    candidates: list[set[RowId]] = []
+    for result in results:
+        bucket = by_name.get((result.get("eventName"), result.get("eventOrganizer")), [])
+        candidates.append({row_id for row_id in bucket if _matches(keys[row_id], result)})
+    matched: dict[RowId, JsonObject] = {}
+    progress = True
+    while progress:
+        progress = False
+        for index, options in enumerate(candidates):
+            if len(options) == 1:
+                (row_id,) = options
+                matched[row_id] = results[index]
+                candidates[index] = set()
+                for other in candidates:
+                    other.discard(row_id)
+                progress = True
+    unmatched = [row_id for row_id, _ in inputs if row_id not in matched]
+    return matched, unmatched
+
+
+def outcome_of(row_id: RowId, result: JsonObject) -> Outcome:
+    """Created or updated (createdAt == updatedAt means created), with the HubSpot id."""
+    hubspot_id = result.get("objectId") or result.get("id")
+    created, updated = instant(result.get("createdAt")), instant(result.get("updatedAt"))
+    status = RowStatus.CREATED if created is not None and created == updated else RowStatus.UPDATED
+    return Outcome(row_id, status, str(hubspot_id) if hubspot_id is not None else None)
