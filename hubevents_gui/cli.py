@@ -1,4 +1,4 @@
-"""The headless ``hubevents`` command: validate (and later upsert, sandbox). No Qt here.
+"""The headless ``hubevents`` command: validate, upsert, sandbox. No Qt here.
 
 Exit codes: 0 all good, 1 some rows invalid or not sent, 2 unreadable input or bad arguments.
 """
@@ -7,23 +7,37 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
+import threading
+import time
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
-from hubevents_gui import __version__
-from hubevents_gui.core.rows import EventRow, EventTable, RowId
+from hubevents_gui import __version__, credentials
+from hubevents_gui.core.results import ResultsError, write_results
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
 from hubevents_gui.core.sheets import SheetError, read_table
 from hubevents_gui.core.validation import Issue, validate_rows
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
+from hubevents_gui.hubspot.client import (
+    HUBSPOT_URL,
+    ConnectionSettings,
+    StopReason,
+    UpsertEngine,
+    compose_batches,
+)
 from hubevents_gui.hubspot.sandbox import (
     DEFAULT_TOKEN,
     Faults,
     Sandbox,
     SandboxConfig,
+    SandboxTransport,
     TokenInfo,
 )
 from hubevents_gui.hubspot.sandbox_server import SandboxServer
@@ -105,12 +119,51 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--json", action="store_true", help="print one JSON object")
     validate.set_defaults(run=run_validate)
 
+    upsert = commands.add_parser(
+        "upsert", help="send every valid row to HubSpot (or the sandbox) and report each outcome"
+    )
+    _add_input_arguments(upsert)
+    target = upsert.add_mutually_exclusive_group()
+    target.add_argument(
+        "--sandbox", action="store_true", help="send to the built-in simulator (no token needed)"
+    )
+    target.add_argument("--base-url", help=f"the API's address (default {HUBSPOT_URL})")
+    upsert.add_argument(
+        "--api-version",
+        default="v3",
+        help="v3 (/marketing/v3/...) or a dated version such as 2026-03 (default v3)",
+    )
+    upsert.add_argument(
+        "--token-env",
+        metavar="VAR",
+        help="read the token from this environment variable (default: the app's keyring entry)",
+    )
+    upsert.add_argument("--batch-size", type=_positive, default=100, help="inputs per request")
+    upsert.add_argument("--concurrency", type=_positive, default=4, help="requests in flight")
+    upsert.add_argument(
+        "--dry-run", action="store_true", help="validate and print what would be sent; send nothing"
+    )
+    upsert.add_argument(
+        "--results", type=Path, metavar="OUT.xlsx", help="write every row with its outcome"
+    )
+    upsert.set_defaults(run=run_upsert)
+
     sandbox = commands.add_parser(
         "sandbox", help="serve the built-in HubSpot simulator on this computer (loopback only)"
     )
     add_sandbox_arguments(sandbox)
     sandbox.set_defaults(run=run_sandbox)
     return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
 
 
 def _share(text: str) -> float:
@@ -271,6 +324,162 @@ def run_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for issue in checked.issues.get(row.row_id, []):
                 out.write(f"{table.cell_name(row, issue.field)} ({issue.field}): {issue.message}\n")
     return EXIT_ROWS if checked.issues else EXIT_OK
+
+
+def _token_for(args: argparse.Namespace) -> str:
+    if args.token_env:
+        from_env = os.environ.get(args.token_env, "").strip()
+        if not from_env:
+            raise UsageError(f"--token-env: the environment variable {args.token_env} is not set")
+        return from_env
+    token = credentials.get_token()
+    if not token:
+        raise UsageError(
+            "no HubSpot token is saved: save one in the app's connection dialog, pass "
+            "--token-env VAR, or try --sandbox"
+        )
+    return token
+
+
+class ProgressLine:
+    """Rows sent, created, updated, failed, rate and ETA on one line of a terminal."""
+
+    def __init__(self, err: TextIO, total: int, enabled: bool) -> None:
+        self.err = err
+        self.total = total
+        self.enabled = enabled
+        self.counts: Counter[RowStatus] = Counter()
+        self.started = time.monotonic()
+        self.shown = 0.0
+        self.lock = threading.Lock()
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        with self.lock:
+            self.counts.update(o.status for o in outcomes)
+            now = time.monotonic()
+            if self.enabled and (now - self.shown > 0.2 or self.done >= self.total):
+                self.shown = now
+                self.err.write("\r" + self.line(now) + "\033[K")
+                self.err.flush()
+
+    @property
+    def done(self) -> int:
+        return sum(self.counts.values())
+
+    def line(self, now: float) -> str:
+        elapsed = max(now - self.started, 1e-6)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate > 0 else 0.0
+        c = self.counts
+        return (
+            f"{self.done}/{self.total} rows: {c[RowStatus.CREATED]} created, "
+            f"{c[RowStatus.UPDATED]} updated, {c[RowStatus.FAILED]} failed, "
+            f"{c[RowStatus.NOT_SENT]} not sent; {rate:.0f} rows/s, ETA {eta:.0f} s"
+        )
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.err.write("\n")
+
+
+def run_upsert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.api_version != "v3" and not re.fullmatch(r"\d{4}-\d{2}", args.api_version):
+        raise UsageError(f"--api-version {args.api_version!r}: use v3 or a date such as 2026-03")
+    checked = load_checked(args.file, args.sheet, args.timezone, args.day_first)
+    table, zone = checked.table, checked.zone
+    valid = checked.valid_rows
+    items = list(zip([r.row_id for r in valid], inputs_for(valid, zone), strict=True))
+    settings = ConnectionSettings(
+        base_url=args.base_url or HUBSPOT_URL,
+        api_version=args.api_version,
+        batch_size=args.batch_size,
+        concurrency=args.concurrency,
+    )
+    invalid = len(table.rows) - len(valid)
+    if invalid:
+        err.write(
+            f"hubevents: {invalid} invalid rows will not be sent (hubevents validate lists them)\n"
+        )
+    if args.dry_run:
+        batches = compose_batches(items, settings.batch_size)
+        for batch in batches:
+            json.dump({"inputs": [body for _, body in batch]}, out, ensure_ascii=False)
+            out.write("\n")
+        err.write(
+            f"dry run: {len(items)} rows in {len(batches)} requests to "
+            f"{settings.base_url}{settings.events_path()}/upsert; nothing was sent\n"
+        )
+        return EXIT_ROWS if invalid else EXIT_OK
+    transport = None
+    if args.sandbox:
+        transport = SandboxTransport(Sandbox())
+        settings.base_url = "https://sandbox.hubevents.invalid"
+        token = DEFAULT_TOKEN
+    else:
+        token = _token_for(args)
+    outcomes: dict[RowId, Outcome] = {}
+    progress = ProgressLine(err, len(items), enabled=err.isatty())
+
+    def collect(batch: list[Outcome]) -> None:
+        for outcome in batch:
+            outcomes[outcome.row_id] = outcome
+        progress.add(batch)
+
+    engine = UpsertEngine(settings, token, transport=transport)
+    cancel = threading.Event()
+    try:
+        report = engine.run(items, collect, cancel)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    finally:
+        engine.close()
+        progress.finish()
+    err.write(
+        f"{report.created} created, {report.updated} updated, {report.failed} failed, "
+        f"{report.not_sent} not sent, {invalid} invalid; {report.requests} requests "
+        f"({report.retries} retries, {report.rate_limited} rate-limited, "
+        f"{report.split_requests} splits, {report.confirm_requests} confirmations) "
+        f"in {report.elapsed:.1f} s\n"
+    )
+    for row in table.rows:
+        outcome = outcomes.get(row.row_id)
+        if outcome is not None and outcome.status in (RowStatus.FAILED, RowStatus.NOT_SENT):
+            cell = table.cell_name(row, "externalEventId")
+            err.write(f"{cell}: {outcome.status.value}: {outcome.summary}\n")
+    if args.results:
+        _write_results(table, checked, outcomes, args.results, err)
+    if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):
+        scopes = f" (missing: {', '.join(report.missing_scopes)})" if report.missing_scopes else ""
+        err.write(f"hubevents: stopped: {report.stopped.value}{scopes}: {report.stop_message}\n")
+        return EXIT_INPUT
+    if report.stopped is StopReason.DAILY_LIMIT:
+        err.write("hubevents: stopped: HubSpot's daily limit is reached; run again tomorrow\n")
+    everything = report.created + report.updated == len(table.rows)
+    return EXIT_OK if everything else EXIT_ROWS
+
+
+def _write_results(
+    table: EventTable,
+    checked: CheckedTable,
+    outcomes: dict[RowId, Outcome],
+    path: Path,
+    err: TextIO,
+) -> None:
+    def result_of(row: EventRow) -> tuple[str, str, str]:
+        issues = checked.issues.get(row.row_id)
+        if issues:
+            return "invalid", "", "; ".join(f"{i.field}: {i.message}" for i in issues)
+        outcome = outcomes.get(row.row_id)
+        if outcome is None:
+            return RowStatus.NOT_SENT.value, "", ""
+        return outcome.status.value, outcome.hubspot_id or "", outcome.summary
+
+    try:
+        write_results(table, table.rows, result_of, path)
+    except ResultsError as exc:
+        raise UsageError(str(exc)) from None
+    err.write(f"results written to {path}\n")
 
 
 def main(

@@ -45,6 +45,9 @@ WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
 SUPPORTED_SUFFIXES = WORKBOOK_SUFFIXES + CSV_SUFFIXES
 
+#: how the N-th carried (not sent) column is keyed in EventTable.column_keys
+EXTRA_KEY_PREFIX = "extra:"
+
 #: a column's target: a field key, "custom:NAME", or None for a column carried but not sent
 Target = str | None
 
@@ -674,6 +677,18 @@ def _build_rows(
         for column, target in enumerate(mapping)
         if target is not None
     }
+    column_keys: list[str] = []
+    headers: dict[str, str] = {}
+    extra_index = 0
+    for column in range(spill_width):
+        target = mapping[column] if column < len(mapping) else None
+        if target is None:
+            target = f"{EXTRA_KEY_PREFIX}{extra_index}"
+            headers[target] = extra_headers[extra_index]
+            extra_index += 1
+        else:
+            headers[target] = raw.headers[column]
+        column_keys.append(target)
     notes = list(raw.notes)
     if extra_headers:
         notes.append(
@@ -687,6 +702,9 @@ def _build_rows(
         custom_names=custom_names,
         extra_headers=extra_headers,
         source_columns=source_columns,
+        column_keys=column_keys,
+        headers=headers,
+        header_row=raw.header_row,
         notes=notes,
     )
 

@@ -336,9 +336,19 @@ def test_hubevents_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
 
     state = tmp_path / "state.json"
     command = [
-        sys.executable, "-m", "hubevents_gui.cli", "sandbox", "--state", str(state),
-        "--token", "pat-test:7", "--rate-limit", "5", "--rate-interval-ms", "1000",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "hubevents_gui.cli",
+        "sandbox",
+        "--state",
+        str(state),
+        "--token",
+        "pat-test:7",
+        "--rate-limit",
+        "5",
+        "--rate-interval-ms",
+        "1000",
+    ]
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
     ) as process:

@@ -1,0 +1,105 @@
+"""Upsert throughput under a rate limit: does the engine use what HubSpot allows, and no more?
+
+Starts the sandbox server in its own process with a compressed limit (20 requests per 1 s) and
+50 ms latency, then upserts 10,000 rows (100 requests of 100 inputs) twice in one run: with the
+default concurrency and with one request at a time. Prints requests/s against the limit's
+ceiling (goal >= 0.9) and the 429s (goal: none after the first window).
+
+    python benchmarks/bench_upsert.py [--rows 10000] [--limit 20] [--interval-ms 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from typing import Any
+
+from hubevents_gui.core.rows import Outcome, RowId
+from hubevents_gui.hubspot.client import ConnectionSettings, RunReport, UpsertEngine
+
+
+def rows(count: int, run: int) -> list[tuple[RowId, dict[str, Any]]]:
+    return [
+        (
+            RowId(n),
+            {
+                "externalAccountId": f"bench-{run}",
+                "externalEventId": f"EV-{n:06d}",
+                "eventName": f"Benchmark event {n}",
+                "eventOrganizer": "Acme",
+                "eventType": "WEBINAR",
+                "startDateTime": "2026-03-04T09:30:00.000Z",
+                "endDateTime": "2026-03-04T10:30:00.000Z",
+                "customProperties": [{"name": "region", "value": "EMEA"}],
+            },
+        )
+        for n in range(count)
+    ]
+
+
+def upsert(base_url: str, count: int, concurrency: int, run: int) -> tuple[RunReport, int]:
+    engine = UpsertEngine(
+        ConnectionSettings(base_url=base_url, concurrency=concurrency), "sandbox-token"
+    )
+    finished = [0]
+
+    def collect(outcomes: list[Outcome]) -> None:
+        finished[0] += sum(1 for o in outcomes if o.status.done)
+
+    report = engine.run(rows(count, run), collect)
+    engine.close()
+    return report, finished[0]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--interval-ms", type=int, default=1000)
+    parser.add_argument("--latency", type=float, default=0.05)
+    args = parser.parse_args()
+    ceiling = args.limit / (args.interval_ms / 1000)
+    command = [
+        sys.executable,
+        "-m",
+        "hubevents_gui.cli",
+        "sandbox",
+        "--rate-limit",
+        str(args.limit),
+        "--rate-interval-ms",
+        str(args.interval_ms),
+        "--latency",
+        str(args.latency),
+    ]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as server:
+        try:
+            assert server.stdout is not None
+            base_url = server.stdout.readline().strip()
+            print(
+                f"sandbox: {args.limit} requests per {args.interval_ms} ms "
+                f"(ceiling {ceiling:.1f}/s), {args.latency * 1000:.0f} ms latency; {args.rows} rows"
+            )
+            print(
+                f"{'concurrency':>11} {'requests':>8} {'seconds':>8} {'req/s':>7} "
+                f"{'of ceiling':>10} {'429s':>5} {'rows done':>9}"
+            )
+            for run, concurrency in enumerate((4, 1)):
+                report, done = upsert(base_url, args.rows, concurrency, run)
+                rate = report.requests / report.elapsed
+                print(
+                    f"{concurrency:>11} {report.requests:>8} {report.elapsed:>8.1f} "
+                    f"{rate:>7.1f} {rate / ceiling:>9.2f}x {report.rate_limited:>5} {done:>9}"
+                )
+            print(
+                "goal: >= 0.90x of the ceiling with the default concurrency, no 429 after the "
+                "first window"
+            )
+        finally:
+            server.terminate()
+
+
+if __name__ == "__main__":
+    main()

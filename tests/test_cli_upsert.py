@@ -1,0 +1,125 @@
+"""`hubevents upsert`: the sandbox, a server with a token from the environment, results files,
+dry runs and exit codes."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from hubevents_gui.cli import main
+from hubevents_gui.hubspot.sandbox import Sandbox, SandboxConfig, TokenInfo
+from hubevents_gui.hubspot.sandbox_server import SandboxServer
+from tests.conftest import REPO
+from tests.helpers import HEADER, write_xlsx
+
+SAMPLE = REPO / "resources" / "sample-events.xlsx"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_sample_on_the_sandbox_with_results(tmp_path: Path) -> None:
+    results = tmp_path / "results.xlsx"
+    code, _, err = run("upsert", str(SAMPLE), "--sandbox", "--results", str(results))
+    assert code == 1  # two rows are invalid, so not everything was sent
+    assert "23 created, 0 updated, 0 failed, 0 not sent, 2 invalid" in err
+    sheet = load_workbook(results).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    header = rows[0]
+    assert header[-3:] == ("Status", "HubSpot ID", "Message")
+    assert "Internal notes" in header
+    status = {r[1]: (r[-3], r[-2], r[-1]) for r in rows[1:]}
+    assert status["WEB-2026-001"][0] == "created"
+    assert status["WEB-2026-001"][1]
+    assert status["WEB-2026-011"] == ("invalid", None, "eventUrl: not an absolute http(s) URL")
+
+
+def test_all_valid_exits_0(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["a", 1, "n", "o"], ["a", 2, "m", "o"]])
+    code, _, err = run("upsert", str(path), "--sandbox")
+    assert code == 0, err
+    assert "2 created" in err
+
+
+def test_dry_run_prints_the_requests_and_sends_nothing(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, *[["a", n, f"n{n}", "o"] for n in range(5)]])
+    code, out, err = run("upsert", str(path), "--dry-run", "--batch-size", "2")
+    assert code == 0
+    bodies = [json.loads(line) for line in out.splitlines()]
+    assert [len(b["inputs"]) for b in bodies] == [2, 2, 1]
+    assert bodies[0]["inputs"][0] == {
+        "externalAccountId": "a",
+        "externalEventId": "0",
+        "eventName": "n0",
+        "eventOrganizer": "o",
+        "customProperties": [],
+    }
+    assert "nothing was sent" in err
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    config = SandboxConfig(tokens={"pat-na1-test": TokenInfo(app_id=5)}, rate_limit=None)
+    with SandboxServer(Sandbox(config)) as running:
+        yield running
+
+
+def test_base_url_and_token_from_the_environment(
+    server: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HS_TOKEN", "pat-na1-test")
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["a", 1, "n", "o"]])
+    code, _, err = run(
+        "upsert", str(path), "--base-url", server.base_url, "--token-env", "HS_TOKEN"
+    )
+    assert code == 0, err
+    assert server.sandbox.event(5, "a", "1") is not None
+    code, _, err = run(
+        "upsert",
+        str(path),
+        "--base-url",
+        server.base_url,
+        "--token-env",
+        "HS_TOKEN",
+        "--api-version",
+        "2026-03",
+    )
+    assert code == 0
+    assert "1 updated" in err
+
+
+def test_a_rejected_token_exits_2_without_showing_it(
+    server: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HS_TOKEN", "pat-na1-revoked-secret")
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["a", 1, "n", "o"]])
+    code, out, err = run(
+        "upsert", str(path), "--base-url", server.base_url, "--token-env", "HS_TOKEN"
+    )
+    assert code == 2
+    assert "token rejected (401)" in err
+    assert "pat-na1-revoked-secret" not in err + out
+
+
+def test_missing_token_and_bad_arguments_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["a", 1, "n", "o"]])
+    monkeypatch.delenv("NOPE", raising=False)
+    code, _, err = run("upsert", str(path), "--token-env", "NOPE")
+    assert code == 2
+    assert "NOPE is not set" in err
+    code, _, err = run("upsert", str(path))  # the test keyring is empty
+    assert code == 2
+    assert "no HubSpot token is saved" in err
+    assert run("upsert", str(path), "--batch-size", "0")[0] == 2
+    assert run("upsert", str(path), "--sandbox", "--api-version", "v9")[0] == 2
