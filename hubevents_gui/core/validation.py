@@ -62,7 +62,13 @@ def validate_row(row: EventRow, zone: ZoneInfo) -> list[Issue]:
     issues: list[Issue] = []
     values = row.values
     if not values.keys() >= _REQUIRED_KEYS:
-        issues.extend(Issue(key, message) for key, message in _REQUIRED if key not in values)
+        bad = row.bad
+        issues.extend(
+            # an unusable cell is reported for what it is, not as a missing value
+            Issue(key, message)
+            for key, message in _REQUIRED
+            if key not in values and key not in bad
+        )
     if row.bad:
         issues.extend(Issue(key, cell.reason) for key, cell in row.bad.items())
     url = values.get("eventUrl")

@@ -1,0 +1,582 @@
+"""The event table as a QAbstractTableModel: the rows of an EventTable, their issues and outcomes.
+
+Sorting and filtering happen here, on a list of rows (a QSortFilterProxyModel over 100k Python
+rows is two orders of magnitude slower). Rows are addressed by RowId, never by view position.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+
+from hubevents_gui.core.fields import (
+    COLUMN_FIELDS,
+    CUSTOM_KEY_PREFIX,
+    IDENTITY_KEYS,
+    Field,
+    Kind,
+)
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowIds, RowStatus
+from hubevents_gui.core.validation import Issue, duplicate_issues, validate_row, validate_rows
+from hubevents_gui.core.values import cell_text, display_text, parse_cell, parse_custom
+from hubevents_gui.core.zones import wall_clock
+from hubevents_gui.ui.status_style import StatusStyle
+
+Index = QModelIndex | QPersistentModelIndex
+
+DISPLAY = Qt.ItemDataRole.DisplayRole
+EDIT = Qt.ItemDataRole.EditRole
+BACKGROUND = Qt.ItemDataRole.BackgroundRole
+FOREGROUND = Qt.ItemDataRole.ForegroundRole
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
+DECORATION = Qt.ItemDataRole.DecorationRole
+CHECK = Qt.ItemDataRole.CheckStateRole
+#: the RowId of an index's row, for views and dialogs that need it
+ROW_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the column key ("eventName", "custom:NAME", "extra:0", "status", ...)
+COLUMN_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
+
+_DUPLICATE_PREFIX = "duplicate event:"
+
+
+class ColumnKind(Enum):
+    FIELD = "field"
+    CUSTOM = "custom"
+    EXTRA = "extra"
+    STATUS = "status"
+    HUBSPOT_ID = "hubspot id"
+    MESSAGE = "message"
+
+
+@dataclass(frozen=True)
+class Column:
+    kind: ColumnKind
+    key: str
+    header: str
+    field: Field | None = None
+
+    @property
+    def editable(self) -> bool:
+        return self.kind in (ColumnKind.FIELD, ColumnKind.CUSTOM)
+
+
+class RowFilter(Enum):
+    ALL = "All rows"
+    INVALID = "Invalid"
+    FAILED = "Failed"
+    NOT_SENT = "Not yet sent"
+
+
+class EventTableModel(QAbstractTableModel):
+    """Rows, columns from the field table, live validation and per-row outcomes."""
+
+    #: after any change of values (edits, rows added or removed): the document is modified
+    edited = Signal()
+    #: issues changed (counts, the issues panel)
+    validation_changed = Signal()
+
+    def __init__(self, zone: ZoneInfo, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.zone = zone
+        self.day_first = False
+        self.style = StatusStyle()
+        self.table = EventTable(None, None, [])
+        self.columns: list[Column] = []
+        self._view: list[EventRow] = []
+        self._position: dict[RowId, int] = {}
+        self._by_id: dict[RowId, EventRow] = {}
+        self.issues: dict[RowId, list[Issue]] = {}
+        self._cell_issues: dict[RowId, dict[str, str]] = {}
+        self.outcomes: dict[RowId, Outcome] = {}
+        self.states: dict[RowId, RowStatus] = {}
+        self.locked: set[RowId] = set()
+        self.row_filter = RowFilter.ALL
+        self._sort: tuple[int, Qt.SortOrder] | None = None
+        self.row_ids = RowIds()
+
+    # ------------------------------------------------------------------ loading
+
+    def set_table(self, table: EventTable, issues: dict[RowId, list[Issue]] | None = None) -> None:
+        """Show a new table (issues computed off the GUI thread may come along)."""
+        self.beginResetModel()
+        self.table = table
+        self._by_id = {row.row_id: row for row in table.rows}
+        self.row_ids.skip_past(max(self._by_id, default=0))
+        self.outcomes.clear()
+        self.states.clear()
+        self.locked.clear()
+        self.columns = self._build_columns()
+        self._set_issues(issues if issues is not None else validate_rows(table.rows, self.zone))
+        self.row_filter = RowFilter.ALL
+        self._sort = None
+        self._view = list(table.rows)
+        self._reindex()
+        self.endResetModel()
+        self.validation_changed.emit()
+
+    def _build_columns(self) -> list[Column]:
+        table = self.table
+        columns = [Column(ColumnKind.FIELD, f.key, f.title, f) for f in COLUMN_FIELDS]
+        columns += [
+            Column(ColumnKind.CUSTOM, CUSTOM_KEY_PREFIX + name, CUSTOM_KEY_PREFIX + name)
+            for name in table.custom_names
+        ]
+        columns += [
+            Column(ColumnKind.EXTRA, f"extra:{i}", header)
+            for i, header in enumerate(table.extra_headers)
+        ]
+        columns += [
+            Column(ColumnKind.STATUS, "status", "Status"),
+            Column(ColumnKind.HUBSPOT_ID, "hubspotId", "HubSpot ID"),
+            Column(ColumnKind.MESSAGE, "message", "Message"),
+        ]
+        return columns
+
+    def _set_issues(self, issues: dict[RowId, list[Issue]]) -> None:
+        self.issues = dict(issues)
+        self._cell_issues = {row_id: _by_column(found) for row_id, found in issues.items()}
+
+    def _reindex(self) -> None:
+        self._position = {row.row_id: i for i, row in enumerate(self._view)}
+
+    # ------------------------------------------------------------------ lookups
+
+    def row_at(self, view_row: int) -> EventRow:
+        return self._view[view_row]
+
+    def row(self, row_id: RowId) -> EventRow | None:
+        return self._by_id.get(row_id)
+
+    def view_row_of(self, row_id: RowId) -> int | None:
+        return self._position.get(row_id)
+
+    def column_of(self, key: str) -> int | None:
+        for i, column in enumerate(self.columns):
+            if column.key == key:
+                return i
+        return None
+
+    def status_of(self, row_id: RowId) -> RowStatus:
+        return self.states.get(row_id, RowStatus.NEW)
+
+    @property
+    def all_rows(self) -> list[EventRow]:
+        return self.table.rows
+
+    def invalid_count(self) -> int:
+        return len(self.issues)
+
+    # ------------------------------------------------------------------ Qt's model
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._view)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if orientation == Qt.Orientation.Horizontal:
+            if not 0 <= section < len(self.columns):
+                return None
+            column = self.columns[section]
+            if role == DISPLAY:
+                required = column.field is not None and column.field.required
+                return column.header + (" *" if required else "")
+            if role == TOOLTIP:
+                return _header_tip(column)
+            if role == COLUMN_KEY_ROLE:
+                return column.key
+            return None
+        if role == DISPLAY and 0 <= section < len(self._view):
+            source = self._view[section].source_row
+            return str(source) if source is not None else "new"
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        column = self.columns[index.column()]
+        row = self._view[index.row()]
+        if column.editable and row.row_id not in self.locked:
+            if column.field is not None and column.field.kind is Kind.BOOLEAN:
+                flags |= Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
+            else:
+                flags |= Qt.ItemFlag.ItemIsEditable
+        return flags
+
+    def data(self, index: Index, role: int = DISPLAY) -> Any:
+        if not index.isValid():
+            return None
+        row = self._view[index.row()]
+        column = self.columns[index.column()]
+        kind = column.kind
+        if role in (DISPLAY, EDIT):
+            if kind is ColumnKind.FIELD or kind is ColumnKind.CUSTOM:
+                value = row.cell(column.key)
+                if value.__class__ is bool and role == DISPLAY:
+                    return None  # a check box says it
+                return display_text(value)
+            if kind is ColumnKind.EXTRA:
+                position = int(column.key[6:])
+                return cell_text(row.extras[position]) if position < len(row.extras) else ""
+            return self._outcome_text(row.row_id, kind)
+        if role == BACKGROUND:
+            cell_issues = self._cell_issues.get(row.row_id)
+            if cell_issues and column.key in cell_issues:
+                return self.style.invalid
+            return self.style.backgrounds.get(self.states.get(row.row_id, RowStatus.NEW))
+        if role == DECORATION:
+            if kind is ColumnKind.STATUS:
+                return self.style.icons[self.status_of(row.row_id)]
+            cell_issues = self._cell_issues.get(row.row_id)
+            if cell_issues and column.key in cell_issues:
+                return self.style.warning_icon
+            return None
+        if role == CHECK:
+            if column.field is not None and column.field.kind is Kind.BOOLEAN:
+                value = row.cell(column.key)
+                if value.__class__ is bool or value is None:
+                    return Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+            return None
+        if role == TOOLTIP:
+            cell_issues = self._cell_issues.get(row.row_id)
+            if cell_issues and column.key in cell_issues:
+                return cell_issues[column.key]
+            if kind is ColumnKind.MESSAGE or kind is ColumnKind.STATUS:
+                outcome = self.outcomes.get(row.row_id)
+                return outcome.summary if outcome else None
+            if column.field is not None and column.field.kind is Kind.DATETIME:
+                return self.utc_preview(row, column.key)
+            return None
+        if role == FOREGROUND:
+            return self.style.read_only if kind is ColumnKind.EXTRA else None
+        if role == ROW_ID_ROLE:
+            return int(row.row_id)
+        if role == COLUMN_KEY_ROLE:
+            return column.key
+        return None
+
+    def _outcome_text(self, row_id: RowId, kind: ColumnKind) -> str:
+        if kind is ColumnKind.STATUS:
+            status = self.status_of(row_id)
+            if status is RowStatus.NEW and row_id in self.issues:
+                return "invalid"
+            return status.value
+        outcome = self.outcomes.get(row_id)
+        if outcome is None:
+            return ""
+        if kind is ColumnKind.HUBSPOT_ID:
+            return outcome.hubspot_id or ""
+        return outcome.summary
+
+    def utc_preview(self, row: EventRow, key: str) -> str | None:
+        """What will be sent for a date-time cell: the exact UTC value, or why it cannot be."""
+        value = row.cell(key)
+        if not isinstance(value, datetime):
+            return None
+        clock = wall_clock(self.zone)
+        placed = clock.exact(value)
+        if isinstance(placed, str):
+            return placed
+        zone = self.zone.key if value.tzinfo is None else "its own offset"
+        return f"sent as {clock.utc_text(value)} (read in {zone})"
+
+    def setData(self, index: Index, value: Any, role: int = EDIT) -> bool:
+        if not index.isValid() or not (self.flags(index) & Qt.ItemFlag.ItemIsEditable):
+            return False
+        row = self._view[index.row()]
+        column = self.columns[index.column()]
+        try:
+            if role == CHECK:
+                if column.field is None or column.field.kind is not Kind.BOOLEAN:
+                    return False
+                parsed: Any = Qt.CheckState(value) == Qt.CheckState.Checked
+            elif role == EDIT:
+                parsed = self.parse(column, value)
+            else:
+                return False
+        except (TypeError, ValueError):
+            return False
+        if row.cell(column.key) == parsed:
+            return False
+        self.change_cells([(row.row_id, column.key, parsed)])
+        return True
+
+    def parse(self, column: Column, value: Any) -> Any:
+        """A value typed or pasted into ``column``, parsed through the field table. Text that
+        cannot be used is kept as it was typed and marked invalid, never thrown away."""
+        if isinstance(value, str):
+            value = value.strip()
+        if column.kind is ColumnKind.CUSTOM:
+            return parse_custom(value)
+        assert column.field is not None
+        return parse_cell(column.field, value, day_first=self.day_first)
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        self._sort = (column, order)
+        self.layoutAboutToBeChanged.emit()
+        before = [(p, self._view[p.row()].row_id) for p in self.persistentIndexList()]
+        key = self._sort_key(self.columns[column])
+        # rows without a value go last, whichever the direction
+        filled = [r for r in self._view if key(r) is not None]
+        empty = [r for r in self._view if key(r) is None]
+        filled.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self._view = filled + empty
+        self._reindex()
+        self.changePersistentIndexList(
+            [p for p, _ in before],
+            [self.index(self._position[row_id], p.column()) for p, row_id in before],
+        )
+        self.layoutChanged.emit()
+
+    def _sort_key(self, column: Column) -> Callable[[EventRow], Any]:
+        kind = column.kind
+        if kind is ColumnKind.STATUS:
+            order = {status: i for i, status in enumerate(RowStatus)}
+            return lambda r: order[self.status_of(r.row_id)]
+        if kind is ColumnKind.HUBSPOT_ID or kind is ColumnKind.MESSAGE:
+            return lambda r: self._outcome_text(r.row_id, kind).casefold() or None
+        if kind is ColumnKind.EXTRA:
+            position = int(column.key[6:])
+            return lambda r: cell_text(r.extras[position]).casefold() or None
+        if column.field is not None and column.field.kind is Kind.DATETIME:
+            clock = wall_clock(self.zone)
+
+            def instant(r: EventRow) -> Any:
+                value = r.cell(column.key)
+                if not isinstance(value, datetime):
+                    return None
+                placed = clock.exact(value)
+                return placed.astimezone(UTC) if isinstance(placed, datetime) else None
+
+            return instant
+        if column.field is not None and column.field.kind is Kind.BOOLEAN:
+            return lambda r: (lambda v: v if v.__class__ is bool else None)(r.cell(column.key))
+        return lambda r: display_text(r.cell(column.key)).casefold() or None
+
+    # ------------------------------------------------------------------ filtering
+
+    def set_filter(self, mode: RowFilter) -> None:
+        """Show only some rows (the sort is kept). Rows do not vanish when they change while a
+        filter is on: the filter is applied again only when it is chosen again."""
+        self.row_filter = mode
+        self.beginResetModel()
+        rows = self.table.rows
+        if mode is RowFilter.INVALID:
+            rows = [r for r in rows if r.row_id in self.issues]
+        elif mode is RowFilter.FAILED:
+            rows = [r for r in rows if self.status_of(r.row_id) is RowStatus.FAILED]
+        elif mode is RowFilter.NOT_SENT:
+            rows = [r for r in rows if not self.status_of(r.row_id).done]
+        self._view = list(rows)
+        self._reindex()
+        self.endResetModel()
+        if self._sort is not None:
+            self.sort(*self._sort)
+
+    # ------------------------------------------------------------------ changes
+
+    def change_cells(self, changes: Sequence[tuple[RowId, str, Any]]) -> None:
+        """Set parsed values, revalidate the rows they touch, and repaint them."""
+        touched: set[RowId] = set()
+        identity = False
+        for row_id, key, value in changes:
+            row = self._by_id.get(row_id)
+            if row is None or row_id in self.locked:
+                continue
+            row.set_cell(key, value)
+            touched.add(row_id)
+            identity = identity or key in IDENTITY_KEYS
+            if self.status_of(row_id).done or self.status_of(row_id) in (
+                RowStatus.FAILED,
+                RowStatus.NOT_SENT,
+            ):
+                self.states[row_id] = RowStatus.EDITED
+        if not touched:
+            return
+        self._revalidate(touched, identity)
+        self._repaint(touched)
+        self.edited.emit()
+
+    def _revalidate(self, row_ids: Iterable[RowId], identity_changed: bool) -> None:
+        for row_id in row_ids:
+            row = self._by_id[row_id]
+            found = validate_row(row, self.zone)
+            duplicate = [
+                i for i in self.issues.get(row_id, []) if i.message.startswith(_DUPLICATE_PREFIX)
+            ]
+            self._store_issues(row_id, found + ([] if identity_changed else duplicate))
+        if identity_changed:
+            self._refresh_duplicates()
+        self.validation_changed.emit()
+
+    def _store_issues(self, row_id: RowId, found: list[Issue]) -> None:
+        if found:
+            self.issues[row_id] = found
+            self._cell_issues[row_id] = _by_column(found)
+        else:
+            self.issues.pop(row_id, None)
+            self._cell_issues.pop(row_id, None)
+
+    def _refresh_duplicates(self) -> None:
+        duplicates = duplicate_issues(self.table.rows)
+        changed: set[RowId] = set()
+        for row_id in list(self.issues):
+            had = [i for i in self.issues[row_id] if i.message.startswith(_DUPLICATE_PREFIX)]
+            if had and row_id not in duplicates:
+                self._store_issues(row_id, [i for i in self.issues[row_id] if i not in had])
+                changed.add(row_id)
+        for row_id, issue in duplicates.items():
+            current = [
+                i
+                for i in self.issues.get(row_id, [])
+                if not i.message.startswith(_DUPLICATE_PREFIX)
+            ]
+            self._store_issues(row_id, [*current, issue])
+            changed.add(row_id)
+        self._repaint(changed)
+
+    def revalidate_all(self) -> None:
+        self._set_issues(validate_rows(self.table.rows, self.zone))
+        self._repaint_all()
+        self.validation_changed.emit()
+
+    def set_zone(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.revalidate_all()
+
+    def _repaint_all(self) -> None:
+        if self._view:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._view) - 1, len(self.columns) - 1)
+            )
+
+    def _repaint(self, row_ids: Iterable[RowId]) -> None:
+        """One dataChanged per contiguous run of view rows."""
+        rows = sorted(p for r in row_ids if (p := self._position.get(r)) is not None)
+        if not rows:
+            return
+        last = len(self.columns) - 1
+        start = previous = rows[0]
+        for row in rows[1:]:
+            if row != previous + 1:
+                self.dataChanged.emit(self.index(start, 0), self.index(previous, last))
+                start = row
+            previous = row
+        self.dataChanged.emit(self.index(start, 0), self.index(previous, last))
+
+    def insert_rows(self, rows: Sequence[EventRow], at_view_row: int | None = None) -> None:
+        """Add rows (new, duplicated or pasted) at a view position, default the end."""
+        if not rows:
+            return
+        position = (
+            len(self._view) if at_view_row is None else max(0, min(at_view_row, len(self._view)))
+        )
+        self.beginInsertRows(QModelIndex(), position, position + len(rows) - 1)
+        anchor = self._view[position - 1] if position > 0 else None
+        table_position = self.table.rows.index(anchor) + 1 if anchor is not None else 0
+        self.table.rows[table_position:table_position] = rows
+        self._view[position:position] = rows
+        for row in rows:
+            self._by_id[row.row_id] = row
+        self._reindex()
+        self.endInsertRows()
+        self._revalidate([r.row_id for r in rows], identity_changed=True)
+        self.edited.emit()
+
+    def new_row(self) -> EventRow:
+        return EventRow(self.row_ids(), None, extras=("",) * len(self.table.extra_headers))
+
+    def remove_rows(self, row_ids: Iterable[RowId]) -> list[tuple[int, EventRow]]:
+        """Remove rows (not those in flight); returns (table position, row) for undo."""
+        wanted = {r for r in row_ids if r not in self.locked and r in self._by_id}
+        if not wanted:
+            return []
+        removed = [(i, r) for i, r in enumerate(self.table.rows) if r.row_id in wanted]
+        for view_row in sorted(
+            (self._position[r] for r in wanted if r in self._position), reverse=True
+        ):
+            self.beginRemoveRows(QModelIndex(), view_row, view_row)
+            del self._view[view_row]
+            self.endRemoveRows()
+        self.table.rows[:] = [r for r in self.table.rows if r.row_id not in wanted]
+        for row_id in wanted:
+            self._by_id.pop(row_id, None)
+            self.issues.pop(row_id, None)
+            self._cell_issues.pop(row_id, None)
+            self.outcomes.pop(row_id, None)
+            self.states.pop(row_id, None)
+        self._reindex()
+        self._refresh_duplicates()
+        self.validation_changed.emit()
+        self.edited.emit()
+        return removed
+
+    def add_custom_column(self, name: str) -> int:
+        """A new custom property column (after the others); returns its column number."""
+        name = name.strip()
+        if name in self.table.custom_names:
+            raise ValueError(f"there is already a custom property column named {name!r}")
+        position = len(COLUMN_FIELDS) + len(self.table.custom_names)
+        self.beginInsertColumns(QModelIndex(), position, position)
+        self.table.custom_names.append(name)
+        self.columns.insert(
+            position, Column(ColumnKind.CUSTOM, CUSTOM_KEY_PREFIX + name, CUSTOM_KEY_PREFIX + name)
+        )
+        self.endInsertColumns()
+        self.edited.emit()
+        return position
+
+    # ------------------------------------------------------------------ outcomes
+
+    def mark(self, row_ids: Iterable[RowId], status: RowStatus, lock: bool) -> None:
+        ids = list(row_ids)
+        for row_id in ids:
+            self.states[row_id] = status
+            if lock:
+                self.locked.add(row_id)
+            else:
+                self.locked.discard(row_id)
+        self._repaint(ids)
+
+    def apply_outcomes(self, outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            self.outcomes[outcome.row_id] = outcome
+            self.states[outcome.row_id] = outcome.status
+            self.locked.discard(outcome.row_id)
+        self._repaint(o.row_id for o in outcomes)
+
+
+def _by_column(issues: Sequence[Issue]) -> dict[str, str]:
+    cells: dict[str, str] = {}
+    for issue in issues:
+        cells[issue.field] = (
+            f"{cells[issue.field]}\n{issue.message}" if issue.field in cells else issue.message
+        )
+    return cells
+
+
+def _header_tip(column: Column) -> str:
+    if column.field is not None:
+        need = "required" if column.field.required else "optional"
+        return f"{column.field.key}: {column.field.kind.value}, {need}"
+    if column.kind is ColumnKind.CUSTOM:
+        return f"custom property {column.key[len(CUSTOM_KEY_PREFIX) :]!r}, sent as text"
+    if column.kind is ColumnKind.EXTRA:
+        return "from your file; not sent, kept in result files"
+    return "what happened to the row in the last upsert"

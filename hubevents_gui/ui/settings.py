@@ -1,0 +1,188 @@
+"""One small typed wrapper over QSettings: everything the app remembers, and nothing secret.
+
+The token never comes here (it lives in the OS keyring). Tests pass a temporary file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from hubevents_gui.core.zones import local_zone_name
+from hubevents_gui.hubspot.client import HUBSPOT_URL
+
+MAX_RECENT = 8
+
+
+class AppSettings:
+    def __init__(self, path: Path | None = None) -> None:
+        if path is None:
+            self._qs = QSettings(
+                QSettings.Format.IniFormat, QSettings.Scope.UserScope, "hubevents", "hubevents"
+            )
+        else:
+            self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    @property
+    def file_name(self) -> str:
+        return self._qs.fileName()
+
+    def sync(self) -> None:
+        self._qs.sync()
+
+    # ---------------------------------------------------------------- typed helpers
+
+    def _str(self, key: str, default: str) -> str:
+        value = self._qs.value(key, default)
+        return str(value) if value is not None else default
+
+    def _int(self, key: str, default: int, low: int, high: int) -> int:
+        try:
+            value = int(str(self._qs.value(key, default)))
+        except (TypeError, ValueError):
+            return default
+        return min(high, max(low, value))
+
+    def _bool(self, key: str, default: bool) -> bool:
+        value = self._qs.value(key, default)
+        if isinstance(value, str):
+            return value.lower() in ("true", "1", "yes")
+        return bool(value)
+
+    def _bytes(self, key: str) -> QByteArray | None:
+        value = self._qs.value(key)
+        return value if isinstance(value, QByteArray) else None
+
+    # ---------------------------------------------------------------- window
+
+    @property
+    def geometry(self) -> QByteArray | None:
+        return self._bytes("window/geometry")
+
+    @geometry.setter
+    def geometry(self, value: QByteArray) -> None:
+        self._qs.setValue("window/geometry", value)
+
+    @property
+    def window_state(self) -> QByteArray | None:
+        return self._bytes("window/state")
+
+    @window_state.setter
+    def window_state(self, value: QByteArray) -> None:
+        self._qs.setValue("window/state", value)
+
+    def column_width(self, column_key: str) -> int | None:
+        value = self._qs.value(f"columns/{column_key}")
+        try:
+            return int(str(value)) if value is not None else None
+        except (TypeError, ValueError):
+            return None
+
+    def set_column_width(self, column_key: str, width: int) -> None:
+        self._qs.setValue(f"columns/{column_key}", width)
+
+    # ---------------------------------------------------------------- files
+
+    @property
+    def recent_files(self) -> list[str]:
+        value = self._qs.value("files/recent", [])
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            return []
+        return [str(v) for v in value][:MAX_RECENT]
+
+    def add_recent(self, path: Path) -> None:
+        text = str(Path(path).resolve())
+        recent = [text, *(r for r in self.recent_files if r != text)][:MAX_RECENT]
+        self._qs.setValue("files/recent", recent)
+        self._qs.setValue("files/last_folder", str(Path(text).parent))
+
+    @property
+    def last_folder(self) -> str:
+        return self._str("files/last_folder", str(Path.home()))
+
+    # ---------------------------------------------------------------- reading
+
+    @property
+    def timezone(self) -> str:
+        return self._str("import/timezone", "") or local_zone_name()
+
+    @timezone.setter
+    def timezone(self, value: str) -> None:
+        self._qs.setValue("import/timezone", value)
+
+    @property
+    def day_first(self) -> bool:
+        return self._bool("import/day_first", False)
+
+    @day_first.setter
+    def day_first(self, value: bool) -> None:
+        self._qs.setValue("import/day_first", value)
+
+    @staticmethod
+    def _headers_key(headers: Sequence[str]) -> str:
+        digest = hashlib.sha1("\x1f".join(headers).encode(), usedforsecurity=False).hexdigest()
+        return f"mappings/{digest[:16]}"
+
+    def mapping_for(self, headers: Sequence[str]) -> list[str | None] | None:
+        """The mapping the user confirmed for a file with exactly these headers."""
+        raw = self._qs.value(self._headers_key(headers))
+        if not raw:
+            return None
+        try:
+            mapping = json.loads(str(raw))
+        except ValueError:
+            return None
+        if not isinstance(mapping, list) or len(mapping) != len(headers):
+            return None
+        return [m if isinstance(m, str) else None for m in mapping]
+
+    def remember_mapping(self, headers: Sequence[str], mapping: Sequence[str | None]) -> None:
+        self._qs.setValue(self._headers_key(headers), json.dumps(list(mapping)))
+
+    # ---------------------------------------------------------------- connection
+
+    @property
+    def use_sandbox(self) -> bool:
+        return self._bool("connection/sandbox", True)
+
+    @use_sandbox.setter
+    def use_sandbox(self, value: bool) -> None:
+        self._qs.setValue("connection/sandbox", value)
+
+    @property
+    def base_url(self) -> str:
+        return self._str("connection/base_url", HUBSPOT_URL) or HUBSPOT_URL
+
+    @base_url.setter
+    def base_url(self, value: str) -> None:
+        self._qs.setValue("connection/base_url", value)
+
+    @property
+    def api_version(self) -> str:
+        return self._str("connection/api_version", "v3") or "v3"
+
+    @api_version.setter
+    def api_version(self, value: str) -> None:
+        self._qs.setValue("connection/api_version", value)
+
+    @property
+    def batch_size(self) -> int:
+        return self._int("connection/batch_size", 100, 1, 100)
+
+    @batch_size.setter
+    def batch_size(self, value: int) -> None:
+        self._qs.setValue("connection/batch_size", value)
+
+    @property
+    def concurrency(self) -> int:
+        return self._int("connection/concurrency", 4, 1, 16)
+
+    @concurrency.setter
+    def concurrency(self, value: int) -> None:
+        self._qs.setValue("connection/concurrency", value)

@@ -1,0 +1,147 @@
+"""The one place where colours and icons per row status live, in light and dark palettes.
+
+Status is never colour alone: the Status column carries text and an icon as well.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter, QPainterPath, QPalette, QPen, QPixmap
+from PySide6.QtWidgets import QApplication
+
+from hubevents_gui.core.rows import RowStatus
+
+
+@dataclass(frozen=True)
+class Swatch:
+    background: str
+    accent: str  # icon colour, stronger than the background
+
+
+LIGHT: dict[RowStatus, Swatch] = {
+    RowStatus.NEW: Swatch("", "#8a8f98"),
+    RowStatus.QUEUED: Swatch("#eef1f6", "#6b7a90"),
+    RowStatus.SENDING: Swatch("#e3efff", "#2f6fde"),
+    RowStatus.CREATED: Swatch("#e2f5e8", "#1e8e4e"),
+    RowStatus.UPDATED: Swatch("#e6f4f7", "#0f7d93"),
+    RowStatus.FAILED: Swatch("#fde7e7", "#c62828"),
+    RowStatus.NOT_SENT: Swatch("#fff3dc", "#b26a00"),
+    RowStatus.EDITED: Swatch("#f3ecfb", "#7b4fc4"),
+}
+DARK: dict[RowStatus, Swatch] = {
+    RowStatus.NEW: Swatch("", "#9aa3ad"),
+    RowStatus.QUEUED: Swatch("#2a2f38", "#9aa8bd"),
+    RowStatus.SENDING: Swatch("#1c3050", "#7fb0ff"),
+    RowStatus.CREATED: Swatch("#1b3a27", "#5fd28f"),
+    RowStatus.UPDATED: Swatch("#16363d", "#4fc3d9"),
+    RowStatus.FAILED: Swatch("#4a1f22", "#ff7b7b"),
+    RowStatus.NOT_SENT: Swatch("#453414", "#ffbe55"),
+    RowStatus.EDITED: Swatch("#33284a", "#b99bff"),
+}
+INVALID_LIGHT = "#fff0c2"
+INVALID_DARK = "#5a4a12"
+
+
+def is_dark() -> bool:
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return False
+    window = app.palette().color(QPalette.ColorRole.Window)
+    return window.lightness() < 128
+
+
+class StatusStyle:
+    """Brushes and icons for the current palette (rebuild after a palette change)."""
+
+    def __init__(self, dark: bool | None = None) -> None:
+        self.dark = is_dark() if dark is None else dark
+        swatches = DARK if self.dark else LIGHT
+        self.backgrounds: dict[RowStatus, QBrush | None] = {
+            status: QBrush(QColor(s.background)) if s.background else None
+            for status, s in swatches.items()
+        }
+        self.icons: dict[RowStatus, QIcon] = {
+            status: status_icon(status, s.accent) for status, s in swatches.items()
+        }
+        self.invalid = QBrush(QColor(INVALID_DARK if self.dark else INVALID_LIGHT))
+        self.warning_icon = warning_icon("#e0a000" if self.dark else "#c77700")
+        self.read_only = QBrush(QColor("#8a8f98" if self.dark else "#7a7f87"))
+
+
+def _canvas() -> tuple[QPixmap, QPainter]:
+    pixmap = QPixmap(32, 32)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    return pixmap, painter
+
+
+@cache
+def status_icon(status: RowStatus, color: str) -> QIcon:
+    """A drawn icon per status (no icon files to ship or miss): shape differs, not only hue."""
+    pixmap, painter = _canvas()
+    accent = QColor(color)
+    pen = QPen(accent, 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin)
+    painter.setPen(pen)
+    circle = QRectF(4, 4, 24, 24)
+    if status is RowStatus.CREATED:
+        painter.setBrush(accent)
+        painter.drawEllipse(circle)
+        painter.setPen(QPen(QColor("white"), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.drawLine(QPointF(16, 10), QPointF(16, 22))
+        painter.drawLine(QPointF(10, 16), QPointF(22, 16))
+    elif status is RowStatus.UPDATED:
+        painter.setBrush(accent)
+        painter.drawEllipse(circle)
+        painter.setPen(QPen(QColor("white"), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        path = QPainterPath(QPointF(10, 16.5))
+        path.lineTo(14.5, 21)
+        path.lineTo(22.5, 11.5)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(path)
+    elif status is RowStatus.FAILED:
+        painter.setBrush(accent)
+        painter.drawEllipse(circle)
+        painter.setPen(QPen(QColor("white"), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.drawLine(QPointF(11, 11), QPointF(21, 21))
+        painter.drawLine(QPointF(21, 11), QPointF(11, 21))
+    elif status is RowStatus.NOT_SENT:
+        painter.drawEllipse(circle)
+        painter.drawLine(QPointF(11, 16), QPointF(21, 16))
+    elif status is RowStatus.SENDING:
+        painter.drawArc(circle, 90 * 16, -270 * 16)
+        painter.setBrush(accent)
+        painter.drawEllipse(QRectF(13, 13, 6, 6))
+    elif status is RowStatus.QUEUED:
+        painter.drawEllipse(circle)
+        painter.drawLine(QPointF(16, 16), QPointF(16, 9))
+        painter.drawLine(QPointF(16, 16), QPointF(21, 19))
+    elif status is RowStatus.EDITED:
+        painter.drawLine(QPointF(9, 23), QPointF(21, 11))
+        painter.drawLine(QPointF(9, 23), QPointF(8, 25))
+        painter.drawEllipse(QRectF(19, 7, 6, 6))
+    else:
+        painter.drawEllipse(QRectF(10, 10, 12, 12))
+    painter.end()
+    return QIcon(pixmap)
+
+
+@cache
+def warning_icon(color: str) -> QIcon:
+    pixmap, painter = _canvas()
+    accent = QColor(color)
+    path = QPainterPath(QPointF(16, 3))
+    path.lineTo(30, 28)
+    path.lineTo(2, 28)
+    path.closeSubpath()
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(accent)
+    painter.drawPath(path)
+    painter.setPen(QPen(QColor("white"), 3.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    painter.drawLine(QPointF(16, 11), QPointF(16, 19))
+    painter.drawPoint(QPointF(16, 24))
+    painter.end()
+    return QIcon(pixmap)

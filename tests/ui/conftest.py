@@ -1,0 +1,106 @@
+"""Qt test set-up: a temporary settings file, an in-memory keyring, no dialogs left waiting,
+and a guard that fails a test which leaves a thread running."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+from PySide6.QtWidgets import QMessageBox
+
+from hubevents_gui.core.sheets import guess_mapping, open_sheet
+from hubevents_gui.ui.settings import AppSettings
+from tests.conftest import REPO
+
+SAMPLE = REPO / "resources" / "sample-events.xlsx"
+
+
+class MemoryKeyring(KeyringBackend):
+    """A secure-looking keyring that lives in memory: never the user's."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    before = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def null_keyring() -> Iterator[None]:
+    from keyring.backends.null import Keyring as NullKeyring
+
+    before = keyring.get_keyring()
+    keyring.set_keyring(NullKeyring())
+    yield
+    keyring.set_keyring(before)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> AppSettings:
+    settings = AppSettings(tmp_path / "settings.ini")
+    # the sample's mapping was confirmed once, as a user would have
+    raw = open_sheet(SAMPLE)
+    settings.remember_mapping(raw.headers, guess_mapping(raw.headers))
+    settings.timezone = "Europe/Berlin"
+    return settings
+
+
+@pytest.fixture(autouse=True)
+def answered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Questions are answered Yes and information boxes closed, and both are recorded."""
+    asked: list[str] = []
+
+    def question(
+        parent: object, title: str, text: str, *args: object
+    ) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Yes
+
+    def note(parent: object, title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    monkeypatch.setattr(QMessageBox, "information", note)
+    monkeypatch.setattr(QMessageBox, "warning", note)
+    return asked
+
+
+@pytest.fixture(autouse=True)
+def _no_thread_left_running() -> Iterator[None]:
+    before = {t.ident for t in threading.enumerate()}
+    yield
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        left = [
+            t
+            for t in threading.enumerate()
+            if t.ident not in before and t.is_alive() and not isinstance(t, threading._DummyThread)
+        ]
+        if not left:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"threads left running: {[t.name for t in left]}")
