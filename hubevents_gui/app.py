@@ -1,36 +1,78 @@
-"""Composition root of the desktop app: arguments, QApplication, the main window."""
+"""Composition root of the desktop app: arguments, QApplication, excepthook, wiring, show."""
 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
+import traceback
 from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hubevents_gui import __version__
+from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
+from hubevents_gui.ui.controller import Controller
+from hubevents_gui.ui.event_model import EventTableModel
+from hubevents_gui.ui.main_window import MainWindow
+from hubevents_gui.ui.settings import AppSettings
+
+log = logging.getLogger("hubevents")
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hubevents-gui", description="The hubevents desktop app.")
-    parser.add_argument("file", nargs="?", help="a spreadsheet to open")
+    parser.add_argument("file", nargs="?", type=Path, help="a spreadsheet to open")
     parser.add_argument(
         "--sandbox", action="store_true", help="work against the built-in HubSpot simulator"
     )
+    parser.add_argument("--settings", type=Path, help=argparse.SUPPRESS)  # tests and benchmarks
     parser.add_argument("--version", action="version", version=f"hubevents-gui {__version__}")
     return parser
 
 
+def create_window(settings: AppSettings, *, sandbox: bool, file: Path | None = None) -> MainWindow:
+    """The window with its model and controller, as the app and the tests build it."""
+    try:
+        zone = load_zone(settings.timezone)
+    except ZoneError:
+        zone = load_zone(local_zone_name())
+    model = EventTableModel(zone)
+    model.day_first = settings.day_first
+    controller = Controller(settings, model, sandbox=sandbox)
+    window = MainWindow(controller, settings)
+    if file is not None:
+        QTimer.singleShot(0, lambda: controller.open_file(file))
+    return window
+
+
+def _excepthook(window: MainWindow | None) -> object:
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
+        if window is not None:
+            QMessageBox.critical(
+                window,
+                "Unexpected error",
+                f"Something went wrong: {kind.__name__}: {value}\n\nYour table is still open; "
+                "save the results to keep your work.",
+            )
+
+    return hook
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = QMainWindow()
-    window.setObjectName("mainWindow")
-    window.setWindowTitle("hubevents")
-    label = QLabel(args.file or "Open a spreadsheet of events to begin.")
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    window.setCentralWidget(label)
-    window.resize(900, 600)
+    assert isinstance(app, QApplication)
+    app.setApplicationName("hubevents")
+    app.setOrganizationName("hubevents")
+    app.setApplicationDisplayName("hubevents")
+    settings = AppSettings(args.settings)
+    window = create_window(settings, sandbox=args.sandbox, file=args.file)
+    sys.excepthook = _excepthook(window)  # type: ignore[assignment]
     window.show()
     return int(app.exec())

@@ -15,7 +15,7 @@ import threading
 import zipfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import islice, repeat
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +75,16 @@ class RawSheet:
     bad_cells: dict[tuple[int, int], str] = field(default_factory=dict)
     #: checks still running beside the read (the formula scan); see wait_for_checks
     pending: list[Callable[[], None]] = field(default_factory=list)
+
+    def peek(self, count: int) -> list[list[Any]]:
+        """The first ``count`` non-blank data rows, without taking them from ``rows``."""
+        taken: list[tuple[int, list[Any]]] = []
+        for item in self.rows:
+            taken.append(item)
+            if sum(1 for _, cells in taken if _non_empty(cells)) >= count:
+                break
+        self.rows = chain(taken, self.rows)
+        return [cells for _, cells in taken if _non_empty(cells)][:count]
 
     def wait_for_checks(self) -> None:
         """Let the checks that run beside the read finish and add what they found."""
@@ -512,9 +522,10 @@ def mapping_problems(raw: RawSheet, mapping: Sequence[Target]) -> list[str]:
     seen_headers: dict[str, int] = {}
     for column, header in enumerate(raw.headers):
         folded = normalize_header(header) or header
-        if not header:
-            continue
-        if folded in seen_headers:
+        target = mapping[column] if column < len(mapping) else None
+        if not header or target is None:
+            continue  # two carried columns of one name are harmless: both come back as they were
+        if folded in seen_headers and mapping[seen_headers[folded]] == target:
             first = seen_headers[folded]
             problems.append(
                 f"{where}: columns {raw.column_name(first)} and {raw.column_name(column)} "

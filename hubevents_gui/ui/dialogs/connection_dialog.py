@@ -1,0 +1,244 @@
+"""The connection dialog: sandbox or HubSpot, the token (tested, then kept in the OS keyring),
+and the advanced settings (base URL, API version, batch size, concurrency)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from hubevents_gui import credentials
+from hubevents_gui.hubspot.client import (
+    API_VERSIONS,
+    ConnectionCheckError,
+    ConnectionSettings,
+    check_token,
+)
+from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
+from hubevents_gui.ui.controller import Connection, Controller
+
+
+class _CheckRelay(QObject):
+    done = Signal(object)
+
+
+class ConnectionDialog(QDialog):
+    def __init__(
+        self, controller: Controller, reason: str = "", parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionDialog")
+        self.setWindowTitle("Connection")
+        self.controller = controller
+        current = controller.connection
+        layout = QVBoxLayout(self)
+
+        self.reason = QLabel(reason)
+        self.reason.setObjectName("connectionReason")
+        self.reason.setWordWrap(True)
+        self.reason.setStyleSheet(
+            "background: #fde7e7; color: #8a1c1c; border-radius: 4px; padding: 8px;"
+        )
+        self.reason.setVisible(bool(reason))
+        layout.addWidget(self.reason)
+
+        self.sandbox = QRadioButton(
+            "Sandbox: a HubSpot simulator on this computer (nothing leaves it)"
+        )
+        self.sandbox.setObjectName("connectionSandbox")
+        self.hubspot = QRadioButton("HubSpot: send to your portal with a private-app token")
+        self.hubspot.setObjectName("connectionHubSpot")
+        group = QButtonGroup(self)
+        group.addButton(self.sandbox)
+        group.addButton(self.hubspot)
+        layout.addWidget(self.sandbox)
+        layout.addWidget(self.hubspot)
+
+        token_box = QGroupBox("HubSpot token")
+        token_box.setObjectName("connectionTokenBox")
+        form = QFormLayout(token_box)
+        row = QHBoxLayout()
+        self.token = QLineEdit()
+        self.token.setObjectName("connectionToken")
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")
+        if current.token and not current.sandbox:
+            self.token.setText(current.token)
+        reveal = QAction("Show", self.token)
+        reveal.setObjectName("connectionRevealToken")
+        reveal.setCheckable(True)
+        reveal.toggled.connect(
+            lambda on: self.token.setEchoMode(
+                QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
+            )
+        )
+        self.token.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
+        row.addWidget(self.token, 1)
+        self.test = QPushButton("Test connection")
+        self.test.setObjectName("connectionTest")
+        self.test.clicked.connect(self._test)
+        row.addWidget(self.test)
+        form.addRow("Token:", row)
+        self.result_label = QLabel(
+            "Paste a private-app token with the crm.objects.marketing_events.write scope."
+        )
+        self.result_label.setObjectName("connectionResult")
+        self.result_label.setWordWrap(True)
+        form.addRow("", self.result_label)
+        self.keyring_note = QLabel()
+        self.keyring_note.setObjectName("connectionKeyringNote")
+        self.keyring_note.setWordWrap(True)
+        if not credentials.secure_backend():
+            self.keyring_note.setText(
+                "This computer has no secure keyring: the token will be kept in memory for this "
+                "session only, and asked for again next time."
+            )
+            self.keyring_note.setStyleSheet("color: #b26a00;")
+        else:
+            self.keyring_note.setText("The token is kept in the system keyring, never in files.")
+        form.addRow("", self.keyring_note)
+        self.clear = QPushButton("Clear saved token")
+        self.clear.setObjectName("connectionClearToken")
+        self.clear.clicked.connect(self._clear)
+        form.addRow("", self.clear)
+        layout.addWidget(token_box)
+        self.token_box = token_box
+
+        advanced = QGroupBox("Advanced")
+        advanced.setObjectName("connectionAdvanced")
+        grid = QFormLayout(advanced)
+        self.base_url = QLineEdit(current.base_url)
+        self.base_url.setObjectName("connectionBaseUrl")
+        grid.addRow("Base URL:", self.base_url)
+        self.api_version = QComboBox()
+        self.api_version.setObjectName("connectionApiVersion")
+        self.api_version.setEditable(True)
+        self.api_version.addItems(list(API_VERSIONS))
+        self.api_version.setCurrentText(current.api_version)
+        grid.addRow("API version:", self.api_version)
+        self.batch_size = QSpinBox()
+        self.batch_size.setObjectName("connectionBatchSize")
+        self.batch_size.setRange(1, 100)
+        self.batch_size.setValue(current.batch_size)
+        grid.addRow("Rows per request:", self.batch_size)
+        self.concurrency = QSpinBox()
+        self.concurrency.setObjectName("connectionConcurrency")
+        self.concurrency.setRange(1, 16)
+        self.concurrency.setValue(current.concurrency)
+        grid.addRow("Requests at once:", self.concurrency)
+        layout.addWidget(advanced)
+        self.advanced = advanced
+
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.setObjectName("connectionButtons")
+        buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("connectionSave")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+        (self.sandbox if current.sandbox and not reason else self.hubspot).setChecked(True)
+        self.sandbox.toggled.connect(self._mode_changed)
+        self._mode_changed()
+        self._relay = _CheckRelay()
+        self._relay.done.connect(self._on_checked)
+        self._checking: threading.Thread | None = None
+        self.checked_info: dict[str, Any] | None = None
+        self.note: str | None = None
+        self.resize(560, self.sizeHint().height())
+
+    def _mode_changed(self) -> None:
+        hubspot = self.hubspot.isChecked()
+        self.token_box.setEnabled(hubspot)
+        self.base_url.setEnabled(hubspot)
+
+    def connection(self) -> Connection:
+        return Connection(
+            sandbox=self.sandbox.isChecked(),
+            base_url=self.base_url.text().strip() or "https://api.hubapi.com",
+            api_version=self.api_version.currentText().strip() or "v3",
+            batch_size=self.batch_size.value(),
+            concurrency=self.concurrency.value(),
+            token=self.token.text().strip() or None,
+        )
+
+    @Slot()
+    def _test(self) -> None:
+        connection = self.connection()
+        if connection.sandbox:
+            token, transport = DEFAULT_TOKEN, SandboxTransport(self.controller.sandbox)
+        else:
+            if not connection.token:
+                self.result_label.setText("Paste a token first.")
+                return
+            token, transport = connection.token, None
+        settings = ConnectionSettings(base_url=connection.settings().base_url, timeout=15)
+        self.test.setEnabled(False)
+        self.result_label.setText("Testing…")
+        relay = self._relay
+
+        def check() -> None:
+            try:
+                relay.done.emit(check_token(settings, token, transport))
+            except ConnectionCheckError as exc:
+                relay.done.emit(str(exc))
+
+        self._checking = threading.Thread(target=check, name="hubevents-check-token", daemon=True)
+        self._checking.start()
+
+    @Slot(object)
+    def _on_checked(self, info: dict[str, Any] | str) -> None:
+        self.test.setEnabled(True)
+        if isinstance(info, str):
+            self.checked_info = None
+            self.result_label.setText(f"<span style='color:#c62828'>Not connected: {info}</span>")
+            return
+        self.checked_info = info
+        write = "yes" if info["can_write"] else "<b>no</b> (add crm.objects.marketing_events.write)"
+        self.result_label.setText(
+            f"Connected: portal {info['portal_id']}, app {info['app_id']}, write scope: {write}."
+        )
+        connection = self.connection()
+        if not connection.sandbox and info["can_write"]:
+            self.note = self.controller.set_connection(connection, save_token=True)
+            saved = self.note or "The token is saved in the system keyring."
+            self.result_label.setText(self.result_label.text() + " " + saved)
+
+    @Slot()
+    def _clear(self) -> None:
+        self.controller.clear_token()
+        self.token.clear()
+        self.sandbox.setChecked(True)
+        self.result_label.setText("The saved token was removed.")
+
+    def accept(self) -> None:
+        connection = self.connection()
+        if not connection.sandbox and not connection.token:
+            self.result_label.setText("Paste a token, or choose the sandbox.")
+            return
+        self.note = self.controller.set_connection(connection, save_token=not connection.sandbox)
+        super().accept()
+
+    def done(self, result: int) -> None:
+        if self._checking is not None:
+            self._checking.join(timeout=20)
+        super().done(result)

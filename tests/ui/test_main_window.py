@@ -1,0 +1,309 @@
+"""The window end to end: open the sample, upsert against the sandbox, cancel, a rejected token,
+the keyring flows, the mapping dialog, results workbooks, and names for every control."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QWidget
+from pytestqt.qtbot import QtBot
+
+from hubevents_gui.app import create_window
+from hubevents_gui.core.rows import RowStatus
+from hubevents_gui.core.sheets import guess_mapping, open_sheet
+from hubevents_gui.hubspot.sandbox import Faults, Sandbox, SandboxConfig, TokenInfo
+from hubevents_gui.hubspot.sandbox_server import SandboxServer
+from hubevents_gui.ui.controller import Connection
+from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
+from hubevents_gui.ui.dialogs.mapping_dialog import IGNORE, MappingDialog
+from hubevents_gui.ui.event_model import RowFilter
+from hubevents_gui.ui.main_window import MainWindow
+from hubevents_gui.ui.settings import AppSettings
+from tests.helpers import write_xlsx
+from tests.ui.conftest import SAMPLE
+
+
+@pytest.fixture
+def window(qtbot: QtBot, settings: AppSettings) -> Iterator[MainWindow]:
+    window = create_window(settings, sandbox=True)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.setWindowModified(False)
+    window.close()
+
+
+def load(qtbot: QtBot, window: MainWindow, path: Path = SAMPLE) -> None:
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.open_path(path)
+
+
+def run_all(qtbot: QtBot, window: MainWindow, timeout: int = 30_000) -> object:
+    with qtbot.waitSignal(window.controller.run_finished, timeout=timeout) as finished:
+        window.upsert_all()
+    return finished.args[0]
+
+
+def test_the_sample_opens_and_says_sandbox(qtbot: QtBot, window: MainWindow) -> None:
+    assert "Sandbox:" in window.banner.text()
+    assert "nothing leaves this computer" in window.banner.text()
+    load(qtbot, window)
+    assert window.windowTitle() == "sample-events.xlsx[*] — hubevents"
+    assert not window.isWindowModified()
+    assert window.counts_label.text() == "25 rows: 23 valid, 2 invalid"
+    qtbot.waitUntil(lambda: window.issues_list.count() == 2)
+    assert window.issues_list.item(0).text() == "Events!H25 (eventUrl): not an absolute http(s) URL"
+    assert "Europe/Berlin" in window.zone_button.text()
+
+
+def test_a_full_run_colours_rows_and_a_second_run_updates(
+    qtbot: QtBot, window: MainWindow, answered: list[str]
+) -> None:
+    load(qtbot, window)
+    report = run_all(qtbot, window)
+    assert "2 invalid rows will be skipped; 23 rows will be sent" in answered[-1]
+    assert (report.created, report.failed, report.not_sent) == (23, 0, 0)  # type: ignore[attr-defined]
+    model = window.model
+    statuses = [model.status_of(r.row_id) for r in model.all_rows]
+    assert statuses.count(RowStatus.CREATED) == 23
+    assert statuses.count(RowStatus.NEW) == 2
+    sandbox = window.controller.sandbox
+    for row in model.all_rows:
+        outcome = model.outcomes.get(row.row_id)
+        if outcome is not None:
+            event = sandbox.event(424242, "acme-events", str(row.values["externalEventId"]))
+            assert event is not None
+            assert outcome.hubspot_id == event["id"]
+    status_column = model.column_of("status")
+    assert status_column is not None
+    first = model.index(0, status_column)
+    assert first.data() == "created"
+    assert first.data(Qt.ItemDataRole.BackgroundRole) == model.style.backgrounds[RowStatus.CREATED]
+    assert window.isWindowModified()
+    report = run_all(qtbot, window)
+    assert report.updated == 23  # type: ignore[attr-defined]
+    assert first.data() == "updated"
+
+
+def test_fix_then_retry_sends_only_the_fixed_row(qtbot: QtBot, window: MainWindow) -> None:
+    load(qtbot, window)
+    run_all(qtbot, window)
+    model = window.model
+    window.filter_combo.setCurrentIndex(list(RowFilter).index(RowFilter.INVALID))
+    assert model.rowCount() == 2
+    url = model.index(0, model.column_of("eventUrl") or 0)
+    assert model.setData(url, "https://www.acme.example/fixed")
+    window.filter_combo.setCurrentIndex(0)
+    # the fixed row was never sent: Upsert Selected on it sends just that row
+    fixed = next(r for r in model.all_rows if r.source_row == 25)
+    view_row = model.view_row_of(fixed.row_id)
+    assert view_row is not None
+    window.table.selectRow(view_row)
+    with qtbot.waitSignal(window.controller.run_finished, timeout=20_000) as finished:
+        window.upsert_selected()
+    assert finished.args[0].created == 1
+    assert model.status_of(fixed.row_id) is RowStatus.CREATED
+
+
+def test_cancel_mid_run(qtbot: QtBot, window: MainWindow) -> None:
+    load(qtbot, window)
+    controller = window.controller
+    controller.sandbox = Sandbox(SandboxConfig(faults=Faults(latency=0.2)))
+    controller.connection.batch_size = 1
+    controller.connection.concurrency = 1
+    with qtbot.waitSignal(controller.run_finished, timeout=30_000) as finished:
+        window.upsert_all()
+        qtbot.waitUntil(lambda: any(s.done for s in window.model.states.values()), timeout=10_000)
+        window.cancel()
+    report = finished.args[0]
+    assert report.stopped is not None
+    assert 1 <= report.created < 23
+    statuses = [window.model.status_of(r.row_id) for r in window.model.all_rows]
+    assert statuses.count(RowStatus.NOT_SENT) == 23 - report.created
+    assert not window.model.locked  # nothing stays read-only
+    assert window.retry_action.isEnabled()
+
+
+def test_a_rejected_token_opens_the_connection_dialog_with_the_reason(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[str] = []
+
+    def fake_exec(dialog: ConnectionDialog) -> int:
+        seen.append(dialog.reason.text())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(ConnectionDialog, "exec", fake_exec)
+    load(qtbot, window)
+    config = SandboxConfig(tokens={"pat-na1-good": TokenInfo(app_id=1)})
+    with SandboxServer(Sandbox(config)) as server:
+        window.controller.set_connection(
+            Connection(sandbox=False, base_url=server.base_url, token="pat-na1-expired"),
+            save_token=False,
+        )
+        assert "HubSpot:" in window.banner.text()
+        report = run_all(qtbot, window)
+    assert report.stopped is not None  # type: ignore[attr-defined]
+    assert len(seen) == 1
+    assert "HTTP 401" in seen[0]
+    assert "INVALID_AUTHENTICATION" in seen[0]
+    assert "pat-na1-expired" not in seen[0]
+    statuses = {window.model.status_of(r.row_id) for r in window.model.all_rows}
+    assert statuses == {RowStatus.NOT_SENT, RowStatus.NEW}
+
+
+def test_without_a_secure_keyring_the_token_is_kept_for_the_session(
+    qtbot: QtBot, window: MainWindow, null_keyring: None, settings: AppSettings
+) -> None:
+    dialog = ConnectionDialog(window.controller, parent=window)
+    qtbot.addWidget(dialog)
+    assert "no secure keyring" in dialog.keyring_note.text()
+    dialog.hubspot.setChecked(True)
+    dialog.token.setText("pat-na1-session-only")
+    dialog.accept()
+    assert dialog.note is not None
+    assert "this session only" in dialog.note
+    assert window.controller.connection.token == "pat-na1-session-only"
+    assert window.controller.connection.session_only
+    assert "session only" in window.banner.text()
+    settings.sync()
+    assert "pat-na1-session-only" not in Path(settings.file_name).read_text()
+
+
+def test_test_connection_shows_portal_app_and_scope_then_saves_the_token(
+    qtbot: QtBot, window: MainWindow, memory_keyring: object
+) -> None:
+    config = SandboxConfig(tokens={"pat-na1-good": TokenInfo(app_id=77, hub_id=555)})
+    with SandboxServer(Sandbox(config)) as server:
+        dialog = ConnectionDialog(window.controller, parent=window)
+        qtbot.addWidget(dialog)
+        dialog.hubspot.setChecked(True)
+        dialog.base_url.setText(server.base_url)
+        dialog.token.setText("pat-na1-good")
+        dialog.test.click()
+        qtbot.waitUntil(lambda: dialog.checked_info is not None, timeout=10_000)
+    assert "portal 555, app 77, write scope: yes" in dialog.result_label.text()
+    assert memory_keyring.store[("hubevents", "hubspot-token")] == "pat-na1-good"  # type: ignore[attr-defined]
+    dialog.clear.click()
+    assert ("hubevents", "hubspot-token") not in memory_keyring.store  # type: ignore[attr-defined]
+    dialog.reject()
+
+
+def test_mapping_dialog(qtbot: QtBot, tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "odd.xlsx",
+        [["Acct", "Event Key", "Title", "Host", "Budget"], ["a", "1", "Launch", "Acme", "100"]],
+    )
+    raw = open_sheet(path)
+    guess = guess_mapping(raw.headers)
+    assert guess == [None, "externalEventId", "eventName", "eventOrganizer", None]
+    dialog = MappingDialog(raw, guess, raw.peek(3), None)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    assert not ok.isEnabled()
+    assert "missing required column 'External Account ID'" in dialog.problems.text()
+    assert dialog.table.item(0, 1).text() == "a"
+    dialog.combos[0].setCurrentIndex(dialog.combos[0].findData("externalAccountId"))
+    dialog.combos[4].setCurrentIndex(dialog.combos[4].findData("custom:budget"))
+    assert ok.isEnabled()
+    assert dialog.combos[4].itemText(0) == IGNORE
+    assert dialog.mapping() == [
+        "externalAccountId",
+        "externalEventId",
+        "eventName",
+        "eventOrganizer",
+        "custom:budget",
+    ]
+
+
+def test_a_confirmed_mapping_is_remembered(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_xlsx(
+        tmp_path / "odd.xlsx", [["Acct", "Event Key", "Title", "Host"], ["a", "1", "n", "o"]]
+    )
+    shown: list[int] = []
+
+    def confirm(dialog: MappingDialog) -> int:
+        shown.append(1)
+        dialog.combos[0].setCurrentIndex(dialog.combos[0].findData("externalAccountId"))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(MappingDialog, "exec", confirm)
+    load(qtbot, window, path)
+    assert window.counts_label.text() == "1 rows: 1 valid, 0 invalid"
+    load(qtbot, window, path)
+    assert shown == [1]
+
+
+def test_results_workbook(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
+    load(qtbot, window)
+    run_all(qtbot, window)
+    target = tmp_path / "results.xlsx"
+    assert window._save_to(target)
+    assert not window.isWindowModified()
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-4:] == ("Internal notes", "Status", "HubSpot ID", "Message")
+    by_id = {r[1]: r for r in rows[1:]}
+    assert by_id["WEB-2026-001"][-3] == "created"
+    assert by_id["WEB-2026-001"][-2]
+    assert by_id["WEB-2026-011"][-3:] == ("invalid", None, "eventUrl: not an absolute http(s) URL")
+
+
+def test_results_added_to_the_original_workbook_keep_its_other_sheets(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    load(qtbot, window)
+    run_all(qtbot, window)
+    target = tmp_path / "with-results.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    window.add_results_to_source()
+    workbook = load_workbook(target)
+    assert workbook.sheetnames == ["Events", "About"]
+    sheet = workbook["Events"]
+    assert [sheet.cell(1, c).value for c in (15, 16, 17)] == ["Status", "HubSpot ID", "Message"]
+    assert sheet.cell(2, 15).value == "created"
+    assert sheet.cell(1, 1).font.bold  # the header's formatting is kept
+
+
+def test_every_action_and_control_has_an_object_name(qtbot: QtBot, window: MainWindow) -> None:
+    load(qtbot, window)
+    unnamed = [
+        a.text()
+        for a in window.findChildren(QAction)
+        if a.text() and not a.objectName() and not a.isSeparator() and a.menu() is None
+    ]
+    assert unnamed == []
+    for widget in (
+        window.table,
+        window.issues_list,
+        window.filter_combo,
+        window.find_edit,
+        window.progress,
+        window.banner,
+        window.counts_label,
+        window.zone_button,
+    ):
+        assert widget.objectName(), widget
+    assert isinstance(window.findChild(QWidget, "eventTable"), QWidget)
+
+
+def test_find(qtbot: QtBot, window: MainWindow) -> None:
+    load(qtbot, window)
+    window.show_find()
+    window.find_edit.setText("tokyo")
+    window.find_next()
+    current = window.table.currentIndex()
+    assert "Tokyo" in str(current.data())
+    window.find_edit.setText("no such text anywhere")
+    window.find_next()
+    assert window.find_status.text() == "not found"
