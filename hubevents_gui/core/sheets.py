@@ -392,12 +392,27 @@ def _formulas_without_values(path: Path, sheet: str) -> dict[tuple[int, int], st
             if target is None:
                 return {}
             member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            data = archive.read(member)
+            found: dict[tuple[int, int], str] = {}
+            # a megabyte at a time, cut at row ends: reading a 50 MB sheet in one piece builds
+            # it by concatenation, holding the GIL long enough to freeze the window
+            with archive.open(member) as stream:
+                pending = b""
+                while chunk := stream.read(1 << 20):
+                    pending += chunk
+                    cut = pending.rfind(b"</row>")
+                    if cut < 0:
+                        continue
+                    _scan_formulas(pending[: cut + 6], found)
+                    pending = pending[cut + 6 :]
+                _scan_formulas(pending, found)
     except (KeyError, OSError, zipfile.BadZipFile):
         return {}
+    return found
+
+
+def _scan_formulas(data: bytes, found: dict[tuple[int, int], str]) -> None:
     if b"<f" not in data:
-        return {}
-    found: dict[tuple[int, int], str] = {}
+        return
     for match in _FORMULA_CELL.finditer(data):
         cell_attrs, formula, empty_value = match.group(1), match.group(2), match.group(3)
         if empty_value is not None and b't="str"' in cell_attrs:
@@ -410,7 +425,6 @@ def _formulas_without_values(path: Path, sheet: str) -> dict[tuple[int, int], st
         for ch in letters:
             col = col * 26 + (ord(ch) - 64)
         found[(digits - 1, col - 1)] = _xml_unescape(formula) if formula else "…"
-    return found
 
 
 def _decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
