@@ -23,6 +23,17 @@ from hubevents_gui.ui.settings import AppSettings
 log = logging.getLogger("hubevents")
 
 
+#: how often Python threads hand over the GIL. The window calls into Python for every cell it
+#: paints, and each call must win the GIL back from the import and upsert threads: at the
+#: default 5 ms a repaint could wait a second or more; at 0.1 ms the longest pause while
+#: sending 10k rows measured 56 ms (benchmarks/bench_gui.py)
+GUI_SWITCH_INTERVAL = 0.0001
+
+
+def configure_interpreter() -> None:
+    sys.setswitchinterval(GUI_SWITCH_INTERVAL)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hubevents-gui", description="The hubevents desktop app.")
     parser.add_argument("file", nargs="?", type=Path, help="a spreadsheet to open")
@@ -65,6 +76,7 @@ def _excepthook(window: MainWindow | None) -> object:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_interpreter()
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -75,4 +87,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = create_window(settings, sandbox=args.sandbox, file=args.file)
     sys.excepthook = _excepthook(window)  # type: ignore[assignment]
     window.show()
+    QTimer.singleShot(300, window.controller.warm_up)
     return int(app.exec())

@@ -25,8 +25,8 @@ from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowSta
 from hubevents_gui.core.sheets import SheetError, read_table
 from hubevents_gui.core.validation import Issue, validate_rows
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
+from hubevents_gui.hubspot import HUBSPOT_URL
 from hubevents_gui.hubspot.client import (
-    HUBSPOT_URL,
     ConnectionSettings,
     StopReason,
     UpsertEngine,

@@ -7,9 +7,7 @@ in settings, logs, result files, autosave or exception text. No Qt here.
 from __future__ import annotations
 
 import logging
-
-import keyring
-import keyring.errors
+from types import ModuleType
 
 SERVICE = "hubevents"
 ACCOUNT = "hubspot-token"
@@ -17,14 +15,23 @@ ACCOUNT = "hubspot-token"
 log = logging.getLogger("hubevents.credentials")
 
 
+def _keyring() -> ModuleType:
+    # imported on first use: keyring's import and backend discovery cost a tenth of a second,
+    # which the window's start should not pay
+    import keyring
+    import keyring.errors
+
+    return keyring
+
+
 def backend_name() -> str:
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     return f"{type(backend).__module__}.{type(backend).__name__}"
 
 
 def secure_backend() -> bool:
     """True when tokens would go to a real OS keyring, not a plaintext file or nowhere."""
-    backend = keyring.get_keyring()
+    backend = _keyring().get_keyring()
     name = backend_name()
     if name.startswith(("keyring.backends.fail", "keyring.backends.null", "keyrings.alt")):
         return False
@@ -38,6 +45,7 @@ def secure_backend() -> bool:
 
 def get_token() -> str | None:
     """The saved token, or None (nothing saved, or no keyring to ask)."""
+    keyring = _keyring()
     try:
         return keyring.get_password(SERVICE, ACCOUNT) or None
     except keyring.errors.KeyringError as exc:
@@ -47,6 +55,7 @@ def get_token() -> str | None:
 
 def set_token(token: str) -> None:
     """Save the token; KeyringError when no secure keyring takes it (say so, keep it in memory)."""
+    keyring = _keyring()
     if not secure_backend():
         raise keyring.errors.NoKeyringError(
             f"no secure keyring on this computer ({backend_name()})"
@@ -55,6 +64,7 @@ def set_token(token: str) -> None:
 
 
 def clear_token() -> None:
+    keyring = _keyring()
     try:
         keyring.delete_password(SERVICE, ACCOUNT)
     except keyring.errors.PasswordDeleteError:

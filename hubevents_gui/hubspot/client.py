@@ -29,12 +29,12 @@ import httpx
 
 from hubevents_gui import __version__
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
+from hubevents_gui.hubspot import HUBSPOT_URL
 from hubevents_gui.hubspot.ratelimit import RateLimiter
 from hubevents_gui.hubspot.wire import JsonObject, attribute, echo_key, outcome_of
 
 log = logging.getLogger("hubevents.upsert")
 
-HUBSPOT_URL = "https://api.hubapi.com"
 API_VERSIONS = ("v3", "2026-03")
 WRITE_SCOPE = "crm.objects.marketing_events.write"
 

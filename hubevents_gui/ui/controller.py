@@ -8,13 +8,14 @@ window stays responsive.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
@@ -32,20 +33,10 @@ from hubevents_gui.core.sheets import (
     sheet_names,
 )
 from hubevents_gui.core.validation import Issue, validate_rows
-from hubevents_gui.hubspot.client import (
-    ConnectionSettings,
-    RunReport,
-    StopReason,
-    UpsertEngine,
-)
-from hubevents_gui.hubspot.sandbox import (
-    DEFAULT_TOKEN,
-    Faults,
-    Sandbox,
-    SandboxConfig,
-    SandboxTransport,
-)
-from hubevents_gui.hubspot.wire import inputs_for
+
+if TYPE_CHECKING:  # httpx and the engine load when the first upsert starts, not at start-up
+    from hubevents_gui.hubspot.client import ConnectionSettings, RunReport
+    from hubevents_gui.hubspot.sandbox import Sandbox
 from hubevents_gui.ui.event_model import EventTableModel
 from hubevents_gui.ui.settings import AppSettings
 
@@ -60,8 +51,6 @@ class _Task(QObject):
     succeeded = Signal(object)
     failed = Signal(str)
     progressed = Signal(int)
-    #: outcomes of an upsert, emitted from the engine's threads (queued to the controller)
-    outcomes = Signal(list)
 
     def __init__(self, work: Callable[[_Task], Any]) -> None:
         super().__init__()
@@ -106,6 +95,8 @@ class Connection:
     session_only: bool = False
 
     def settings(self) -> ConnectionSettings:
+        from hubevents_gui.hubspot.client import ConnectionSettings
+
         return ConnectionSettings(
             base_url=SANDBOX_URL if self.sandbox else self.base_url,
             api_version=self.api_version,
@@ -169,20 +160,44 @@ class Controller(QObject):
             if token:
                 self.connection.sandbox = False
                 self.connection.token = token
-        # one simulator per session, so a second upsert of the same rows shows "updated"
-        self.sandbox = Sandbox(SandboxConfig(faults=Faults(latency=(0.15, 0.35), seed=1)))
+        self._sandbox: Sandbox | None = None
         self._tasks: set[_Task] = set()
         self._import: _Task | None = None
         self._run: _Task | None = None
         self._run_cancel: threading.Event | None = None
         self._pending: deque[Outcome] = deque()
         self._progress: RunProgress | None = None
+        self._progress_shown = 0.0
         self._report: RunReport | None = None
         self._flush = QTimer(self)
         self._flush.setInterval(30)
         self._flush.timeout.connect(self._apply_pending)
         self.file: Path | None = None
         self.row_ids = RowIds()
+
+    def warm_up(self) -> None:
+        """Load the engine's modules (httpx and friends) on a background thread, so the first
+        upsert does not pay for their import on the GUI thread."""
+
+        def load() -> None:
+            import hubevents_gui.hubspot.client
+            import hubevents_gui.hubspot.sandbox  # noqa: F401
+
+        threading.Thread(target=load, name="hubevents-warm-up", daemon=True).start()
+
+    @property
+    def sandbox(self) -> Sandbox:
+        """One simulator per session, so a second upsert of the same rows shows "updated"."""
+        if self._sandbox is None:
+            from hubevents_gui.hubspot.sandbox import Faults, Sandbox, SandboxConfig
+
+            # a little latency, so a new user sees rows go from sending to created
+            self._sandbox = Sandbox(SandboxConfig(faults=Faults(latency=(0.15, 0.35), seed=1)))
+        return self._sandbox
+
+    @sandbox.setter
+    def sandbox(self, sandbox: Sandbox) -> None:
+        self._sandbox = sandbox
 
     # ------------------------------------------------------------------ tasks
 
@@ -263,7 +278,7 @@ class Controller(QObject):
         day_first = self.settings.day_first
         row_ids = self.model.row_ids
 
-        def work(task: _Task) -> tuple[EventTable, dict[RowId, list[Issue]]]:
+        def work(task: _Task) -> tuple[EventTable, dict[RowId, list[Issue]], dict[RowId, EventRow]]:
             def progress(count: int) -> bool:
                 task.progressed.emit(count)
                 return not task.cancel.is_set()
@@ -271,7 +286,14 @@ class Controller(QObject):
             table = build_table(
                 raw, mapping, day_first=day_first, row_ids=row_ids, progress=progress
             )
-            return table, validate_rows(table.rows, zone)
+            issues = validate_rows(table.rows, zone)
+            # the table lives as long as the window shows it: move it out of the collector's
+            # sight, or each full collection walks its million objects holding the GIL and the
+            # window freezes for a quarter of a second (rows hold no cycles: reference counting
+            # still frees them when another table replaces them)
+            index = {row.row_id: row for row in table.rows}
+            gc.freeze()
+            return table, issues, index
 
         self.settings.remember_mapping(raw.headers, mapping)
         task = _Task(work)
@@ -285,11 +307,13 @@ class Controller(QObject):
             self._import.cancel.set()
 
     @Slot(object)
-    def _on_built(self, result: tuple[EventTable, dict[RowId, list[Issue]]]) -> None:
+    def _on_built(
+        self, result: tuple[EventTable, dict[RowId, list[Issue]], dict[RowId, EventRow]]
+    ) -> None:
         self._import = None
-        table, issues = result
+        table, issues, index = result
         self.model.day_first = self.settings.day_first
-        self.model.set_table(table, issues)
+        self.model.set_table(table, issues, index)
         if table.file is not None:
             self.file = table.file
             self.settings.add_recent(table.file)
@@ -313,24 +337,25 @@ class Controller(QObject):
         """Rows that failed or were not sent (edited since or not)."""
         model = self.model
         wanted = {RowStatus.FAILED, RowStatus.NOT_SENT, RowStatus.EDITED}
-        return [r.row_id for r in model.all_rows if model.status_of(r.row_id) in wanted]
+        # only rows that were ever sent have a state: no walk over every row of a big table
+        return [row_id for row_id, status in model.states.items() if status in wanted]
 
     def upsert(self, rows: list[EventRow]) -> None:
         if self.busy or not rows:
             return
+        from hubevents_gui.hubspot.client import UpsertEngine
+        from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
+        from hubevents_gui.hubspot.wire import inputs_for
+
         connection = self.connection
         if not connection.sandbox and not connection.token:
             self.auth_required.emit("Paste a HubSpot token (or choose the sandbox) to upsert.")
             return
         model = self.model
         zone = model.zone
-        # the job gets a snapshot: copies of the values, never the live rows
-        snapshot = [
-            EventRow(r.row_id, r.source_row, dict(r.values), dict(r.custom), (), dict(r.bad))
-            for r in rows
-        ]
-        ids = [r.row_id for r in rows]
-        model.mark(ids, RowStatus.QUEUED, lock=True)
+        # the rows are locked (read-only) until their outcome arrives, so the job can take its
+        # snapshot of them off the GUI thread: nothing can change them meanwhile
+        model.mark([r.row_id for r in rows], RowStatus.QUEUED, lock=True)
         settings = connection.settings()
         transport = SandboxTransport(self.sandbox) if connection.sandbox else None
         token = DEFAULT_TOKEN if connection.sandbox else connection.token
@@ -339,32 +364,31 @@ class Controller(QObject):
         self._run_cancel = cancel
         self._progress = RunProgress(total=len(rows))
         self._report = None
+        rows = list(rows)
 
         def work(task: _Task) -> RunReport:
-            items = list(zip([r.row_id for r in snapshot], inputs_for(snapshot, zone), strict=True))
+            items = list(zip([r.row_id for r in rows], inputs_for(rows, zone), strict=True))
             engine = UpsertEngine(settings, token, transport=transport)
             try:
-                return engine.run(items, task.outcomes.emit, cancel)
+                # a deque, not a signal: emitting Qt signals from the engine's Python threads
+                # stalled the GUI thread for up to a second (measured); deque appends are
+                # thread-safe and the GUI thread drains it on a 30 ms timer
+                return engine.run(items, pending.extend, cancel)
             finally:
                 engine.close()
 
+        pending = self._pending
         task = _Task(work)
         task.cancel = cancel
-        task.outcomes.connect(self._on_outcomes)
         task.succeeded.connect(self._on_run_finished)
         task.failed.connect(self._on_run_failed)
         self._run = self._start(task)
-        model.mark(ids, RowStatus.SENDING, lock=True)
         self.run_started.emit(len(rows))
         self._flush.start()
 
     def cancel_run(self) -> None:
         if self._run_cancel is not None:
             self._run_cancel.set()
-
-    @Slot(list)
-    def _on_outcomes(self, outcomes: list[Outcome]) -> None:
-        self._pending.extend(outcomes)
 
     @Slot()
     def _apply_pending(self) -> None:
@@ -375,7 +399,9 @@ class Controller(QObject):
         deadline = time.monotonic() + _APPLY_SLICE
         progress = self._progress
         while self._pending and time.monotonic() < deadline:
-            chunk = [self._pending.popleft() for _ in range(min(500, len(self._pending)))]
+            chunk: list[Outcome] = []
+            while self._pending and len(chunk) < 500:
+                chunk.append(self._pending.popleft())
             self.model.apply_outcomes(chunk)
             if progress is not None:
                 for outcome in chunk:
@@ -388,13 +414,18 @@ class Controller(QObject):
                         progress.failed += 1
                     else:
                         progress.not_sent += 1
-        if progress is not None:
+        now = time.monotonic()
+        if progress is not None and (now - self._progress_shown > 0.25 or not self._pending):
+            # a progress bar repaints at once when its value changes: a few times a second
+            self._progress_shown = now
             self.run_progress.emit(progress)
         self._finish_if_done()
 
     def _finish_if_done(self) -> None:
         if self._report is None or self._pending:
             return
+        from hubevents_gui.hubspot.client import StopReason
+
         report = self._report
         self._report = None
         self._flush.stop()
@@ -420,6 +451,8 @@ class Controller(QObject):
 
     @Slot(str)
     def _on_run_failed(self, message: str) -> None:
+        from hubevents_gui.hubspot.client import RunReport
+
         report = RunReport(rows=self._progress.total if self._progress else 0)
         report.stop_message = message
         self._report = report

@@ -8,7 +8,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QDateTime, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QDateTime,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -25,6 +33,30 @@ from hubevents_gui.ui.event_model import EventTableModel
 
 Index = QModelIndex | QPersistentModelIndex
 _FORMAT = "yyyy-MM-dd HH:mm"
+_ICON = QSize(16, 16)
+_ALIGN = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_TEXT_ROLE = QPalette.ColorRole.Text
+
+
+def _features() -> dict[tuple[bool, bool, bool], QStyleOptionViewItem.ViewItemFeature]:
+    feature = QStyleOptionViewItem.ViewItemFeature
+    combos = {}
+    for text in (False, True):
+        for icon in (False, True):
+            for check in (False, True):
+                value = feature.None_
+                if text:
+                    value |= feature.HasDisplay
+                if icon:
+                    value |= feature.HasDecoration
+                if check:
+                    value |= feature.HasCheckIndicator
+                combos[(text, icon, check)] = value
+    return combos
+
+
+#: (has text, has icon, has check box) -> the option's features
+_FEATURES = _features()
 
 
 class DateTimeEditor(QWidget):
@@ -75,6 +107,31 @@ class EventDelegate(QStyledItemDelegate):
     def __init__(self, model: EventTableModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        """Fill the paint options from one model call (see EventTableModel.cell_view) rather
+        than Qt's per-role data() calls; the style then draws as it always does. Enum values
+        are combined once, at import: PySide's enum arithmetic costs microseconds a time."""
+        if not index.isValid() or index.model() is not self.model:
+            super().initStyleOption(option, index)
+            return
+        text, icon, background, foreground, check = self.model.cell_view(
+            index.row(), index.column()
+        )
+        option.index = self.model.index(index.row(), index.column())
+        option.displayAlignment = _ALIGN
+        option.features = _FEATURES[(bool(text), icon is not None, check is not None)]
+        if text:
+            option.text = text
+        if icon is not None:
+            option.icon = icon
+            option.decorationSize = _ICON
+        if check is not None:
+            option.checkState = check
+        if background is not None:
+            option.backgroundBrush = background
+        if foreground is not None:
+            option.palette.setBrush(_TEXT_ROLE, foreground)
 
     def _field(self, index: Index) -> Field | None:
         return self.model.columns[index.column()].field

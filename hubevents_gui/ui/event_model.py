@@ -50,6 +50,11 @@ COLUMN_KEY_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _DUPLICATE_PREFIX = "duplicate event:"
 
+_NO_FLAGS = Qt.ItemFlag.NoItemFlags
+_READ_ONLY = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
+_CHECKABLE = _EDITABLE | Qt.ItemFlag.ItemIsUserCheckable
+
 
 class ColumnKind(Enum):
     FIELD = "field"
@@ -108,11 +113,17 @@ class EventTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ loading
 
-    def set_table(self, table: EventTable, issues: dict[RowId, list[Issue]] | None = None) -> None:
-        """Show a new table (issues computed off the GUI thread may come along)."""
+    def set_table(
+        self,
+        table: EventTable,
+        issues: dict[RowId, list[Issue]] | None = None,
+        index: dict[RowId, EventRow] | None = None,
+    ) -> None:
+        """Show a new table; its issues and its RowId index may come computed off the GUI
+        thread (for 100k rows, building them here would freeze the window)."""
         self.beginResetModel()
         self.table = table
-        self._by_id = {row.row_id: row for row in table.rows}
+        self._by_id = index if index is not None else {row.row_id: row for row in table.rows}
         self.row_ids.skip_past(max(self._by_id, default=0))
         self.outcomes.clear()
         self.states.clear()
@@ -122,7 +133,7 @@ class EventTableModel(QAbstractTableModel):
         self.row_filter = RowFilter.ALL
         self._sort = None
         self._view = list(table.rows)
-        self._reindex()
+        self._position = {row_id: i for i, row_id in enumerate(self._by_id)}
         self.endResetModel()
         self.validation_changed.emit()
 
@@ -205,17 +216,15 @@ class EventTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        # combined once at import: PySide's enum arithmetic costs microseconds, per cell painted
         if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            return _NO_FLAGS
         column = self.columns[index.column()]
-        row = self._view[index.row()]
-        if column.editable and row.row_id not in self.locked:
-            if column.field is not None and column.field.kind is Kind.BOOLEAN:
-                flags |= Qt.ItemFlag.ItemIsUserCheckable | Qt.ItemFlag.ItemIsEditable
-            else:
-                flags |= Qt.ItemFlag.ItemIsEditable
-        return flags
+        if not column.editable or self._view[index.row()].row_id in self.locked:
+            return _READ_ONLY
+        if column.field is not None and column.field.kind is Kind.BOOLEAN:
+            return _CHECKABLE
+        return _EDITABLE
 
     def data(self, index: Index, role: int = DISPLAY) -> Any:
         if not index.isValid():
@@ -268,6 +277,47 @@ class EventTableModel(QAbstractTableModel):
         if role == COLUMN_KEY_ROLE:
             return column.key
         return None
+
+    def cell_view(self, view_row: int, column_number: int) -> tuple[str, Any, Any, Any, Any]:
+        """(text, icon, background, foreground, check state) of a cell in one call.
+
+        The delegate paints from this: one Python call per cell instead of Qt's eight data()
+        calls, each of which must win the GIL back from the upsert's worker threads.
+        """
+        row = self._view[view_row]
+        column = self.columns[column_number]
+        kind = column.kind
+        row_id = row.row_id
+        cell_issues = self._cell_issues.get(row_id)
+        invalid = cell_issues is not None and column.key in cell_issues
+        background = (
+            self.style.invalid
+            if invalid
+            else self.style.backgrounds.get(self.states.get(row_id, RowStatus.NEW))
+        )
+        icon = self.style.warning_icon if invalid else None
+        foreground = None
+        check = None
+        if kind is ColumnKind.FIELD or kind is ColumnKind.CUSTOM:
+            value = row.cell(column.key)
+            if (
+                column.field is not None
+                and column.field.kind is Kind.BOOLEAN
+                and (value is None or value.__class__ is bool)
+            ):
+                check = Qt.CheckState.Checked if value else Qt.CheckState.Unchecked
+                text = ""
+            else:
+                text = display_text(value)
+        elif kind is ColumnKind.EXTRA:
+            position = int(column.key[6:])
+            text = cell_text(row.extras[position]) if position < len(row.extras) else ""
+            foreground = self.style.read_only
+        else:
+            text = self._outcome_text(row_id, kind)
+            if kind is ColumnKind.STATUS:
+                icon = self.style.icons[self.status_of(row_id)]
+        return text, icon, background, foreground, check
 
     def _outcome_text(self, row_id: RowId, kind: ColumnKind) -> str:
         if kind is ColumnKind.STATUS:
@@ -367,7 +417,13 @@ class EventTableModel(QAbstractTableModel):
             return instant
         if column.field is not None and column.field.kind is Kind.BOOLEAN:
             return lambda r: (lambda v: v if v.__class__ is bool else None)(r.cell(column.key))
-        return lambda r: display_text(r.cell(column.key)).casefold() or None
+        key = column.key
+        if column.kind is ColumnKind.CUSTOM:
+            name = key[len(CUSTOM_KEY_PREFIX) :]
+            return lambda r: v.casefold() if (v := r.custom.get(name)) else None
+        # plain text: straight from the values (100k rows sort in a tenth of a second);
+        # unusable cells have no value and sort last, with the blanks
+        return lambda r: v.casefold() if (v := r.values.get(key)).__class__ is str else None
 
     # ------------------------------------------------------------------ filtering
 
@@ -467,11 +523,16 @@ class EventTableModel(QAbstractTableModel):
             )
 
     def _repaint(self, row_ids: Iterable[RowId]) -> None:
-        """One dataChanged per contiguous run of view rows."""
+        """One dataChanged per contiguous run of view rows; one for the whole span when the
+        rows are scattered (after a sort), since thousands of signals cost more than a repaint
+        of the visible rows."""
         rows = sorted(p for r in row_ids if (p := self._position.get(r)) is not None)
         if not rows:
             return
         last = len(self.columns) - 1
+        if len(rows) > 64 and rows[-1] - rows[0] + 1 > 2 * len(rows):
+            self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], last))
+            return
         start = previous = rows[0]
         for row in rows[1:]:
             if row != previous + 1:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import zoneinfo
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Slot
 from PySide6.QtGui import (
@@ -44,13 +44,14 @@ from hubevents_gui.core.results import ResultsError, add_result_columns, write_r
 from hubevents_gui.core.rows import EventRow, RowId, RowStatus
 from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES, RawSheet, Target
 from hubevents_gui.core.validation import Issue
-from hubevents_gui.hubspot.client import RunReport
 from hubevents_gui.ui.controller import Controller, RunProgress
 from hubevents_gui.ui.delegates import EventDelegate
-from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
 from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
 from hubevents_gui.ui.event_model import ROW_ID_ROLE, RowFilter
 from hubevents_gui.ui.settings import AppSettings
+
+if TYPE_CHECKING:
+    from hubevents_gui.hubspot.client import RunReport
 
 #: issues listed in the panel at most (the status bar counts them all)
 MAX_LISTED_ISSUES = 2000
@@ -548,7 +549,7 @@ class MainWindow(QMainWindow):
         """Widths from the header and a sample of rows (fitting all 100k rows takes seconds)."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
-        sample = range(min(200, self.model.rowCount()))
+        sample = range(min(40, self.model.rowCount()))
         for column_number, column in enumerate(self.model.columns):
             remembered = self.settings.column_width(column.key)
             if remembered:
@@ -885,6 +886,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def edit_connection(self, reason: str = "") -> None:
+        # the dialog brings httpx along: loaded when first needed, not at start-up
+        from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
+
         dialog = ConnectionDialog(self.controller, reason if isinstance(reason, str) else "", self)
         self.connection_dialog = dialog
         if dialog.exec() == ConnectionDialog.DialogCode.Accepted and dialog.note:

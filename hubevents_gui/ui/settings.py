@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from hubevents_gui.core.zones import local_zone_name
-from hubevents_gui.hubspot.client import HUBSPOT_URL
+from hubevents_gui.hubspot import HUBSPOT_URL
 
 MAX_RECENT = 8
 

@@ -1,0 +1,195 @@
+"""The window's responsiveness and start-up, measured side by side in one run.
+
+1. Time to first window: `hubevents-gui` (no file) against a bare PySide6 QMainWindow, each
+   measured in fresh processes from interpreter start to the first paint, best of 5,
+   alternating. Goal: within 1.5x.
+2. The longest gap between ticks of a 10 ms timer on the GUI thread while importing 100k rows
+   and while upserting 10k rows against the in-process sandbox. Goal: under 100 ms.
+
+    python benchmarks/bench_gui.py [--rows 100000] [--upsert-rows 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+BARE = r"""
+import time; started = time.perf_counter()
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+app = QApplication(sys.argv[:1])
+window = QMainWindow(); window.setCentralWidget(QLabel("hello")); window.resize(1280, 760)
+window.show()
+QTimer.singleShot(0, lambda: (print(time.perf_counter() - started), app.quit()))
+app.exec()
+"""
+
+OURS = r"""
+import time; started = time.perf_counter()
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from hubevents_gui.app import create_window
+from hubevents_gui.ui.settings import AppSettings
+window = create_window(AppSettings(Path(sys.argv[1])), sandbox=True)
+window.show()
+def done():
+    print(time.perf_counter() - started)
+    app.quit()
+QTimer.singleShot(0, done)
+app.exec()
+"""
+
+RESPONSIVE = r"""
+import json, sys, time
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from hubevents_gui.app import configure_interpreter, create_window
+configure_interpreter()
+from hubevents_gui.core.sheets import guess_mapping, open_sheet
+from hubevents_gui.hubspot.sandbox import Sandbox, SandboxConfig
+from hubevents_gui.ui.settings import AppSettings
+workbook, settings_path, upsert_rows = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
+settings = AppSettings(settings_path)
+raw = open_sheet(workbook)
+settings.remember_mapping(raw.headers, guess_mapping(raw.headers))
+window = create_window(settings, sandbox=True)
+window.resize(1280, 760)
+window.show()
+controller = window.controller
+controller.warm_up()
+stress = sys.argv[4] == "stress"
+gaps = {"phase": None, "last": time.perf_counter(), "max": {}}
+def tick():
+    now = time.perf_counter()
+    phase = gaps["phase"]
+    if phase:
+        gaps["max"][phase] = max(gaps["max"].get(phase, 0.0), now - gaps["last"])
+    gaps["last"] = now
+timer = QTimer(); timer.setInterval(10); timer.timeout.connect(tick); timer.start()
+result = {}
+def start_import():
+    gaps["phase"] = "import"; gaps["last"] = time.perf_counter()
+    result["import_started"] = time.perf_counter()
+    controller.open_file(workbook)
+def imported():
+    result["import_seconds"] = time.perf_counter() - result["import_started"]
+    gaps["phase"] = None
+    # scroll and sort like a user, then send the first rows
+    QTimer.singleShot(50, upsert)
+def upsert():
+    window.table.scrollToBottom()
+    gaps["phase"] = "sort"; gaps["last"] = time.perf_counter()
+    started = time.perf_counter()
+    window.model.sort(2)
+    result["sort_seconds"] = time.perf_counter() - started
+    gaps["phase"] = None
+    if stress:  # no rate limit, no latency: the engine and the simulator flat out, in process
+        controller.sandbox = Sandbox(SandboxConfig(rate_limit=None))
+    rows = window.model.all_rows[:upsert_rows]
+    gaps["phase"] = "upsert"; gaps["last"] = time.perf_counter()
+    result["upsert_started"] = time.perf_counter()
+    controller.upsert(rows)
+def finished(report):
+    result["upsert_seconds"] = time.perf_counter() - result["upsert_started"]
+    result["created"] = report.created
+    gaps["phase"] = None
+    result["max_gap_ms"] = {k: round(v * 1000, 1) for k, v in gaps["max"].items()}
+    print(json.dumps(result))
+    window.setWindowModified(False)
+    app.quit()
+controller.import_finished.connect(imported)
+controller.import_failed.connect(lambda m: (print(json.dumps({"error": m})), app.quit()))
+controller.run_finished.connect(finished)
+QTimer.singleShot(200, start_import)
+app.exec()
+"""
+
+
+def first_window(script: str, settings: Path) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(settings)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--upsert-rows", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    from bench_import import make_workbook
+
+    cache = Path(tempfile.gettempdir()) / "hubevents-bench"
+    cache.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Path(folder) / "settings.ini"
+        bare, ours = [], []
+        for _ in range(args.repeat):
+            bare.append(first_window(BARE, settings))
+            ours.append(first_window(OURS, settings))
+        print(
+            f"time to first window: bare PySide6 {min(bare):.2f} s, "
+            f"hubevents-gui {min(ours):.2f} s "
+            f"({min(ours) / min(bare):.2f}x; goal <= 1.5x)"
+        )
+        workbook = cache / f"events-{args.rows}.xlsx"
+        if not workbook.exists():
+            make_workbook(workbook, args.rows)
+        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+        for mode, label in (
+            ("default", "the app's sandbox: 100 requests per 10 s, 150-350 ms latency"),
+            ("stress", "stress: in-process sandbox, no rate limit, no latency"),
+        ):
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-c",
+                    RESPONSIVE,
+                    str(workbook),
+                    str(Path(folder) / f"{mode}.ini"),
+                    str(args.upsert_rows),
+                    mode,
+                ],
+                capture_output=True,
+                text=True,
+                env=env,
+                check=True,
+            )
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            if "error" in result:
+                raise SystemExit(result["error"])
+            gaps = result["max_gap_ms"]
+            print(f"[{label}]")
+            print(
+                f"  import {args.rows} rows: {result['import_seconds']:.1f} s, longest GUI gap "
+                f"{gaps.get('import', 0):.0f} ms; sort by name {result['sort_seconds']:.2f} s"
+            )
+            print(
+                f"  upsert {args.upsert_rows} rows: {result['upsert_seconds']:.1f} s, "
+                f"{result['created']} created, longest GUI gap {gaps.get('upsert', 0):.0f} ms"
+            )
+        print("goal: longest gap under 100 ms while importing and upserting")
+
+
+if __name__ == "__main__":
+    main()
