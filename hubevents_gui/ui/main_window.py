@@ -16,6 +16,7 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QShowEvent,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
             self.restoreGeometry(settings.geometry)
         else:
             self.resize(1280, 760)
+        self._state_restored = settings.window_state is not None
         if settings.window_state is not None:
             self.restoreState(settings.window_state)
 
@@ -265,7 +267,6 @@ class MainWindow(QMainWindow):
         self.issues_list.setToolTip("Double-click an issue to go to its cell")
         dock.setWidget(self.issues_list)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        self.resizeDocks([dock], [130], Qt.Orientation.Vertical)
         self.issues_dock = dock
 
     def _build_status_bar(self) -> None:
@@ -276,7 +277,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.counts_label)
         self.preview_label = QLabel()
         self.preview_label.setObjectName("utcPreview")
-        bar.addWidget(self.preview_label, 1)
+        self.preview_label.setToolTip("What will be sent for the date-time in the current cell")
         self.progress = QProgressBar()
         self.progress.setObjectName("runProgress")
         self.progress.setMinimumWidth(260)
@@ -288,6 +289,7 @@ class MainWindow(QMainWindow):
         self.progress_cancel.clicked.connect(self.cancel)
         self.progress_cancel.hide()
         bar.addPermanentWidget(self.progress_cancel)
+        bar.addPermanentWidget(self.preview_label)
         self.zone_button = QToolButton()
         self.zone_button.setObjectName("timeZoneButton")
         self.zone_button.setDefaultAction(self.zone_action)
@@ -557,6 +559,8 @@ class MainWindow(QMainWindow):
                 continue
             texts = [str(self.model.headerData(column_number, Qt.Orientation.Horizontal) or "")]
             texts += [str(self.model.index(r, column_number).data() or "") for r in sample]
+            if column.key == "status":  # room for its longest state, whatever is shown now
+                texts.append(RowStatus.EDITED.value)
             width = max(metrics.horizontalAdvance(t) for t in texts) + 36
             header.resizeSection(column_number, max(70, min(width, 340)))
 
@@ -787,7 +791,7 @@ class MainWindow(QMainWindow):
             return
         column = self.model.columns[current.column()]
         preview = self.model.utc_preview(self.model.row_at(current.row()), column.key)
-        self.preview_label.setText(f"{column.header}: {preview}" if preview else "")
+        self.preview_label.setText(f"{column.header} {preview}" if preview else "")
 
     @Slot()
     def choose_zone(self) -> None:
@@ -896,6 +900,13 @@ class MainWindow(QMainWindow):
         self._update_banner()
 
     # ------------------------------------------------------------------ closing
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._state_restored:
+            # the first time: the table gets the room, the issues panel a few lines
+            self._state_restored = True
+            self.resizeDocks([self.issues_dock], [110], Qt.Orientation.Vertical)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.busy:

@@ -7,9 +7,9 @@ import threading
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal, Slot
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -82,16 +82,15 @@ class ConnectionDialog(QDialog):
         self.token.setPlaceholderText("pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")
         if current.token and not current.sandbox:
             self.token.setText(current.token)
-        reveal = QAction("Show", self.token)
-        reveal.setObjectName("connectionRevealToken")
-        reveal.setCheckable(True)
-        reveal.toggled.connect(
+        row.addWidget(self.token, 1)
+        self.reveal = QCheckBox("Show")
+        self.reveal.setObjectName("connectionRevealToken")
+        self.reveal.toggled.connect(
             lambda on: self.token.setEchoMode(
                 QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
             )
         )
-        self.token.addAction(reveal, QLineEdit.ActionPosition.TrailingPosition)
-        row.addWidget(self.token, 1)
+        row.addWidget(self.reveal)
         self.test = QPushButton("Test connection")
         self.test.setObjectName("connectionTest")
         self.test.clicked.connect(self._test)

@@ -1,0 +1,84 @@
+"""Renders the README's screenshots offscreen: the main window after a sandbox run, the
+connection dialog and the column-mapping dialog. Run: python scripts/screenshots.py"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+
+from PySide6.QtWidgets import QApplication
+
+REPO = Path(__file__).resolve().parent.parent
+OUT = REPO / "resources" / "screenshots"
+
+
+def spin(app: QApplication, seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main() -> None:
+    app = QApplication(sys.argv[:1])
+    from hubevents_gui.app import create_window
+    from hubevents_gui.core.sheets import guess_mapping, open_sheet
+    from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
+    from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
+    from hubevents_gui.ui.settings import AppSettings
+
+    sample = REPO / "resources" / "sample-events.xlsx"
+    OUT.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as folder:
+        settings = AppSettings(Path(folder) / "settings.ini")
+        settings.timezone = "Europe/Berlin"
+        raw = open_sheet(sample)
+        settings.remember_mapping(raw.headers, guess_mapping(raw.headers))
+        window = create_window(settings, sandbox=True, file=sample)
+        window.resize(1360, 760)
+        window.show()
+        spin(app, 1.5)
+        valid, _ = window.controller.sendable()
+        window.controller.upsert(valid[:20])
+        spin(app, 2.5)
+        model = window.model
+        # one row edited after its upsert, to show that state too
+        name = model.column_of("eventName")
+        assert name is not None
+        model.setData(model.index(2, name), "Acme Summit New York 2026")
+        start = model.column_of("startDateTime")
+        assert start is not None
+        window.table.setCurrentIndex(model.index(0, start))
+        window.table.horizontalScrollBar().setValue(0)
+        spin(app, 0.5)
+        window.grab().save(str(OUT / "main-window.png"))
+
+        dialog = ConnectionDialog(window.controller, parent=window)
+        dialog.hubspot.setChecked(True)
+        dialog.token.setText("pat-na1-00000000-0000-0000-0000-000000000000")
+        dialog.result_label.setText("Connected: portal 12345678, app 424242, write scope: yes.")
+        dialog.show()
+        spin(app, 0.3)
+        dialog.grab().save(str(OUT / "connection-dialog.png"))
+        dialog.reject()
+
+        raw = open_sheet(sample)
+        guess = guess_mapping(raw.headers)
+        mapping = MappingDialog(raw, guess, raw.peek(3), window)
+        mapping.show()
+        spin(app, 0.3)
+        mapping.grab().save(str(OUT / "mapping-dialog.png"))
+        mapping.reject()
+        window.setWindowModified(False)
+        window.close()
+    print(f"screenshots written to {OUT}")
+
+
+if __name__ == "__main__":
+    main()
