@@ -368,6 +368,9 @@ class Controller(QObject):
 
         def work(task: _Task) -> RunReport:
             items = list(zip([r.row_id for r in rows], inputs_for(rows, zone), strict=True))
+            # as after an import: keep the collector from walking these (acyclic) payloads
+            # with the GIL held while the window waits to paint
+            gc.freeze()
             engine = UpsertEngine(settings, token, transport=transport)
             try:
                 # a deque, not a signal: emitting Qt signals from the engine's Python threads
