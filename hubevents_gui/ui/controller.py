@@ -313,7 +313,7 @@ class Controller(QObject):
         self._import = None
         table, issues, index = result
         self.model.day_first = self.settings.day_first
-        self.model.set_table(table, issues, index)
+        self.model.replace_table(table, issues, index)
         if table.file is not None:
             self.file = table.file
             self.settings.add_recent(table.file)

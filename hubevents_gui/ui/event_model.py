@@ -20,6 +20,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
+from PySide6.QtGui import QUndoStack
 
 from hubevents_gui.core.fields import (
     COLUMN_FIELDS,
@@ -84,6 +85,29 @@ class RowFilter(Enum):
     NOT_SENT = "Not yet sent"
 
 
+_SENT = frozenset({RowStatus.CREATED, RowStatus.UPDATED, RowStatus.FAILED, RowStatus.NOT_SENT})
+
+
+@dataclass(frozen=True)
+class RemovedRow:
+    table_position: int
+    view_position: int | None
+    row: EventRow
+    outcome: Outcome | None
+    state: RowStatus | None
+
+
+@dataclass(frozen=True)
+class TableState:
+    """A table with everything shown about it, for undoing an import over it."""
+
+    table: EventTable
+    issues: dict[RowId, list[Issue]]
+    index: dict[RowId, EventRow]
+    outcomes: dict[RowId, Outcome]
+    states: dict[RowId, RowStatus]
+
+
 class EventTableModel(QAbstractTableModel):
     """Rows, columns from the field table, live validation and per-row outcomes."""
 
@@ -110,6 +134,9 @@ class EventTableModel(QAbstractTableModel):
         self.row_filter = RowFilter.ALL
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self.row_ids = RowIds()
+        #: every change to the table goes through here (Ctrl+Z / Ctrl+Shift+Z)
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setObjectName("undoStack")
 
     # ------------------------------------------------------------------ loading
 
@@ -447,27 +474,50 @@ class EventTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ changes
 
-    def change_cells(self, changes: Sequence[tuple[RowId, str, Any]]) -> None:
-        """Set parsed values, revalidate the rows they touch, and repaint them."""
+    def change_cells(self, changes: Sequence[tuple[RowId, str, Any]], text: str = "Edit") -> None:
+        """Set parsed values as one undo step; rows in flight are left alone."""
+        from hubevents_gui.ui.commands import CellsCommand
+
+        wanted = [
+            (row_id, key, value)
+            for row_id, key, value in changes
+            if row_id in self._by_id and row_id not in self.locked
+        ]
+        if wanted:
+            self.undo_stack.push(CellsCommand(self, wanted, text))
+
+    def apply_cells(
+        self,
+        changes: Sequence[tuple[RowId, str, Any]],
+        states: dict[RowId, RowStatus | None] | None = None,
+    ) -> None:
+        """Set values, revalidate and repaint. Rows that had an outcome become "edited since",
+        unless ``states`` gives the states to restore (an undo)."""
         touched: set[RowId] = set()
         identity = False
         for row_id, key, value in changes:
             row = self._by_id.get(row_id)
-            if row is None or row_id in self.locked:
+            if row is None:
                 continue
             row.set_cell(key, value)
             touched.add(row_id)
             identity = identity or key in IDENTITY_KEYS
-            if self.status_of(row_id).done or self.status_of(row_id) in (
-                RowStatus.FAILED,
-                RowStatus.NOT_SENT,
-            ):
+        for row_id in touched:
+            if states is not None:
+                self._set_state(row_id, states.get(row_id))
+            elif self.status_of(row_id) in _SENT:
                 self.states[row_id] = RowStatus.EDITED
         if not touched:
             return
         self._revalidate(touched, identity)
         self._repaint(touched)
         self.edited.emit()
+
+    def _set_state(self, row_id: RowId, state: RowStatus | None) -> None:
+        if state is None:
+            self.states.pop(row_id, None)
+        else:
+            self.states[row_id] = state
 
     def _revalidate(self, row_ids: Iterable[RowId], identity_changed: bool) -> None:
         for row_id in row_ids:
@@ -542,9 +592,14 @@ class EventTableModel(QAbstractTableModel):
         self.dataChanged.emit(self.index(start, 0), self.index(previous, last))
 
     def insert_rows(self, rows: Sequence[EventRow], at_view_row: int | None = None) -> None:
-        """Add rows (new, duplicated or pasted) at a view position, default the end."""
-        if not rows:
-            return
+        """Add rows (new, duplicated or pasted) at a view position, default the end; one undo
+        step."""
+        from hubevents_gui.ui.commands import InsertRowsCommand
+
+        if rows:
+            self.undo_stack.push(InsertRowsCommand(self, list(rows), at_view_row))
+
+    def place_rows(self, rows: Sequence[EventRow], at_view_row: int | None) -> None:
         position = (
             len(self._view) if at_view_row is None else max(0, min(at_view_row, len(self._view)))
         )
@@ -563,12 +618,28 @@ class EventTableModel(QAbstractTableModel):
     def new_row(self) -> EventRow:
         return EventRow(self.row_ids(), None, extras=("",) * len(self.table.extra_headers))
 
-    def remove_rows(self, row_ids: Iterable[RowId]) -> list[tuple[int, EventRow]]:
-        """Remove rows (not those in flight); returns (table position, row) for undo."""
-        wanted = {r for r in row_ids if r not in self.locked and r in self._by_id}
-        if not wanted:
-            return []
-        removed = [(i, r) for i, r in enumerate(self.table.rows) if r.row_id in wanted]
+    def remove_rows(self, row_ids: Iterable[RowId]) -> None:
+        """Remove rows (not those in flight) as one undo step."""
+        from hubevents_gui.ui.commands import RemoveRowsCommand
+
+        wanted = [r for r in row_ids if r not in self.locked and r in self._by_id]
+        if wanted:
+            self.undo_stack.push(RemoveRowsCommand(self, wanted))
+
+    def take_rows(self, row_ids: Iterable[RowId]) -> list[RemovedRow]:
+        """Remove rows; returns what an undo needs to put each back exactly where it was."""
+        wanted = set(row_ids)
+        removed = [
+            RemovedRow(
+                table_position=i,
+                view_position=self._position.get(r.row_id),
+                row=r,
+                outcome=self.outcomes.get(r.row_id),
+                state=self.states.get(r.row_id),
+            )
+            for i, r in enumerate(self.table.rows)
+            if r.row_id in wanted
+        ]
         for view_row in sorted(
             (self._position[r] for r in wanted if r in self._position), reverse=True
         ):
@@ -588,11 +659,38 @@ class EventTableModel(QAbstractTableModel):
         self.edited.emit()
         return removed
 
+    def restore_rows(self, removed: Sequence[RemovedRow]) -> None:
+        """Put removed rows back at their table and view positions, with their outcomes."""
+        for entry in sorted(removed, key=lambda e: e.table_position):
+            self.table.rows.insert(entry.table_position, entry.row)
+            self._by_id[entry.row.row_id] = entry.row
+            if entry.outcome is not None:
+                self.outcomes[entry.row.row_id] = entry.outcome
+            self._set_state(entry.row.row_id, entry.state)
+        for entry in sorted(removed, key=lambda e: e.view_position or len(self._view)):
+            position = len(self._view) if entry.view_position is None else entry.view_position
+            position = min(position, len(self._view))
+            self.beginInsertRows(QModelIndex(), position, position)
+            self._view.insert(position, entry.row)
+            self.endInsertRows()
+        self._reindex()
+        self._revalidate([e.row.row_id for e in removed], identity_changed=True)
+        self.edited.emit()
+
     def add_custom_column(self, name: str) -> int:
-        """A new custom property column (after the others); returns its column number."""
+        """A new custom property column (after the others), as one undo step; returns its
+        column number."""
+        from hubevents_gui.ui.commands import AddColumnCommand
+
         name = name.strip()
         if name in self.table.custom_names:
             raise ValueError(f"there is already a custom property column named {name!r}")
+        self.undo_stack.push(AddColumnCommand(self, name))
+        column = self.column_of(CUSTOM_KEY_PREFIX + name)
+        assert column is not None
+        return column
+
+    def insert_custom_column(self, name: str) -> None:
         position = len(COLUMN_FIELDS) + len(self.table.custom_names)
         self.beginInsertColumns(QModelIndex(), position, position)
         self.table.custom_names.append(name)
@@ -601,7 +699,45 @@ class EventTableModel(QAbstractTableModel):
         )
         self.endInsertColumns()
         self.edited.emit()
-        return position
+
+    def drop_custom_column(self, name: str) -> None:
+        column = self.column_of(CUSTOM_KEY_PREFIX + name)
+        if column is None:
+            return
+        self.beginRemoveColumns(QModelIndex(), column, column)
+        self.table.custom_names.remove(name)
+        del self.columns[column]
+        self.endRemoveColumns()
+        self.edited.emit()
+
+    # ------------------------------------------------------------------ whole tables
+
+    def replace_table(
+        self,
+        table: EventTable,
+        issues: dict[RowId, list[Issue]] | None = None,
+        index: dict[RowId, EventRow] | None = None,
+    ) -> None:
+        """Show a newly read table; when one was open, that is an undo step (Undo brings the
+        previous table back with its edits and outcomes)."""
+        from hubevents_gui.ui.commands import ReplaceTableCommand
+
+        if not self.table.rows:
+            self.set_table(table, issues, index)
+            self.undo_stack.clear()
+            return
+        self.undo_stack.push(ReplaceTableCommand(self, table, issues, index))
+
+    def snapshot(self) -> TableState:
+        return TableState(
+            self.table, dict(self.issues), dict(self._by_id), dict(self.outcomes), dict(self.states)
+        )
+
+    def restore(self, state: TableState) -> None:
+        self.set_table(state.table, state.issues, state.index)
+        self.outcomes.update(state.outcomes)
+        self.states.update(state.states)
+        self._repaint_all()
 
     # ------------------------------------------------------------------ outcomes
 

@@ -5,6 +5,8 @@ No business logic here: the controller reads and sends, the model holds rows and
 
 from __future__ import annotations
 
+import csv
+import io
 import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QComboBox,
     QDockWidget,
     QFileDialog,
@@ -40,6 +43,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from hubevents_gui.core.results import ResultsError, add_result_columns, write_results
 from hubevents_gui.core.rows import EventRow, RowId, RowStatus
@@ -53,6 +57,25 @@ from hubevents_gui.ui.settings import AppSettings
 
 if TYPE_CHECKING:
     from hubevents_gui.hubspot.client import RunReport
+
+
+def tsv_cell(text: str) -> str:
+    """A cell for the clipboard, quoted the way spreadsheets quote tabs, newlines and quotes."""
+    if any(ch in text for ch in '\t\n\r"'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def parse_tsv(text: str) -> list[list[str]]:
+    """A block copied from a spreadsheet: tab-separated, quoted cells may hold tabs, newlines
+    and doubled quotes; the trailing line break spreadsheets add is not a row."""
+    if not text:
+        return []
+    rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter="\t"))
+    while rows and rows[-1] in ([], [""]):
+        rows.pop()
+    return rows
+
 
 #: issues listed in the panel at most (the status bar counts them all)
 MAX_LISTED_ISSUES = 2000
@@ -158,6 +181,21 @@ class MainWindow(QMainWindow):
             "actionAddCustomColumn", "Add &Custom Property Column…", self.add_custom_column
         )
         self.find_action = self._action("actionFind", "&Find…", self.show_find, key.Find)
+        self.undo_action = self._action("actionUndo", "&Undo", self.undo, key.Undo)
+        self.redo_action = self._action("actionRedo", "&Redo", self.redo, key.Redo)
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.copy_action = self._action("actionCopy", "&Copy", self.copy_cells, key.Copy)
+        self.paste_action = self._action("actionPaste", "&Paste", self.paste_cells, key.Paste)
+        self.fill_action = self._action(
+            "actionFillDown",
+            "Fill &Down",
+            self.fill_down,
+            "Ctrl+D",
+            "Copy the top cell of each selected column into the cells below it",
+        )
+        self.clear_action = self._action(
+            "actionClearCells", "C&lear Cells", self.clear_cells, key.Delete
+        )
         self.zone_action = self._action(
             "actionTimeZone",
             "Time &Zone…",
@@ -248,6 +286,10 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        for action in (self.copy_action, self.paste_action, self.fill_action, self.clear_action):
+            # scoped to the table: Ctrl+C in the find field copies its text, not cells
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.table.addAction(action)
 
         self.empty_hint = QLabel(
             "<h2>Open a spreadsheet of events</h2><p>Drop an .xlsx, .xls, .ods or .csv file "
@@ -313,6 +355,12 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         edit = menus.addMenu("&Edit")
         edit.setObjectName("menuEdit")
+        for action in (self.undo_action, self.redo_action):
+            edit.addAction(action)
+        edit.addSeparator()
+        for action in (self.copy_action, self.paste_action, self.fill_action, self.clear_action):
+            edit.addAction(action)
+        edit.addSeparator()
         for action in (
             self.add_row_action,
             self.duplicate_action,
@@ -354,6 +402,10 @@ class MainWindow(QMainWindow):
         c.auth_required.connect(self._on_auth_required)
         c.connection_changed.connect(self._update_banner)
         self.model.edited.connect(self._on_edited)
+        stack = self.model.undo_stack
+        stack.canUndoChanged.connect(self._update_undo)
+        stack.canRedoChanged.connect(self._update_undo)
+        stack.indexChanged.connect(self._update_undo)
         self.model.validation_changed.connect(self._schedule_issues_refresh)
         self.model.modelReset.connect(self._after_reset)
         self.filter_combo.currentIndexChanged.connect(self._on_filter)
@@ -388,7 +440,19 @@ class MainWindow(QMainWindow):
     def _update_zone_button(self) -> None:
         self.zone_action.setText(f"Time zone: {self.model.zone.key}")
 
+    def _update_undo(self) -> None:
+        stack = self.model.undo_stack
+        if not isValid(stack):  # the stack goes with the model when the window is torn down
+            return
+        running = self.controller.busy
+        # no undo while rows are in flight: they are read-only until their outcome arrives
+        self.undo_action.setEnabled(stack.canUndo() and not running)
+        self.redo_action.setEnabled(stack.canRedo() and not running)
+        self.undo_action.setText(f"&Undo {stack.undoText()}".rstrip())
+        self.redo_action.setText(f"&Redo {stack.redoText()}".rstrip())
+
     def _update_actions(self) -> None:
+        self._update_undo()
         has_rows = bool(self.model.all_rows)
         running = self.controller.busy
         self.table.setVisible(has_rows or self.model.table.file is not None)
@@ -698,6 +762,124 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot add the column", str(exc))
             return
         self.table.horizontalHeader().resizeSection(column, 160)
+
+    @Slot()
+    def undo(self) -> None:
+        if not self.controller.busy:
+            self.model.undo_stack.undo()
+
+    @Slot()
+    def redo(self) -> None:
+        if not self.controller.busy:
+            self.model.undo_stack.redo()
+
+    def _selected_block(self) -> tuple[list[int], list[int]]:
+        """Rows and logical columns of the selection's bounding block, in view order."""
+        indexes = self.table.selectionModel().selectedIndexes()
+        if not indexes:
+            current = self.table.currentIndex()
+            indexes = [current] if current.isValid() else []
+        if not indexes:
+            return [], []
+        header = self.table.horizontalHeader()
+        rows = sorted({i.row() for i in indexes})
+        visual = sorted({header.visualIndex(i.column()) for i in indexes})
+        rows = list(range(rows[0], rows[-1] + 1))
+        columns = [header.logicalIndex(v) for v in range(visual[0], visual[-1] + 1)]
+        return rows, columns
+
+    @Slot()
+    def copy_cells(self) -> None:
+        """The selected block as tab-separated text, as spreadsheets put it on the clipboard."""
+        rows, columns = self._selected_block()
+        if not rows:
+            return
+        selection = self.table.selectionModel()
+        lines = []
+        for row in rows:
+            cells = []
+            for column in columns:
+                index = self.model.index(row, column)
+                selected = selection.isSelected(index) or index == self.table.currentIndex()
+                cells.append(
+                    tsv_cell(str(index.data(Qt.ItemDataRole.EditRole) or "")) if selected else ""
+                )
+            lines.append("\t".join(cells))
+        QApplication.clipboard().setText("\n".join(lines) + "\n")
+
+    @Slot()
+    def paste_cells(self) -> None:
+        """Tab-separated text from Excel, LibreOffice or Google Sheets into the table from the
+        current cell, each value parsed through the field table; the table grows when the block
+        reaches past its end. One undo step."""
+        block = parse_tsv(QApplication.clipboard().text())
+        current = self.table.currentIndex()
+        if not block or not current.isValid():
+            return
+        rows, columns = self._selected_block()
+        if len(block) == 1 and len(block[0]) == 1 and (len(rows) > 1 or len(columns) > 1):
+            block = [[block[0][0]] * len(columns) for _ in rows]  # one value fills the selection
+            start_row, start_visual = rows[0], self.table.horizontalHeader().visualIndex(columns[0])
+        else:
+            start_row = current.row()
+            start_visual = self.table.horizontalHeader().visualIndex(current.column())
+        self._write_block(block, start_row, start_visual)
+
+    def _write_block(self, block: list[list[str]], start_row: int, start_visual: int) -> None:
+        model = self.model
+        header = self.table.horizontalHeader()
+        stack = model.undo_stack
+        stack.beginMacro("Paste")
+        try:
+            missing = start_row + len(block) - model.rowCount()
+            if missing > 0:
+                model.insert_rows([model.new_row() for _ in range(missing)])
+            changes = []
+            skipped = 0
+            for r, values in enumerate(block):
+                row = model.row_at(start_row + r)
+                for c, text in enumerate(values):
+                    visual = start_visual + c
+                    if visual >= model.columnCount():
+                        skipped += 1
+                        continue
+                    column = model.columns[header.logicalIndex(visual)]
+                    if not column.editable:
+                        skipped += 1
+                        continue
+                    changes.append((row.row_id, column.key, model.parse(column, text)))
+            model.change_cells(changes, "Paste")
+        finally:
+            stack.endMacro()
+        if skipped:
+            self.statusBar().showMessage(
+                f"{skipped} pasted values fell on read-only columns and were left out", 8000
+            )
+
+    @Slot()
+    def fill_down(self) -> None:
+        rows, columns = self._selected_block()
+        if len(rows) < 2:
+            return
+        model = self.model
+        changes = []
+        for column_number in columns:
+            column = model.columns[column_number]
+            if not column.editable:
+                continue
+            top = model.row_at(rows[0]).cell(column.key)
+            changes += [(model.row_at(r).row_id, column.key, top) for r in rows[1:]]
+        model.change_cells(changes, "Fill down")
+
+    @Slot()
+    def clear_cells(self) -> None:
+        model = self.model
+        changes = [
+            (model.row_at(i.row()).row_id, model.columns[i.column()].key, None)
+            for i in self.table.selectionModel().selectedIndexes()
+            if model.columns[i.column()].editable
+        ]
+        model.change_cells(changes, "Clear cells")
 
     @Slot()
     def show_find(self) -> None:

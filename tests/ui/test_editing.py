@@ -1,0 +1,181 @@
+"""Undo and redo of every kind of change, and the spreadsheet clipboard: copy, paste (growing
+the table), fill down and clear."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QItemSelection, QItemSelectionModel
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from hubevents_gui.app import create_window
+from hubevents_gui.core.rows import Outcome, RowStatus
+from hubevents_gui.ui.event_model import EventTableModel
+from hubevents_gui.ui.main_window import MainWindow, parse_tsv, tsv_cell
+from hubevents_gui.ui.settings import AppSettings
+from tests.helpers import HEADER, write_xlsx
+from tests.ui.conftest import SAMPLE
+
+
+@pytest.fixture
+def window(qtbot: QtBot, settings: AppSettings) -> Iterator[MainWindow]:
+    window = create_window(settings, sandbox=True)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.open_path(SAMPLE)
+    yield window
+    window.setWindowModified(False)
+    window.close()
+
+
+def state(model: EventTableModel) -> list[Any]:
+    """Everything a user sees of the table, to compare before and after an undo."""
+    return [
+        (
+            row.row_id,
+            dict(row.values),
+            dict(row.custom),
+            dict(row.bad),
+            model.status_of(row.row_id),
+            model.outcomes.get(row.row_id),
+            [(i.field, i.message) for i in model.issues.get(row.row_id, [])],
+        )
+        for row in model.all_rows
+    ] + [list(model.table.custom_names), [c.key for c in model.columns]]
+
+
+def index_of(window: MainWindow, view_row: int, key: str) -> Any:
+    column = window.model.column_of(key)
+    assert column is not None
+    return window.model.index(view_row, column)
+
+
+def select(window: MainWindow, top: int, left_key: str, bottom: int, right_key: str) -> None:
+    selection = QItemSelection(index_of(window, top, left_key), index_of(window, bottom, right_key))
+    window.table.selectionModel().select(
+        selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+    )
+    window.table.selectionModel().setCurrentIndex(
+        index_of(window, top, left_key), QItemSelectionModel.SelectionFlag.NoUpdate
+    )
+
+
+def check_undo_redo(window: MainWindow, change: Any) -> None:
+    before = state(window.model)
+    change()
+    after = state(window.model)
+    assert after != before
+    window.undo()
+    assert state(window.model) == before
+    window.redo()
+    assert state(window.model) == after
+
+
+def test_undo_redo_a_cell_edit_restores_values_issues_and_outcomes(window: MainWindow) -> None:
+    model = window.model
+    row = model.row_at(0)
+    model.apply_outcomes([Outcome(row.row_id, RowStatus.CREATED, "77")])
+    check_undo_redo(window, lambda: model.setData(index_of(window, 0, "eventName"), ""))
+    window.undo()
+    assert model.status_of(row.row_id) is RowStatus.CREATED  # not "edited since" any more
+
+
+def test_undo_redo_rows_added_duplicated_and_deleted(window: MainWindow) -> None:
+    check_undo_redo(window, window.add_row)
+    window.table.setCurrentIndex(index_of(window, 3, "eventName"))
+    check_undo_redo(window, window.duplicate_rows)
+    model = window.model
+    model.apply_outcomes([Outcome(model.row_at(4).row_id, RowStatus.FAILED, message="no")])
+    select(window, 4, "eventName", 6, "eventName")
+    check_undo_redo(window, window.delete_rows)
+
+
+def test_undo_redo_a_custom_column(window: MainWindow) -> None:
+    check_undo_redo(window, lambda: window.model.add_custom_column("language"))
+
+
+def test_undo_an_import_over_an_open_table(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    model = window.model
+    model.setData(index_of(window, 0, "eventName"), "Edited before the import")
+    before = state(model)
+    other = write_xlsx(tmp_path / "other.xlsx", [HEADER, ["b", "1", "Other", "Org"]])
+    window.setWindowModified(False)
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.open_path(other)
+    assert len(model.all_rows) == 1
+    window.undo()
+    assert state(model) == before
+    window.redo()
+    assert [r.values["eventName"] for r in model.all_rows] == ["Other"]
+
+
+def test_paste_a_block_from_a_spreadsheet_grows_the_table_in_one_step(window: MainWindow) -> None:
+    model = window.model
+    rows_before = len(model.all_rows)
+    before = state(model)
+    # as Excel puts it on the clipboard: tabs, CRLF, a quoted cell with a tab, newline and quotes
+    text = 'acme\tNEW-1\t"Launch\tnight\nwith ""quotes"""\tAcme\r\nacme\tNEW-2\tSecond\tAcme\r\n'
+    QApplication.clipboard().setText(text)
+    last = len(model.all_rows) - 1
+    window.table.setCurrentIndex(index_of(window, last, "externalAccountId"))
+    window.paste_cells()
+    assert len(model.all_rows) == rows_before + 1  # the second pasted row needed a new row
+    assert model.row_at(last).values["eventName"] == 'Launch\tnight\nwith "quotes"'
+    assert model.row_at(last + 1).values["externalEventId"] == "NEW-2"
+    assert model.undo_stack.undoText() == "Paste"
+    window.undo()
+    assert state(model) == before
+
+
+def test_paste_parses_through_the_field_table(window: MainWindow) -> None:
+    QApplication.clipboard().setText("2026-07-01 10:00\tyes\n")
+    window.table.setCurrentIndex(index_of(window, 0, "startDateTime"))
+    window.paste_cells()
+    row = window.model.row_at(0)
+    from datetime import datetime
+
+    assert row.values["startDateTime"] == datetime(2026, 7, 1, 10, 0)
+    # the column after Start (in view order) is End: "yes" is no date, kept and marked
+    assert row.cell("endDateTime").text == "yes"  # type: ignore[union-attr]
+
+
+def test_copy_gives_what_paste_reads(window: MainWindow) -> None:
+    model = window.model
+    model.setData(index_of(window, 0, "eventDescription"), 'Two lines\nand a "quote"')
+    select(window, 0, "eventName", 1, "eventDescription")
+    window.copy_cells()
+    block = parse_tsv(QApplication.clipboard().text())
+    assert len(block) == 2
+    assert block[0][0] == model.row_at(0).values["eventName"]
+    assert block[0][-1] == 'Two lines\nand a "quote"'
+    assert tsv_cell("a\tb") == '"a\tb"'
+
+
+def test_fill_down_and_clear(window: MainWindow) -> None:
+    model = window.model
+    select(window, 0, "eventOrganizer", 4, "eventOrganizer")
+    window.fill_down()
+    organizers = {model.row_at(r).values["eventOrganizer"] for r in range(5)}
+    assert organizers == {model.row_at(0).values["eventOrganizer"]}
+    before = state(model)
+    select(window, 0, "eventType", 2, "eventType")
+    window.clear_cells()
+    assert all("eventType" not in model.row_at(r).values for r in range(3))
+    window.undo()
+    assert state(model) == before
+
+
+def test_undo_is_off_while_rows_are_in_flight(qtbot: QtBot, window: MainWindow) -> None:
+    window.model.setData(index_of(window, 0, "eventName"), "Changed")
+    assert window.undo_action.isEnabled()
+    with qtbot.waitSignal(window.controller.run_finished, timeout=20_000):
+        window.upsert_all()
+        assert not window.undo_action.isEnabled()
+    assert window.undo_action.isEnabled()
