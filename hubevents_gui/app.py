@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hubevents_gui import __version__
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
+from hubevents_gui.ui.autosave import Autosaver, pending_session
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.event_model import EventTableModel
 from hubevents_gui.ui.main_window import MainWindow
@@ -54,8 +55,11 @@ def create_window(settings: AppSettings, *, sandbox: bool, file: Path | None = N
     model = EventTableModel(zone)
     model.day_first = settings.day_first
     controller = Controller(settings, model, sandbox=sandbox)
-    window = MainWindow(controller, settings)
-    if file is not None:
+    session = pending_session()
+    window = MainWindow(controller, settings, Autosaver(model))
+    if session is not None:
+        QTimer.singleShot(0, lambda: window.offer_recovery(session, then_open=file))
+    elif file is not None:
         QTimer.singleShot(0, lambda: controller.open_file(file))
     return window
 

@@ -7,7 +7,7 @@ rows is two orders of magnitude slower). Rows are addressed by RowId, never by v
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any
@@ -88,6 +88,23 @@ class RowFilter(Enum):
 _SENT = frozenset({RowStatus.CREATED, RowStatus.UPDATED, RowStatus.FAILED, RowStatus.NOT_SENT})
 
 
+@dataclass
+class Dirty:
+    """Changes not yet journaled: rows rewritten, order, layout, outcomes, or everything."""
+
+    rows: set[RowId] = field(default_factory=set)
+    outcomes: set[RowId] = field(default_factory=set)
+    order: bool = False
+    meta: bool = False
+    everything: bool = False
+
+    def take(self) -> Dirty:
+        taken = Dirty(self.rows, self.outcomes, self.order, self.meta, self.everything)
+        self.rows, self.outcomes = set(), set()
+        self.order = self.meta = self.everything = False
+        return taken
+
+
 @dataclass(frozen=True)
 class RemovedRow:
     table_position: int
@@ -134,6 +151,8 @@ class EventTableModel(QAbstractTableModel):
         self.row_filter = RowFilter.ALL
         self._sort: tuple[int, Qt.SortOrder] | None = None
         self.row_ids = RowIds()
+        #: what changed since the autosaver last looked (see ui.autosave)
+        self.dirty = Dirty()
         #: every change to the table goes through here (Ctrl+Z / Ctrl+Shift+Z)
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undoStack")
@@ -161,6 +180,7 @@ class EventTableModel(QAbstractTableModel):
         self._sort = None
         self._view = list(table.rows)
         self._position = {row_id: i for i, row_id in enumerate(self._by_id)}
+        self.dirty.everything = True
         self.endResetModel()
         self.validation_changed.emit()
 
@@ -509,6 +529,8 @@ class EventTableModel(QAbstractTableModel):
                 self.states[row_id] = RowStatus.EDITED
         if not touched:
             return
+        self.dirty.rows |= touched
+        self.dirty.outcomes |= touched
         self._revalidate(touched, identity)
         self._repaint(touched)
         self.edited.emit()
@@ -611,6 +633,8 @@ class EventTableModel(QAbstractTableModel):
         for row in rows:
             self._by_id[row.row_id] = row
         self._reindex()
+        self.dirty.rows.update(r.row_id for r in rows)
+        self.dirty.order = True
         self.endInsertRows()
         self._revalidate([r.row_id for r in rows], identity_changed=True)
         self.edited.emit()
@@ -647,6 +671,8 @@ class EventTableModel(QAbstractTableModel):
             del self._view[view_row]
             self.endRemoveRows()
         self.table.rows[:] = [r for r in self.table.rows if r.row_id not in wanted]
+        self.dirty.order = True
+        self.dirty.rows -= wanted
         for row_id in wanted:
             self._by_id.pop(row_id, None)
             self.issues.pop(row_id, None)
@@ -674,6 +700,9 @@ class EventTableModel(QAbstractTableModel):
             self._view.insert(position, entry.row)
             self.endInsertRows()
         self._reindex()
+        self.dirty.rows.update(e.row.row_id for e in removed)
+        self.dirty.outcomes.update(e.row.row_id for e in removed)
+        self.dirty.order = True
         self._revalidate([e.row.row_id for e in removed], identity_changed=True)
         self.edited.emit()
 
@@ -697,6 +726,7 @@ class EventTableModel(QAbstractTableModel):
         self.columns.insert(
             position, Column(ColumnKind.CUSTOM, CUSTOM_KEY_PREFIX + name, CUSTOM_KEY_PREFIX + name)
         )
+        self.dirty.meta = True
         self.endInsertColumns()
         self.edited.emit()
 
@@ -707,6 +737,7 @@ class EventTableModel(QAbstractTableModel):
         self.beginRemoveColumns(QModelIndex(), column, column)
         self.table.custom_names.remove(name)
         del self.columns[column]
+        self.dirty.meta = True
         self.endRemoveColumns()
         self.edited.emit()
 
@@ -737,12 +768,14 @@ class EventTableModel(QAbstractTableModel):
         self.set_table(state.table, state.issues, state.index)
         self.outcomes.update(state.outcomes)
         self.states.update(state.states)
+        self.dirty.outcomes.update(state.states)
         self._repaint_all()
 
     # ------------------------------------------------------------------ outcomes
 
     def mark(self, row_ids: Iterable[RowId], status: RowStatus, lock: bool) -> None:
         ids = list(row_ids)
+        self.dirty.outcomes.update(ids)
         for row_id in ids:
             self.states[row_id] = status
             if lock:
@@ -755,6 +788,7 @@ class EventTableModel(QAbstractTableModel):
         for outcome in outcomes:
             self.outcomes[outcome.row_id] = outcome
             self.states[outcome.row_id] = outcome.status
+            self.dirty.outcomes.add(outcome.row_id)
             self.locked.discard(outcome.row_id)
         self._repaint(o.row_id for o in outcomes)
 

@@ -56,7 +56,9 @@ from hubevents_gui.ui.event_model import ROW_ID_ROLE, RowFilter
 from hubevents_gui.ui.settings import AppSettings
 
 if TYPE_CHECKING:
+    from hubevents_gui.core.journal import RecoveredSession
     from hubevents_gui.hubspot.client import RunReport
+    from hubevents_gui.ui.autosave import Autosaver
 
 
 def tsv_cell(text: str) -> str:
@@ -83,10 +85,13 @@ FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All f
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, controller: Controller, settings: AppSettings) -> None:
+    def __init__(
+        self, controller: Controller, settings: AppSettings, autosaver: Autosaver | None = None
+    ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
         self.controller = controller
+        self.autosaver = autosaver
         self.settings = settings
         self.model = controller.model
         self.setAcceptDrops(True)
@@ -503,6 +508,33 @@ class MainWindow(QMainWindow):
         if self._may_replace():
             self.controller.open_file(path)
 
+    _keep_journal = True
+
+    def offer_recovery(self, session: RecoveredSession, then_open: Path | None = None) -> None:
+        """After a crash: offer the unsaved session back, exactly as it was."""
+        from datetime import datetime
+
+        from hubevents_gui.ui.autosave import restore
+
+        name = session.table.file.name if session.table.file else "an untitled table"
+        when = datetime.fromtimestamp(session.saved_at).strftime("%Y-%m-%d %H:%M")
+        answer = QMessageBox.question(
+            self,
+            "Restore unsaved work?",
+            f"hubevents was not closed properly. Restore the work on {name} "
+            f"({len(session.table.rows)} rows, last change {when})?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            restore(self.model, session)
+            self.controller.file = session.table.file
+            self._update_title()
+            self.setWindowModified(True)
+            self._update_actions()
+            self.statusBar().showMessage(f"Restored the unsaved work on {name}", 10_000)
+        elif then_open is not None:
+            self.controller.open_file(then_open)
+
     def _may_replace(self) -> bool:
         """Ask before unsaved edits or outcomes would be replaced."""
         if not self.isWindowModified():
@@ -517,7 +549,10 @@ class MainWindow(QMainWindow):
         )
         if answer == QMessageBox.StandardButton.Save:
             return self.save_results()
-        return answer == QMessageBox.StandardButton.Discard
+        if answer == QMessageBox.StandardButton.Discard:
+            self._keep_journal = False  # given up on purpose: nothing to offer back
+            return True
+        return False
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
@@ -924,6 +959,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_edited(self) -> None:
+        self._keep_journal = True
         self.setWindowModified(True)
         self._update_actions()
 
@@ -1104,6 +1140,9 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.controller.shutdown()
+        if self.autosaver is not None:
+            # a clean close after saving (or choosing to discard) leaves nothing to recover
+            self.autosaver.finish(keep=self.isWindowModified() and self._keep_journal)
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()

@@ -1,0 +1,325 @@
+"""The session journal: every change to the open table, in SQLite in the app's data folder,
+written within a second by a thread of its own, so that a crash or a kill loses at most the
+last second. A clean close after saving deletes it; the next start after a crash offers to
+restore the session from it. It holds rows, outcomes and the file's layout, never the token.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
+from pathlib import Path
+from typing import Any
+
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus, Unreadable
+
+#: how long a change may wait before it is on disk
+FLUSH_SECONDS = 0.5
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rows (row_id INTEGER PRIMARY KEY, position INTEGER, data TEXT);
+CREATE TABLE IF NOT EXISTS outcomes (row_id INTEGER PRIMARY KEY, data TEXT);
+"""
+
+
+# ------------------------------------------------------------------ values to JSON and back
+
+
+def encode_value(value: object) -> object:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if isinstance(value, clock_time):
+        return {"time": value.isoformat()}
+    if isinstance(value, timedelta):
+        return {"seconds": value.total_seconds()}
+    if isinstance(value, Unreadable):
+        return {"unreadable": [value.text, value.reason]}
+    return str(value)
+
+
+def decode_value(value: object) -> Any:
+    if not isinstance(value, dict):
+        return value
+    if "datetime" in value:
+        return datetime.fromisoformat(value["datetime"])
+    if "date" in value:
+        return date.fromisoformat(value["date"])
+    if "time" in value:
+        return clock_time.fromisoformat(value["time"])
+    if "seconds" in value:
+        return timedelta(seconds=value["seconds"])
+    if "unreadable" in value:
+        text, reason = value["unreadable"]
+        return Unreadable(text, reason)
+    return value
+
+
+def encode_row(row: EventRow) -> str:
+    return json.dumps(
+        {
+            "source_row": row.source_row,
+            "values": {k: encode_value(v) for k, v in row.values.items()},
+            "custom": dict(row.custom),
+            "extras": [encode_value(v) for v in row.extras],
+            "bad": {k: encode_value(v) for k, v in row.bad.items()},
+        },
+        ensure_ascii=False,
+    )
+
+
+def decode_row(row_id: int, text: str) -> EventRow:
+    data = json.loads(text)
+    return EventRow(
+        RowId(row_id),
+        data["source_row"],
+        {k: decode_value(v) for k, v in data["values"].items()},
+        dict(data["custom"]),
+        tuple(decode_value(v) for v in data["extras"]),
+        {k: decode_value(v) for k, v in data["bad"].items()},
+    )
+
+
+def encode_outcome(outcome: Outcome | None, state: RowStatus | None) -> str:
+    body: dict[str, Any] = {"state": state.name if state else None}
+    if outcome is not None:
+        body.update(
+            status=outcome.status.name,
+            hubspot_id=outcome.hubspot_id,
+            message=outcome.message,
+            http_status=outcome.http_status,
+            category=outcome.category,
+            correlation_id=outcome.correlation_id,
+        )
+    return json.dumps(body)
+
+
+def table_meta(table: EventTable, extra: dict[str, Any] | None = None) -> dict[str, str]:
+    meta = {
+        "file": str(table.file) if table.file else "",
+        "sheet": table.sheet or "",
+        "custom_names": json.dumps(table.custom_names),
+        "extra_headers": json.dumps(table.extra_headers),
+        "source_columns": json.dumps(table.source_columns),
+        "column_keys": json.dumps(table.column_keys),
+        "headers": json.dumps(table.headers),
+        "header_row": json.dumps(table.header_row),
+        "notes": json.dumps(table.notes),
+        "saved_at": str(time.time()),
+    }
+    for key, value in (extra or {}).items():
+        meta[key] = json.dumps(value)
+    return meta
+
+
+# ------------------------------------------------------------------ reading a journal back
+
+
+@dataclass
+class RecoveredSession:
+    table: EventTable
+    outcomes: dict[RowId, Outcome] = field(default_factory=dict)
+    states: dict[RowId, RowStatus] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    saved_at: float = 0.0
+
+
+def read_journal(path: Path) -> RecoveredSession | None:
+    """The session a journal holds, or None when there is none (or nothing worth restoring)."""
+    if not path.exists():
+        return None
+    try:
+        connection = sqlite3.connect(path)
+        try:
+            meta = dict(connection.execute("SELECT key, value FROM meta"))
+            rows = [
+                decode_row(row_id, data)
+                for row_id, data in connection.execute(
+                    "SELECT row_id, data FROM rows ORDER BY position, row_id"
+                )
+            ]
+            outcome_rows = list(connection.execute("SELECT row_id, data FROM outcomes"))
+        finally:
+            connection.close()
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
+        return None
+    if not meta:
+        return None
+    table = EventTable(
+        file=Path(meta["file"]) if meta.get("file") else None,
+        sheet=meta.get("sheet") or None,
+        rows=rows,
+        custom_names=json.loads(meta.get("custom_names", "[]")),
+        extra_headers=json.loads(meta.get("extra_headers", "[]")),
+        source_columns=json.loads(meta.get("source_columns", "{}")),
+        column_keys=json.loads(meta.get("column_keys", "[]")),
+        headers=json.loads(meta.get("headers", "{}")),
+        header_row=json.loads(meta.get("header_row", "null")),
+        notes=json.loads(meta.get("notes", "[]")),
+    )
+    session = RecoveredSession(table, saved_at=float(meta.get("saved_at", "0") or 0))
+    known = {
+        "file", "sheet", "custom_names", "extra_headers", "source_columns", "column_keys",
+        "headers", "header_row", "notes", "saved_at",
+    }  # fmt: skip
+    session.extra = {k: json.loads(v) for k, v in meta.items() if k not in known}
+    for row_id, data in outcome_rows:
+        body = json.loads(data)
+        if body.get("status"):
+            session.outcomes[RowId(row_id)] = Outcome(
+                RowId(row_id),
+                RowStatus[body["status"]],
+                body.get("hubspot_id"),
+                body.get("message") or "",
+                body.get("http_status"),
+                body.get("category"),
+                body.get("correlation_id"),
+            )
+        if body.get("state"):
+            session.states[RowId(row_id)] = RowStatus[body["state"]]
+    return session
+
+
+# ------------------------------------------------------------------ writing
+
+
+class Journal:
+    """Writes the session to ``path`` from a thread of its own; calls never wait for disk."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._queue: queue.Queue[Callable[[sqlite3.Connection], None] | threading.Event | None] = (
+            queue.Queue()
+        )
+        self._thread = threading.Thread(target=self._write, name="hubevents-journal", daemon=True)
+        self._thread.start()
+
+    # the calls below build plain data on the caller's thread and queue the write
+
+    def start_table(self, table: EventTable, extra: dict[str, Any] | None = None) -> None:
+        """Begin a new journal for ``table`` (the rows are read on the writer thread: the GUI
+        thread only mutates a row after marking it dirty, which queues a rewrite of it)."""
+        meta = table_meta(table, extra)
+        rows = list(table.rows)
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM meta")
+            db.execute("DELETE FROM rows")
+            db.execute("DELETE FROM outcomes")
+            db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
+            db.executemany(
+                "INSERT INTO rows VALUES (?, ?, ?)",
+                ((int(r.row_id), i, encode_row(r)) for i, r in enumerate(rows)),
+            )
+
+        self._queue.put(write)
+
+    def update_meta(self, table: EventTable, extra: dict[str, Any] | None = None) -> None:
+        meta = table_meta(table, extra)
+
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany("REPLACE INTO meta VALUES (?, ?)", meta.items())
+
+        self._queue.put(write)
+
+    def rows_changed(self, rows: Iterable[EventRow], order: list[int] | None) -> None:
+        """Rewrite some rows; with ``order`` (all row ids in table order), their positions."""
+        encoded = [(int(r.row_id), encode_row(r)) for r in rows]
+
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany(
+                "INSERT INTO rows (row_id, data) VALUES (?, ?) "
+                "ON CONFLICT(row_id) DO UPDATE SET data = excluded.data",
+                encoded,
+            )
+            if order is not None:
+                db.execute("DELETE FROM rows WHERE row_id NOT IN (SELECT value FROM json_each(?))",
+                           (json.dumps(order),))  # fmt: skip
+                db.executemany(
+                    "UPDATE rows SET position = ? WHERE row_id = ?",
+                    ((i, row_id) for i, row_id in enumerate(order)),
+                )
+
+        self._queue.put(write)
+
+    def outcomes_changed(
+        self, entries: list[tuple[RowId, Outcome | None, RowStatus | None]]
+    ) -> None:
+        """Outcomes and states of rows (immutable values: encoded on the writer thread)."""
+
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany(
+                "REPLACE INTO outcomes VALUES (?, ?)",
+                ((int(r), encode_outcome(o, s)) for r, o, s in entries),
+            )
+
+        self._queue.put(write)
+
+    def discard(self) -> None:
+        """Nothing to recover: the session was saved (or given up) on purpose."""
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM meta")
+            db.execute("DELETE FROM rows")
+            db.execute("DELETE FROM outcomes")
+
+        self._queue.put(write)
+
+    def flush(self, timeout: float = 10.0) -> None:
+        """Wait until everything queued so far is on disk."""
+        done = threading.Event()
+        self._queue.put(done)
+        done.wait(timeout)
+
+    def close(self, *, remove: bool = False) -> None:
+        self._queue.put(None)
+        self._thread.join(10)
+        if remove:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def _write(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        try:
+            running = True
+            while running:
+                work = [self._queue.get()]
+                deadline = time.monotonic() + FLUSH_SECONDS
+                # gather what arrives in the next moments into one transaction, unless someone
+                # waits for it (a flush, or closing)
+                while not isinstance(work[-1], threading.Event | None) and (
+                    time.monotonic() < deadline
+                ):
+                    try:
+                        work.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
+                    except queue.Empty:
+                        break
+                flushed = []
+                db.execute("BEGIN")
+                for item in work:
+                    if item is None:
+                        running = False
+                    elif isinstance(item, threading.Event):
+                        flushed.append(item)
+                    else:
+                        item(db)
+                db.execute("COMMIT")
+                for event in flushed:
+                    event.set()
+        finally:
+            db.close()
