@@ -7,11 +7,9 @@ restore the session from it. It holds rows, outcomes and the file's layout, neve
 from __future__ import annotations
 
 import json
-import queue
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
@@ -19,9 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus, Unreadable
-
-#: how long a change may wait before it is on disk
-FLUSH_SECONDS = 0.5
+from hubevents_gui.core.sqlite_writer import SqliteWriter
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -199,11 +195,9 @@ class Journal:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._queue: queue.Queue[Callable[[sqlite3.Connection], None] | threading.Event | None] = (
-            queue.Queue()
-        )
-        self._thread = threading.Thread(target=self._write, name="hubevents-journal", daemon=True)
-        self._thread.start()
+        self._writer = SqliteWriter(self.path, _SCHEMA, "hubevents-journal")
+        self.flush = self._writer.flush
+        self.close = self._writer.close
 
     # the calls below build plain data on the caller's thread and queue the write
 
@@ -214,16 +208,14 @@ class Journal:
         rows = list(table.rows)
 
         def write(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM meta")
-            db.execute("DELETE FROM rows")
-            db.execute("DELETE FROM outcomes")
+            _clear(db)
             db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
             db.executemany(
                 "INSERT INTO rows VALUES (?, ?, ?)",
                 ((int(r.row_id), i, encode_row(r)) for i, r in enumerate(rows)),
             )
 
-        self._queue.put(write)
+        self._writer.put(write)
 
     def update_meta(self, table: EventTable, extra: dict[str, Any] | None = None) -> None:
         meta = table_meta(table, extra)
@@ -231,7 +223,7 @@ class Journal:
         def write(db: sqlite3.Connection) -> None:
             db.executemany("REPLACE INTO meta VALUES (?, ?)", meta.items())
 
-        self._queue.put(write)
+        self._writer.put(write)
 
     def rows_changed(self, rows: Iterable[EventRow], order: list[int] | None) -> None:
         """Rewrite some rows; with ``order`` (all row ids in table order), their positions."""
@@ -244,14 +236,16 @@ class Journal:
                 encoded,
             )
             if order is not None:
-                db.execute("DELETE FROM rows WHERE row_id NOT IN (SELECT value FROM json_each(?))",
-                           (json.dumps(order),))  # fmt: skip
+                db.execute(
+                    "DELETE FROM rows WHERE row_id NOT IN (SELECT value FROM json_each(?))",
+                    (json.dumps(order),),
+                )
                 db.executemany(
                     "UPDATE rows SET position = ? WHERE row_id = ?",
                     ((i, row_id) for i, row_id in enumerate(order)),
                 )
 
-        self._queue.put(write)
+        self._writer.put(write)
 
     def outcomes_changed(
         self, entries: list[tuple[RowId, Outcome | None, RowStatus | None]]
@@ -264,62 +258,14 @@ class Journal:
                 ((int(r), encode_outcome(o, s)) for r, o, s in entries),
             )
 
-        self._queue.put(write)
+        self._writer.put(write)
 
     def discard(self) -> None:
         """Nothing to recover: the session was saved (or given up) on purpose."""
+        self._writer.put(_clear)
 
-        def write(db: sqlite3.Connection) -> None:
-            db.execute("DELETE FROM meta")
-            db.execute("DELETE FROM rows")
-            db.execute("DELETE FROM outcomes")
 
-        self._queue.put(write)
-
-    def flush(self, timeout: float = 10.0) -> None:
-        """Wait until everything queued so far is on disk."""
-        done = threading.Event()
-        self._queue.put(done)
-        done.wait(timeout)
-
-    def close(self, *, remove: bool = False) -> None:
-        self._queue.put(None)
-        self._thread.join(10)
-        if remove:
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(self.path) + suffix).unlink(missing_ok=True)
-
-    def _write(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(_SCHEMA)
-        try:
-            running = True
-            while running:
-                work = [self._queue.get()]
-                deadline = time.monotonic() + FLUSH_SECONDS
-                # gather what arrives in the next moments into one transaction, unless someone
-                # waits for it (a flush, or closing)
-                while not isinstance(work[-1], threading.Event | None) and (
-                    time.monotonic() < deadline
-                ):
-                    try:
-                        work.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
-                    except queue.Empty:
-                        break
-                flushed = []
-                db.execute("BEGIN")
-                for item in work:
-                    if item is None:
-                        running = False
-                    elif isinstance(item, threading.Event):
-                        flushed.append(item)
-                    else:
-                        item(db)
-                db.execute("COMMIT")
-                for event in flushed:
-                    event.set()
-        finally:
-            db.close()
+def _clear(db: sqlite3.Connection) -> None:
+    db.execute("DELETE FROM meta")
+    db.execute("DELETE FROM rows")
+    db.execute("DELETE FROM outcomes")

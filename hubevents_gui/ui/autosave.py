@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_data_dir
 from PySide6.QtCore import QObject, QTimer, Slot
 
 from hubevents_gui.core.journal import Journal, RecoveredSession, read_journal
+from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.rows import Outcome, RowStatus
 from hubevents_gui.ui.event_model import EventTableModel
 
@@ -16,7 +16,7 @@ _IN_FLIGHT = (RowStatus.QUEUED, RowStatus.SENDING)
 
 
 def journal_path() -> Path:
-    return Path(user_data_dir("hubevents", appauthor=False)) / "session.sqlite"
+    return data_dir() / "session.sqlite"
 
 
 class Autosaver(QObject):

@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from hubevents_gui import credentials
+from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowIds, RowStatus
 from hubevents_gui.core.sheets import (
     RawSheet,
@@ -143,6 +145,8 @@ class Controller(QObject):
     #: a 401 or 403 stopped the run: the window opens the connection dialog with the reason
     auth_required = Signal(str)
     connection_changed = Signal()
+    #: a run was recorded or finished
+    history_changed = Signal()
 
     def __init__(self, settings: AppSettings, model: EventTableModel, *, sandbox: bool) -> None:
         super().__init__()
@@ -174,6 +178,8 @@ class Controller(QObject):
         self._flush.timeout.connect(self._apply_pending)
         self.file: Path | None = None
         self.row_ids = RowIds()
+        self._history: RunHistory | None = None
+        self._run_record: dict[str, str] = {}
 
     def warm_up(self) -> None:
         """Load the engine's modules (httpx and friends) on a background thread, so the first
@@ -184,6 +190,13 @@ class Controller(QObject):
             import hubevents_gui.hubspot.sandbox  # noqa: F401
 
         threading.Thread(target=load, name="hubevents-warm-up", daemon=True).start()
+
+    @property
+    def history(self) -> RunHistory:
+        """Every run, in SQLite in the app's data folder (opened on first use)."""
+        if self._history is None:
+            self._history = RunHistory(data_dir() / "history.sqlite")
+        return self._history
 
     @property
     def sandbox(self) -> Sandbox:
@@ -221,6 +234,10 @@ class Controller(QObject):
         for task in list(self._tasks):
             task.worker_thread.quit()
             task.worker_thread.wait(timeout_ms)
+        self._apply_pending()  # outcomes that arrived while stopping are kept, and recorded
+        if self._history is not None:
+            self._history.close()
+            self._history = None
 
     # ------------------------------------------------------------------ import
 
@@ -343,7 +360,7 @@ class Controller(QObject):
     def upsert(self, rows: list[EventRow]) -> None:
         if self.busy or not rows:
             return
-        from hubevents_gui.hubspot.client import UpsertEngine
+        from hubevents_gui.hubspot.client import UpsertEngine, compose_batches
         from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
         from hubevents_gui.hubspot.wire import inputs_for
 
@@ -366,8 +383,31 @@ class Controller(QObject):
         self._report = None
         rows = list(rows)
 
+        history = self.history
+        table = model.table
+        where = (
+            "sandbox" if connection.sandbox else f"{connection.base_url} ({connection.api_version})"
+        )
+        run: dict[str, str] = {}
+        self._run_record = run
+
         def work(task: _Task) -> RunReport:
             items = list(zip([r.row_id for r in rows], inputs_for(rows, zone), strict=True))
+            # recorded before anything is sent: a killed run still shows what was confirmed
+            planned = {
+                row_id: number
+                for number, batch in enumerate(compose_batches(items, settings.batch_size))
+                for row_id, _ in batch
+            }
+            run["id"] = history.start_run(
+                where,
+                str(table.file or ""),
+                table.sheet or "",
+                [
+                    (r.row_id, r.source_row, planned[r.row_id], body)
+                    for r, (_, body) in zip(rows, items, strict=True)
+                ],
+            )
             # as after an import: keep the collector from walking these (acyclic) payloads
             # with the GIL held while the window waits to paint
             gc.freeze()
@@ -406,6 +446,9 @@ class Controller(QObject):
             while self._pending and len(chunk) < 500:
                 chunk.append(self._pending.popleft())
             self.model.apply_outcomes(chunk)
+            run_id = self._run_record.get("id")
+            if run_id:
+                self.history.record_outcomes(run_id, chunk)
             if progress is not None:
                 for outcome in chunk:
                     status = outcome.status
@@ -440,7 +483,18 @@ class Controller(QObject):
             self.model.apply_outcomes(
                 [Outcome(r, RowStatus.NOT_SENT, message="not sent: the run stopped") for r in stuck]
             )
+        run_id = self._run_record.get("id")
+        if run_id:
+            counts = {
+                "created": report.created,
+                "updated": report.updated,
+                "failed": report.failed,
+                "not_sent": report.not_sent,
+                "requests": report.requests,
+            }
+            self.history.finish_run(run_id, counts, report.stopped.value if report.stopped else "")
         self.run_finished.emit(report)
+        self.history_changed.emit()
         if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):
             scopes = ""
             if report.missing_scopes:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,6 +41,8 @@ from PySide6.QtWidgets import (
     QTableView,
     QToolBar,
     QToolButton,
+    QTreeWidget,
+    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -98,6 +101,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_central()
         self._build_issues_panel()
+        self._build_history_panel()
         self._build_status_bar()
         self._build_menus()
         self._wire()
@@ -316,6 +320,56 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         self.issues_dock = dock
 
+    def _build_history_panel(self) -> None:
+        dock = QDockWidget("Run history", self)
+        dock.setObjectName("historyDock")
+        self.history_list = QTreeWidget(dock)
+        self.history_list.setObjectName("historyList")
+        self.history_list.setRootIsDecorated(False)
+        self.history_list.setHeaderLabels(
+            ["Started", "File", "To", "Rows", "Created", "Updated", "Failed", "Not sent", "Ended"]
+        )
+        self.history_list.setToolTip("Double-click a run to see its rows and export them")
+        self.history_list.itemDoubleClicked.connect(self._on_run_activated)
+        dock.setWidget(self.history_list)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        self.tabifyDockWidget(self.issues_dock, dock)
+        self.issues_dock.raise_()
+        self.history_dock = dock
+
+    @Slot()
+    def refresh_history(self) -> None:
+        history = self.controller.history
+        history.flush()
+        self.history_list.clear()
+        for run in history.runs():
+            started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.started))
+            ended = run.stopped or ("interrupted" if run.interrupted else "complete")
+            item = QTreeWidgetItem(
+                [
+                    started,
+                    Path(run.file).name,
+                    run.connection,
+                    str(run.rows),
+                    str(run.created),
+                    str(run.updated),
+                    str(run.failed),
+                    str(run.not_sent),
+                    ended,
+                ]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, run)
+            self.history_list.addTopLevelItem(item)
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_run_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        from hubevents_gui.ui.dialogs.history_dialog import RunDialog
+
+        run = item.data(0, Qt.ItemDataRole.UserRole)
+        dialog = RunDialog(self.controller.history, run, self)
+        self.run_dialog = dialog
+        dialog.exec()
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         bar.setObjectName("statusBar")
@@ -392,6 +446,9 @@ class MainWindow(QMainWindow):
         toggle = self.issues_dock.toggleViewAction()
         toggle.setObjectName("actionToggleIssues")
         view.addAction(toggle)
+        history = self.history_dock.toggleViewAction()
+        history.setObjectName("actionToggleHistory")
+        view.addAction(history)
 
     def _wire(self) -> None:
         c = self.controller
@@ -406,6 +463,7 @@ class MainWindow(QMainWindow):
         c.run_finished.connect(self._on_run_finished)
         c.auth_required.connect(self._on_auth_required)
         c.connection_changed.connect(self._update_banner)
+        c.history_changed.connect(self.refresh_history)
         self.model.edited.connect(self._on_edited)
         stack = self.model.undo_stack
         stack.canUndoChanged.connect(self._update_undo)
@@ -509,6 +567,7 @@ class MainWindow(QMainWindow):
             self.controller.open_file(path)
 
     _keep_journal = True
+    _history_shown = False
 
     def offer_recovery(self, session: RecoveredSession, then_open: Path | None = None) -> None:
         """After a crash: offer the unsaved session back, exactly as it was."""
@@ -1121,6 +1180,9 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._history_shown:
+            self._history_shown = True
+            QTimer.singleShot(0, self.refresh_history)
         if not self._state_restored:
             # the first time: the table gets the room, the issues panel a few lines
             self._state_restored = True

@@ -12,6 +12,8 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from hubevents_gui.app import create_window
+from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.paths import data_dir
 from hubevents_gui.ui.autosave import journal_path, pending_session
 from hubevents_gui.ui.settings import AppSettings
 from tests.conftest import REPO
@@ -67,6 +69,13 @@ def test_a_kill_during_a_sandbox_run(qtbot: QtBot, settings: AppSettings, tmp_pa
     assert len(interrupted) == 23 - len(created_before)
     strip = lambda s: [{k: v for k, v in r.items() if k not in ("status",)} for r in s["rows"]]  # noqa: E731
     assert strip(after) == strip(before)
+    # the history shows the killed run as interrupted, with exactly the rows HubSpot confirmed
+    history = RunHistory(data_dir() / "history.sqlite")
+    run = history.runs()[0]
+    assert run.interrupted
+    assert run.created == len(created_before)
+    confirmed = {r.row_id: r.hubspot_id for r in history.rows(run.id) if r.status == "created"}
+    assert confirmed == created_before
 
 
 def test_a_clean_close_after_saving_leaves_nothing_to_recover(

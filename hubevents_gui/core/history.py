@@ -1,0 +1,269 @@
+"""Run history: every upsert run, with per row the payload sent, the outcome, the HubSpot id,
+the error and the timing, in SQLite in the app's data folder. Rows are recorded before anything
+is sent, and each outcome as it arrives, so a run that was killed still shows exactly which
+rows (and which of its planned batches) HubSpot confirmed. Never the token.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from hubevents_gui.core.rows import Outcome, RowId
+from hubevents_gui.core.sqlite_writer import SqliteWriter
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY, started REAL, finished REAL, connection TEXT, file TEXT, sheet TEXT,
+    rows INTEGER, created INTEGER, updated INTEGER, failed INTEGER, not_sent INTEGER,
+    requests INTEGER, stopped TEXT
+);
+CREATE TABLE IF NOT EXISTS run_rows (
+    run_id TEXT, row_id INTEGER, source_row INTEGER, batch INTEGER, payload TEXT,
+    status TEXT, hubspot_id TEXT, message TEXT, http_status INTEGER, done REAL,
+    PRIMARY KEY (run_id, row_id)
+);
+CREATE INDEX IF NOT EXISTS run_rows_by_run ON run_rows (run_id);
+"""
+
+#: status of a row that was recorded but has no outcome (yet, or ever: the run was killed)
+PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    id: str
+    started: float
+    finished: float | None
+    connection: str
+    file: str
+    sheet: str
+    rows: int
+    created: int
+    updated: int
+    failed: int
+    not_sent: int
+    requests: int
+    stopped: str
+
+    @property
+    def interrupted(self) -> bool:
+        return self.finished is None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    row_id: int
+    source_row: int | None
+    batch: int
+    payload: dict[str, Any]
+    status: str
+    hubspot_id: str | None
+    message: str
+    http_status: int | None
+    done: float | None
+
+
+class RunHistory:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        # the writer (a thread) starts with the first run: reading needs none
+        self._writer: SqliteWriter | None = None
+
+    def _put(self, write: Callable[[sqlite3.Connection], None]) -> None:
+        if self._writer is None:
+            self._writer = SqliteWriter(self.path, _SCHEMA, "hubevents-history")
+        self._writer.put(write)
+
+    def flush(self) -> None:
+        if self._writer is not None:
+            self._writer.flush()
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.close()
+            self._writer = None
+
+    def start_run(
+        self,
+        connection: str,
+        file: str,
+        sheet: str,
+        rows: Sequence[tuple[RowId, int | None, int, dict[str, Any]]],
+    ) -> str:
+        """Record a run and its rows (row id, spreadsheet row, planned batch, payload) before
+        anything is sent; returns the run's id."""
+        run_id = uuid.uuid4().hex
+        started = time.time()
+        encoded = [
+            (run_id, int(r), source, batch, json.dumps(payload, ensure_ascii=False), PENDING)
+            for r, source, batch, payload in rows
+        ]
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute(
+                "INSERT INTO runs (id, started, connection, file, sheet, rows, created,"
+                " updated, failed, not_sent, requests, stopped)"
+                " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, '')",
+                (run_id, started, connection, file, sheet, len(rows)),
+            )
+            db.executemany(
+                "INSERT INTO run_rows (run_id, row_id, source_row, batch, payload, status)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                encoded,
+            )
+
+        self._put(write)
+        return run_id
+
+    def record_outcomes(self, run_id: str, outcomes: Sequence[Outcome]) -> None:
+        done = time.time()
+        values = [
+            (o.status.value, o.hubspot_id, o.summary, o.http_status, done, run_id, int(o.row_id))
+            for o in outcomes
+        ]
+
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany(
+                "UPDATE run_rows SET status = ?, hubspot_id = ?, message = ?, http_status = ?,"
+                " done = ? WHERE run_id = ? AND row_id = ?",
+                values,
+            )
+
+        self._put(write)
+
+    def finish_run(self, run_id: str, counts: dict[str, int], stopped: str) -> None:
+        finished = time.time()
+
+        def write(db: sqlite3.Connection) -> None:
+            db.execute(
+                "UPDATE runs SET finished = ?, created = ?, updated = ?, failed = ?, not_sent = ?,"
+                " requests = ?, stopped = ? WHERE id = ?",
+                (
+                    finished,
+                    counts.get("created", 0),
+                    counts.get("updated", 0),
+                    counts.get("failed", 0),
+                    counts.get("not_sent", 0),
+                    counts.get("requests", 0),
+                    stopped,
+                    run_id,
+                ),
+            )
+
+        self._put(write)
+
+    # ---------------------------------------------------------------- reading
+
+    def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if not self.path.exists():
+            return []
+        connection = sqlite3.connect(self.path)
+        try:
+            return list(connection.execute(sql, args))
+        except sqlite3.Error:
+            return []
+        finally:
+            connection.close()
+
+    def runs(self) -> list[RunSummary]:
+        """Newest first. A run that never finished (killed) counts its confirmed rows here."""
+        found = []
+        for row in self._read(
+            "SELECT id, started, finished, connection, file, sheet, rows, created, updated,"
+            " failed, not_sent, requests, stopped FROM runs ORDER BY started DESC"
+        ):
+            summary = RunSummary(*row)
+            if summary.interrupted:
+                counts = dict(
+                    self._read(
+                        "SELECT status, COUNT(*) FROM run_rows WHERE run_id = ? GROUP BY status",
+                        (summary.id,),
+                    )
+                )
+                summary = RunSummary(
+                    summary.id,
+                    summary.started,
+                    None,
+                    summary.connection,
+                    summary.file,
+                    summary.sheet,
+                    summary.rows,
+                    counts.get("created", 0),
+                    counts.get("updated", 0),
+                    counts.get("failed", 0),
+                    counts.get("not sent", 0),
+                    summary.requests,
+                    "interrupted",
+                )
+            found.append(summary)
+        return found
+
+    def rows(self, run_id: str) -> list[RunRow]:
+        return [
+            RunRow(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6] or "", r[7], r[8])
+            for r in self._read(
+                "SELECT row_id, source_row, batch, payload, status, hubspot_id, message,"
+                " http_status, done FROM run_rows WHERE run_id = ? ORDER BY batch, row_id",
+                (run_id,),
+            )
+        ]
+
+    def confirmed_batches(self, run_id: str) -> dict[int, tuple[int, int]]:
+        """Planned batch -> (rows HubSpot confirmed, rows in it)."""
+        return {
+            batch: (confirmed, total)
+            for batch, confirmed, total in self._read(
+                "SELECT batch, SUM(status IN ('created', 'updated')), COUNT(*) FROM run_rows"
+                " WHERE run_id = ? GROUP BY batch ORDER BY batch",
+                (run_id,),
+            )
+        }
+
+    def export(self, run_id: str, path: Path) -> None:
+        """The run's rows as a workbook: ids, payload fields, status, HubSpot id, message."""
+        from openpyxl import Workbook
+
+        rows = self.rows(run_id)
+        fields: list[str] = []
+        for row in rows:
+            fields += [k for k in row.payload if k not in fields and k != "customProperties"]
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet("Run")
+        header = [
+            "Spreadsheet row",
+            "Batch",
+            *fields,
+            "Custom properties",
+            "Status",
+            "HubSpot ID",
+            "HTTP status",
+            "Message",
+            "Answered at",
+        ]
+        sheet.append(header)
+        for row in rows:
+            custom = "; ".join(
+                f"{p.get('name')}={p.get('value')}" for p in row.payload.get("customProperties", [])
+            )
+            done = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.done)) if row.done else ""
+            sheet.append(
+                [
+                    row.source_row,
+                    row.batch + 1,
+                    *(row.payload.get(f) for f in fields),
+                    custom,
+                    row.status,
+                    row.hubspot_id,
+                    row.http_status,
+                    row.message,
+                    done,
+                ]
+            )
+        workbook.save(path)
