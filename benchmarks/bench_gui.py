@@ -3,8 +3,10 @@
 1. Time to first window: `hubevents-gui` (no file) against a bare PySide6 QMainWindow, each
    measured in fresh processes from interpreter start to the first paint, best of 5,
    alternating. Goal: within 1.5x.
-2. The longest gap between ticks of a 10 ms timer on the GUI thread while importing 100k rows
-   and while upserting 10k rows against the in-process sandbox. Goal: under 100 ms.
+2. The longest gap between ticks of a 10 ms timer on the GUI thread while importing 100k rows,
+   while editing 100 cells a second (each change journaled by the autosave), and while
+   upserting 10k rows against the in-process sandbox (outcomes journaled and recorded in the
+   run history). Goal: under 100 ms.
 
     python benchmarks/bench_gui.py [--rows 100000] [--upsert-rows 10000]
 """
@@ -97,6 +99,22 @@ def upsert():
     window.model.sort(2)
     result["sort_seconds"] = time.perf_counter() - started
     gaps["phase"] = None
+    # a user (or a paste) changing 100 cells a second for two seconds, journaled as it goes
+    name = window.model.column_of("eventName")
+    edits = {"done": 0}
+    def edit():
+        row = edits["done"] % 500
+        window.model.setData(window.model.index(row, name), f"Edited {edits['done']}")
+        edits["done"] += 1
+        if edits["done"] >= 200:
+            editor.stop()
+            gaps["phase"] = None
+            QTimer.singleShot(1200, send)
+    editor = QTimer(); editor.setInterval(10); editor.timeout.connect(edit)
+    gaps["phase"] = "edits"; gaps["last"] = time.perf_counter()
+    editor.start()
+    globals()["editor"] = editor
+def send():
     if stress:  # no rate limit, no latency: the engine and the simulator flat out, in process
         controller.sandbox = Sandbox(SandboxConfig(rate_limit=None))
     rows = window.model.all_rows[:upsert_rows]
@@ -183,6 +201,10 @@ def main() -> None:
             print(
                 f"  import {args.rows} rows: {result['import_seconds']:.1f} s, longest GUI gap "
                 f"{gaps.get('import', 0):.0f} ms; sort by name {result['sort_seconds']:.2f} s"
+            )
+            print(
+                f"  200 edits at 100 per second, journaled: longest GUI gap "
+                f"{gaps.get('edits', 0):.0f} ms"
             )
             print(
                 f"  upsert {args.upsert_rows} rows: {result['upsert_seconds']:.1f} s, "

@@ -339,8 +339,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def refresh_history(self) -> None:
+        # read what is committed; never wait for the writer on the GUI thread (a run's last
+        # outcomes are committed within half a second: look again then)
+        if self.sender() is self.controller:
+            QTimer.singleShot(800, self.refresh_history)
         history = self.controller.history
-        history.flush()
         self.history_list.clear()
         for run in history.runs():
             started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.started))
