@@ -287,14 +287,7 @@ def parse_column(
     """
     if field is None:
         slow = _Slow(parse_custom)
-        return [
-            (c.strip() or None)
-            if c.__class__ is str
-            else _int_text(c)
-            if c.__class__ is float and c.is_integer()
-            else slow(c)
-            for c in cells
-        ], slow.unreadable
+        return _text_column(cells, slow), slow.unreadable
     kind = field.kind
     if kind is Kind.DATETIME:
         slow = _Slow(partial(parse_datetime, day_first=day_first))
@@ -304,12 +297,17 @@ def parse_column(
         values = [c if c.__class__ is bool else slow(c) for c in cells]
     else:
         slow = _Slow(partial(parse_text, identifier=field.identifier))
-        values = [
-            (c.strip() or None)
-            if c.__class__ is str
-            else _int_text(c)
-            if c.__class__ is float and c.is_integer()
-            else slow(c)
-            for c in cells
-        ]
+        values = _text_column(cells, slow)
     return values, slow.unreadable
+
+
+def _text_column(cells: Sequence[object], slow: _Slow) -> list[CellValue]:
+    # text as it is (trimmed), whole numbers as typed (42, not 42.0), the rest through ``slow``
+    return [
+        (c.strip() or None)
+        if c.__class__ is str
+        else _int_text(c)
+        if c.__class__ is float and c.is_integer()
+        else slow(c)
+        for c in cells
+    ]

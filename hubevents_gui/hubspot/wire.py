@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from hubevents_gui.core.fields import COLUMN_FIELDS, Kind
+from hubevents_gui.core.fields import COLUMN_FIELDS, IDENTITY_KEYS, Kind
 from hubevents_gui.core.rows import EventRow, Outcome, RowId, RowStatus, bulk
 from hubevents_gui.core.zones import wall_clock
 
@@ -50,17 +50,7 @@ def inputs_for(rows: Iterable[EventRow], zone: ZoneInfo) -> list[JsonObject]:
 # --------------------------------------------------------------------------- attribution
 
 #: what HubSpot echoes back of an input (results carry no external ids)
-ECHO_FIELDS = (
-    "eventName",
-    "eventOrganizer",
-    "eventType",
-    "eventDescription",
-    "eventUrl",
-    "startDateTime",
-    "endDateTime",
-    "eventCancelled",
-    "eventCompleted",
-)
+ECHO_FIELDS = tuple(f.key for f in COLUMN_FIELDS if f.key not in IDENTITY_KEYS)
 _DATE_FIELDS = frozenset(_DATE_KEYS)
 
 EchoKey = tuple[tuple[str, object], ...]
