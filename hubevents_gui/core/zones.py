@@ -128,11 +128,6 @@ def wall_clock(zone: ZoneInfo) -> WallClock:
     return WallClock(zone)
 
 
-def make_exact(value: datetime, zone: ZoneInfo) -> datetime | str:
-    """An aware datetime: wall-clock values are placed in ``zone``; a str says why it can't be."""
-    return wall_clock(zone).exact(value)
-
-
 def utc_text(value: datetime) -> str:
     """HubSpot's form for an aware datetime: UTC with milliseconds and Z."""
     return _iso_z(value.astimezone(UTC).replace(tzinfo=None))

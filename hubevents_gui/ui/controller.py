@@ -23,7 +23,7 @@ from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 from hubevents_gui import credentials
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
-from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowIds, RowStatus
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
 from hubevents_gui.core.sheets import (
     RawSheet,
     SheetError,
@@ -177,7 +177,6 @@ class Controller(QObject):
         self._flush.setInterval(30)
         self._flush.timeout.connect(self._apply_pending)
         self.file: Path | None = None
-        self.row_ids = RowIds()
         self._history: RunHistory | None = None
         self._run_record: dict[str, str] = {}
 
