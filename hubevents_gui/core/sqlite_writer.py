@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from hubevents_gui.core.threads import lower_priority
+
 #: how long a write may wait before it is committed
 FLUSH_SECONDS = 0.5
 
@@ -45,6 +47,7 @@ class SqliteWriter:
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     def _write(self) -> None:
+        lower_priority()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite3.connect(self.path, isolation_level=None)
         db.execute("PRAGMA journal_mode=WAL")

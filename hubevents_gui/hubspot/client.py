@@ -29,6 +29,7 @@ import httpx
 
 from hubevents_gui import __version__
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
+from hubevents_gui.core.threads import lower_priority
 from hubevents_gui.hubspot import HUBSPOT_URL
 from hubevents_gui.hubspot.ratelimit import RateLimiter
 from hubevents_gui.hubspot.wire import JsonObject, attribute, echo_key, outcome_of
@@ -396,6 +397,7 @@ class _Run:
     # ------------------------------------------------------------------ one batch
 
     def _work(self) -> None:
+        lower_priority()
         while (unit := self._next()) is not None:
             follow_ups: list[_Unit] = []
             try:

@@ -34,6 +34,7 @@ from hubevents_gui.core.sheets import (
     open_sheet,
     sheet_names,
 )
+from hubevents_gui.core.threads import lower_priority
 from hubevents_gui.core.validation import Issue, validate_rows
 
 if TYPE_CHECKING:  # httpx and the engine load when the first upsert starts, not at start-up
@@ -65,6 +66,7 @@ class _Task(QObject):
 
     @Slot()
     def _run(self) -> None:
+        lower_priority()
         try:
             result = self._work(self)
         except SheetError as exc:
