@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from hubevents_gui import __version__, credentials
-from hubevents_gui.core.results import ResultsError, write_results
+from hubevents_gui.core.results import ResultsError, result_cells, write_results
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
 from hubevents_gui.core.sheets import SheetError, read_table
 from hubevents_gui.core.validation import Issue, validate_rows
@@ -467,13 +467,9 @@ def _write_results(
     err: TextIO,
 ) -> None:
     def result_of(row: EventRow) -> tuple[str, str, str]:
-        issues = checked.issues.get(row.row_id)
-        if issues:
-            return "invalid", "", "; ".join(f"{i.field}: {i.message}" for i in issues)
         outcome = outcomes.get(row.row_id)
-        if outcome is None:
-            return RowStatus.NOT_SENT.value, "", ""
-        return outcome.status.value, outcome.hubspot_id or "", outcome.summary
+        status = outcome.status if outcome is not None else RowStatus.NOT_SENT
+        return result_cells(status, checked.issues.get(row.row_id), outcome)
 
     try:
         write_results(table, table.rows, result_of, path)

@@ -12,13 +12,26 @@ from datetime import datetime
 from pathlib import Path
 
 from hubevents_gui.core.fields import COLUMN_FIELDS, CUSTOM_KEY_PREFIX, FIELD_BY_KEY
-from hubevents_gui.core.rows import EventRow, EventTable, Unreadable
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowStatus, Unreadable
+from hubevents_gui.core.validation import Issue
 from hubevents_gui.core.values import display_text
 
 RESULT_HEADERS = ("Status", "HubSpot ID", "Message")
 
 #: (status text, HubSpot id, message) of a row
 ResultCells = tuple[str, str, str]
+
+
+def result_cells(
+    status: RowStatus, issues: Sequence[Issue] | None, outcome: Outcome | None
+) -> ResultCells:
+    """Status, HubSpot ID and Message of a row: "invalid" with its issues when it was never
+    sent because of them, else its status and what HubSpot said."""
+    if issues and status in (RowStatus.NEW, RowStatus.NOT_SENT) and outcome is None:
+        return "invalid", "", "; ".join(f"{i.field}: {i.message}" for i in issues)
+    if outcome is None:
+        return status.value, "", ""
+    return status.value, outcome.hubspot_id or "", outcome.summary
 
 
 class ResultsError(Exception):

@@ -48,7 +48,12 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
-from hubevents_gui.core.results import ResultsError, add_result_columns, write_results
+from hubevents_gui.core.results import (
+    ResultsError,
+    add_result_columns,
+    result_cells,
+    write_results,
+)
 from hubevents_gui.core.rows import EventRow, RowId, RowStatus
 from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES, RawSheet, Target
 from hubevents_gui.core.validation import Issue
@@ -734,15 +739,10 @@ class MainWindow(QMainWindow):
 
     def _result_of(self, row: EventRow) -> tuple[str, str, str]:
         model = self.model
-        issues = model.issues.get(row.row_id)
-        outcome = model.outcomes.get(row.row_id)
-        status = model.status_of(row.row_id)
-        if status is RowStatus.NEW and issues:
-            return "invalid", "", "; ".join(f"{i.field}: {i.message}" for i in issues)
-        return (
-            status.value,
-            outcome.hubspot_id or "" if outcome else "",
-            outcome.summary if outcome else "",
+        return result_cells(
+            model.status_of(row.row_id),
+            model.issues.get(row.row_id),
+            model.outcomes.get(row.row_id),
         )
 
     def _default_results_path(self) -> Path:
