@@ -20,6 +20,8 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from hubevents_gui import __version__, credentials
+from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.results import ResultsError, result_cells, write_results
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
 from hubevents_gui.core.sheets import SheetError, read_table
@@ -31,6 +33,8 @@ from hubevents_gui.hubspot.client import (
     StopReason,
     UpsertEngine,
     compose_batches,
+    finish_recorded_run,
+    start_recorded_run,
 )
 from hubevents_gui.hubspot.sandbox import (
     DEFAULT_TOKEN,
@@ -425,15 +429,26 @@ def run_upsert(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             outcomes[outcome.row_id] = outcome
         progress.add(batch)
 
+    # every run is recorded, as the app records its own (see the app's Run history panel)
+    history = RunHistory(data_dir() / "history.sqlite")
+    where = "sandbox" if args.sandbox else f"{settings.base_url} ({settings.api_version})"
+    run_id = start_recorded_run(history, where, table, items, settings.batch_size)
+
+    def collect_and_record(batch: list[Outcome]) -> None:
+        collect(batch)
+        history.record_outcomes(run_id, batch)
+
     engine = UpsertEngine(settings, token, transport=transport)
     cancel = threading.Event()
     try:
-        report = engine.run(items, collect, cancel)
+        report = engine.run(items, collect_and_record, cancel)
+        finish_recorded_run(history, run_id, report)
     except KeyboardInterrupt:
         cancel.set()
         raise
     finally:
         engine.close()
+        history.close()
         progress.finish()
     err.write(
         f"{report.created} created, {report.updated} updated, {report.failed} failed, "

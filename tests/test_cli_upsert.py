@@ -123,3 +123,17 @@ def test_missing_token_and_bad_arguments_exit_2(
     assert "no HubSpot token is saved" in err
     assert run("upsert", str(path), "--batch-size", "0")[0] == 2
     assert run("upsert", str(path), "--sandbox", "--api-version", "v9")[0] == 2
+
+
+def test_runs_are_recorded_in_the_history(tmp_path: Path) -> None:
+    from hubevents_gui.core.history import RunHistory
+    from hubevents_gui.core.paths import data_dir
+
+    run("upsert", str(SAMPLE), "--sandbox")
+    history = RunHistory(data_dir() / "history.sqlite")
+    (recorded,) = history.runs()
+    assert (recorded.connection, recorded.rows, recorded.created) == ("sandbox", 23, 23)
+    assert recorded.file.endswith("sample-events.xlsx")
+    rows = history.rows(recorded.id)
+    assert {r.status for r in rows} == {"created"}
+    assert all(r.hubspot_id for r in rows)

@@ -28,7 +28,8 @@ from urllib.parse import quote
 import httpx
 
 from hubevents_gui import __version__
-from hubevents_gui.core.rows import Outcome, RowId, RowStatus
+from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.rows import EventTable, Outcome, RowId, RowStatus
 from hubevents_gui.core.threads import lower_priority
 from hubevents_gui.hubspot import HUBSPOT_URL
 from hubevents_gui.hubspot.ratelimit import RateLimiter
@@ -701,3 +702,36 @@ def check_token(
 
 class ConnectionCheckError(Exception):
     """A connection test failed; the message names the status and never the token."""
+
+
+def start_recorded_run(
+    history: RunHistory,
+    where: str,
+    table: EventTable,
+    items: Sequence[Item],
+    batch_size: int,
+) -> str:
+    """Record a run in the history before anything is sent, each row with its planned batch."""
+    planned = {
+        row_id: number
+        for number, batch in enumerate(compose_batches(items, max(1, batch_size)))
+        for row_id, _ in batch
+    }
+    source = {row.row_id: row.source_row for row in table.rows}
+    return history.start_run(
+        where,
+        str(table.file or ""),
+        table.sheet or "",
+        [(row_id, source.get(row_id), planned[row_id], body) for row_id, body in items],
+    )
+
+
+def finish_recorded_run(history: RunHistory, run_id: str, report: RunReport) -> None:
+    counts = {
+        "created": report.created,
+        "updated": report.updated,
+        "failed": report.failed,
+        "not_sent": report.not_sent,
+        "requests": report.requests,
+    }
+    history.finish_run(run_id, counts, report.stopped.value if report.stopped else "")

@@ -361,7 +361,7 @@ class Controller(QObject):
     def upsert(self, rows: list[EventRow]) -> None:
         if self.busy or not rows:
             return
-        from hubevents_gui.hubspot.client import UpsertEngine, compose_batches
+        from hubevents_gui.hubspot.client import UpsertEngine, start_recorded_run
         from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
         from hubevents_gui.hubspot.wire import inputs_for
 
@@ -395,23 +395,7 @@ class Controller(QObject):
         def work(task: _Task) -> RunReport:
             items = list(zip([r.row_id for r in rows], inputs_for(rows, zone), strict=True))
             # recorded before anything is sent: a killed run still shows what was confirmed
-            planned = {
-                row_id: number
-                for number, batch in enumerate(compose_batches(items, settings.batch_size))
-                for row_id, _ in batch
-            }
-            run["id"] = history.start_run(
-                where,
-                str(table.file or ""),
-                table.sheet or "",
-                [
-                    (r.row_id, r.source_row, planned[r.row_id], body)
-                    for r, (_, body) in zip(rows, items, strict=True)
-                ],
-            )
-            # as after an import: keep the collector from walking these (acyclic) payloads
-            # with the GIL held while the window waits to paint
-            gc.freeze()
+            run["id"] = start_recorded_run(history, where, table, items, settings.batch_size)
             engine = UpsertEngine(settings, token, transport=transport)
             try:
                 # a deque, not a signal: emitting Qt signals from the engine's Python threads
@@ -471,7 +455,7 @@ class Controller(QObject):
     def _finish_if_done(self) -> None:
         if self._report is None or self._pending:
             return
-        from hubevents_gui.hubspot.client import StopReason
+        from hubevents_gui.hubspot.client import StopReason, finish_recorded_run
 
         report = self._report
         self._report = None
@@ -486,14 +470,7 @@ class Controller(QObject):
             )
         run_id = self._run_record.get("id")
         if run_id:
-            counts = {
-                "created": report.created,
-                "updated": report.updated,
-                "failed": report.failed,
-                "not_sent": report.not_sent,
-                "requests": report.requests,
-            }
-            self.history.finish_run(run_id, counts, report.stopped.value if report.stopped else "")
+            finish_recorded_run(self.history, run_id, report)
         self.run_finished.emit(report)
         self.history_changed.emit()
         if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):

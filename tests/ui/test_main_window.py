@@ -307,3 +307,18 @@ def test_find(qtbot: QtBot, window: MainWindow) -> None:
     window.find_edit.setText("no such text anywhere")
     window.find_next()
     assert window.find_status.text() == "not found"
+
+
+def test_an_unreadable_file_is_one_clear_message(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, answered: list[str]
+) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"\x00\x01 this is not a workbook" * 100)
+    with qtbot.waitSignal(window.controller.import_failed, timeout=10_000):
+        window.open_path(path)
+    assert answered[-1] == (
+        "'broken.xlsx' is not a readable .xlsx workbook (it may be damaged, or another kind "
+        "of file renamed)"
+    )
+    assert "Traceback" not in answered[-1]
+    assert window.open_action.isEnabled()  # ready for the next file
