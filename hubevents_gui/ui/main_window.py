@@ -5,9 +5,6 @@ No business logic here: the controller reads and sends, the model holds rows and
 
 from __future__ import annotations
 
-import csv
-import io
-import time
 import zoneinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,7 +20,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QComboBox,
     QDockWidget,
     QFileDialog,
@@ -41,8 +37,6 @@ from PySide6.QtWidgets import (
     QTableView,
     QToolBar,
     QToolButton,
-    QTreeWidget,
-    QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -57,34 +51,18 @@ from hubevents_gui.core.results import (
 from hubevents_gui.core.rows import EventRow, RowId, RowStatus
 from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES, RawSheet, Target
 from hubevents_gui.core.validation import Issue
+from hubevents_gui.ui.clipboard import TableEditor
 from hubevents_gui.ui.controller import Controller, RunProgress
 from hubevents_gui.ui.delegates import EventDelegate
 from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
 from hubevents_gui.ui.event_model import ROW_ID_ROLE, RowFilter
+from hubevents_gui.ui.history_panel import HistoryPanel
 from hubevents_gui.ui.settings import AppSettings
 
 if TYPE_CHECKING:
     from hubevents_gui.core.journal import RecoveredSession
     from hubevents_gui.hubspot.client import RunReport
     from hubevents_gui.ui.autosave import Autosaver
-
-
-def tsv_cell(text: str) -> str:
-    """A cell for the clipboard, quoted the way spreadsheets quote tabs, newlines and quotes."""
-    if any(ch in text for ch in '\t\n\r"'):
-        return '"' + text.replace('"', '""') + '"'
-    return text
-
-
-def parse_tsv(text: str) -> list[list[str]]:
-    """A block copied from a spreadsheet: tab-separated, quoted cells may hold tabs, newlines
-    and doubled quotes; the trailing line break spreadsheets add is not a row."""
-    if not text:
-        return []
-    rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter="\t"))
-    while rows and rows[-1] in ([], [""]):
-        rows.pop()
-    return rows
 
 
 #: issues listed in the panel at most (the status bar counts them all)
@@ -300,6 +278,7 @@ class MainWindow(QMainWindow):
         self.table.horizontalHeader().setHighlightSections(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        self.editor = TableEditor(self.table, self.model, self.statusBar())
         for action in (self.copy_action, self.paste_action, self.fill_action, self.clear_action):
             # scoped to the table: Ctrl+C in the find field copies its text, not cells
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -326,57 +305,11 @@ class MainWindow(QMainWindow):
         self.issues_dock = dock
 
     def _build_history_panel(self) -> None:
-        dock = QDockWidget("Run history", self)
-        dock.setObjectName("historyDock")
-        self.history_list = QTreeWidget(dock)
-        self.history_list.setObjectName("historyList")
-        self.history_list.setRootIsDecorated(False)
-        self.history_list.setHeaderLabels(
-            ["Started", "File", "To", "Rows", "Created", "Updated", "Failed", "Not sent", "Ended"]
-        )
-        self.history_list.setToolTip("Double-click a run to see its rows and export them")
-        self.history_list.itemDoubleClicked.connect(self._on_run_activated)
-        dock.setWidget(self.history_list)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
-        self.tabifyDockWidget(self.issues_dock, dock)
+        self.history_dock = HistoryPanel(self.controller, self)
+        self.history_list = self.history_dock.runs
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
+        self.tabifyDockWidget(self.issues_dock, self.history_dock)
         self.issues_dock.raise_()
-        self.history_dock = dock
-
-    @Slot()
-    def refresh_history(self) -> None:
-        # read what is committed; never wait for the writer on the GUI thread (a run's last
-        # outcomes are committed within half a second: look again then)
-        if self.sender() is self.controller:
-            QTimer.singleShot(800, self.refresh_history)
-        history = self.controller.history
-        self.history_list.clear()
-        for run in history.runs():
-            started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.started))
-            ended = run.stopped or ("interrupted" if run.interrupted else "complete")
-            item = QTreeWidgetItem(
-                [
-                    started,
-                    Path(run.file).name,
-                    run.connection,
-                    str(run.rows),
-                    str(run.created),
-                    str(run.updated),
-                    str(run.failed),
-                    str(run.not_sent),
-                    ended,
-                ]
-            )
-            item.setData(0, Qt.ItemDataRole.UserRole, run)
-            self.history_list.addTopLevelItem(item)
-
-    @Slot(QTreeWidgetItem, int)
-    def _on_run_activated(self, item: QTreeWidgetItem, _column: int) -> None:
-        from hubevents_gui.ui.dialogs.history_dialog import RunDialog
-
-        run = item.data(0, Qt.ItemDataRole.UserRole)
-        dialog = RunDialog(self.controller.history, run, self)
-        self.run_dialog = dialog
-        dialog.exec()
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -471,7 +404,6 @@ class MainWindow(QMainWindow):
         c.run_finished.connect(self._on_run_finished)
         c.auth_required.connect(self._on_auth_required)
         c.connection_changed.connect(self._update_banner)
-        c.history_changed.connect(self.refresh_history)
         self.model.edited.connect(self._on_edited)
         stack = self.model.undo_stack
         stack.canUndoChanged.connect(self._update_undo)
@@ -870,113 +802,21 @@ class MainWindow(QMainWindow):
         if not self.controller.busy:
             self.model.undo_stack.redo()
 
-    def _selected_block(self) -> tuple[list[int], list[int]]:
-        """Rows and logical columns of the selection's bounding block, in view order."""
-        indexes = self.table.selectionModel().selectedIndexes()
-        if not indexes:
-            current = self.table.currentIndex()
-            indexes = [current] if current.isValid() else []
-        if not indexes:
-            return [], []
-        header = self.table.horizontalHeader()
-        rows = sorted({i.row() for i in indexes})
-        visual = sorted({header.visualIndex(i.column()) for i in indexes})
-        rows = list(range(rows[0], rows[-1] + 1))
-        columns = [header.logicalIndex(v) for v in range(visual[0], visual[-1] + 1)]
-        return rows, columns
-
     @Slot()
     def copy_cells(self) -> None:
-        """The selected block as tab-separated text, as spreadsheets put it on the clipboard."""
-        rows, columns = self._selected_block()
-        if not rows:
-            return
-        selection = self.table.selectionModel()
-        lines = []
-        for row in rows:
-            cells = []
-            for column in columns:
-                index = self.model.index(row, column)
-                selected = selection.isSelected(index) or index == self.table.currentIndex()
-                cells.append(
-                    tsv_cell(str(index.data(Qt.ItemDataRole.EditRole) or "")) if selected else ""
-                )
-            lines.append("\t".join(cells))
-        QApplication.clipboard().setText("\n".join(lines) + "\n")
+        self.editor.copy_cells()
 
     @Slot()
     def paste_cells(self) -> None:
-        """Tab-separated text from Excel, LibreOffice or Google Sheets into the table from the
-        current cell, each value parsed through the field table; the table grows when the block
-        reaches past its end. One undo step."""
-        block = parse_tsv(QApplication.clipboard().text())
-        current = self.table.currentIndex()
-        if not block or not current.isValid():
-            return
-        rows, columns = self._selected_block()
-        if len(block) == 1 and len(block[0]) == 1 and (len(rows) > 1 or len(columns) > 1):
-            block = [[block[0][0]] * len(columns) for _ in rows]  # one value fills the selection
-            start_row, start_visual = rows[0], self.table.horizontalHeader().visualIndex(columns[0])
-        else:
-            start_row = current.row()
-            start_visual = self.table.horizontalHeader().visualIndex(current.column())
-        self._write_block(block, start_row, start_visual)
-
-    def _write_block(self, block: list[list[str]], start_row: int, start_visual: int) -> None:
-        model = self.model
-        header = self.table.horizontalHeader()
-        stack = model.undo_stack
-        stack.beginMacro("Paste")
-        try:
-            missing = start_row + len(block) - model.rowCount()
-            if missing > 0:
-                model.insert_rows([model.new_row() for _ in range(missing)])
-            changes = []
-            skipped = 0
-            for r, values in enumerate(block):
-                row = model.row_at(start_row + r)
-                for c, text in enumerate(values):
-                    visual = start_visual + c
-                    if visual >= model.columnCount():
-                        skipped += 1
-                        continue
-                    column = model.columns[header.logicalIndex(visual)]
-                    if not column.editable:
-                        skipped += 1
-                        continue
-                    changes.append((row.row_id, column.key, model.parse(column, text)))
-            model.change_cells(changes, "Paste")
-        finally:
-            stack.endMacro()
-        if skipped:
-            self.statusBar().showMessage(
-                f"{skipped} pasted values fell on read-only columns and were left out", 8000
-            )
+        self.editor.paste_cells()
 
     @Slot()
     def fill_down(self) -> None:
-        rows, columns = self._selected_block()
-        if len(rows) < 2:
-            return
-        model = self.model
-        changes = []
-        for column_number in columns:
-            column = model.columns[column_number]
-            if not column.editable:
-                continue
-            top = model.row_at(rows[0]).cell(column.key)
-            changes += [(model.row_at(r).row_id, column.key, top) for r in rows[1:]]
-        model.change_cells(changes, "Fill down")
+        self.editor.fill_down()
 
     @Slot()
     def clear_cells(self) -> None:
-        model = self.model
-        changes = [
-            (model.row_at(i.row()).row_id, model.columns[i.column()].key, None)
-            for i in self.table.selectionModel().selectedIndexes()
-            if model.columns[i.column()].editable
-        ]
-        model.change_cells(changes, "Clear cells")
+        self.editor.clear_cells()
 
     @Slot()
     def show_find(self) -> None:
@@ -1185,7 +1025,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._history_shown:
             self._history_shown = True
-            QTimer.singleShot(0, self.refresh_history)
+            QTimer.singleShot(0, self.history_dock.refresh)
         if not self._state_restored:
             # the first time: the table gets the room, the issues panel a few lines
             self._state_restored = True

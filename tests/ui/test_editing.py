@@ -14,8 +14,9 @@ from pytestqt.qtbot import QtBot
 
 from hubevents_gui.app import create_window
 from hubevents_gui.core.rows import Outcome, RowStatus
+from hubevents_gui.ui.clipboard import parse_tsv, tsv_cell
 from hubevents_gui.ui.event_model import EventTableModel
-from hubevents_gui.ui.main_window import MainWindow, parse_tsv, tsv_cell
+from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
 from tests.helpers import HEADER, write_xlsx
 from tests.ui.conftest import SAMPLE

@@ -1,0 +1,146 @@
+"""The spreadsheet clipboard and block edits of the table: copy, paste, fill down, clear.
+
+Blocks follow what the user sees: the selection's bounding block in view rows and *visual*
+column order (the Status column is shown first). Every block edit is one undo step.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QStatusBar, QTableView
+
+from hubevents_gui.ui.event_model import EventTableModel
+
+
+def tsv_cell(text: str) -> str:
+    """A cell for the clipboard, quoted the way spreadsheets quote tabs, newlines and quotes."""
+    if any(ch in text for ch in '\t\n\r"'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def parse_tsv(text: str) -> list[list[str]]:
+    """A block copied from a spreadsheet: tab-separated, quoted cells may hold tabs, newlines
+    and doubled quotes; the trailing line break spreadsheets add is not a row."""
+    if not text:
+        return []
+    rows = list(csv.reader(io.StringIO(text.replace("\r\n", "\n")), delimiter="\t"))
+    while rows and rows[-1] in ([], [""]):
+        rows.pop()
+    return rows
+
+
+class TableEditor:
+    """Block edits on a table view over an EventTableModel."""
+
+    def __init__(self, table: QTableView, model: EventTableModel, status: QStatusBar) -> None:
+        self.table = table
+        self.model = model
+        self.status = status
+
+    def _selected_block(self) -> tuple[list[int], list[int]]:
+        """Rows and logical columns of the selection's bounding block, in view order."""
+        indexes = self.table.selectionModel().selectedIndexes()
+        if not indexes:
+            current = self.table.currentIndex()
+            indexes = [current] if current.isValid() else []
+        if not indexes:
+            return [], []
+        header = self.table.horizontalHeader()
+        rows = sorted({i.row() for i in indexes})
+        visual = sorted({header.visualIndex(i.column()) for i in indexes})
+        rows = list(range(rows[0], rows[-1] + 1))
+        columns = [header.logicalIndex(v) for v in range(visual[0], visual[-1] + 1)]
+        return rows, columns
+
+    def copy_cells(self) -> None:
+        """The selected block as tab-separated text, as spreadsheets put it on the clipboard."""
+        rows, columns = self._selected_block()
+        if not rows:
+            return
+        selection = self.table.selectionModel()
+        lines = []
+        for row in rows:
+            cells = []
+            for column in columns:
+                index = self.model.index(row, column)
+                selected = selection.isSelected(index) or index == self.table.currentIndex()
+                cells.append(
+                    tsv_cell(str(index.data(Qt.ItemDataRole.EditRole) or "")) if selected else ""
+                )
+            lines.append("\t".join(cells))
+        QApplication.clipboard().setText("\n".join(lines) + "\n")
+
+    def paste_cells(self) -> None:
+        """Tab-separated text from Excel, LibreOffice or Google Sheets into the table from the
+        current cell, each value parsed through the field table; the table grows when the block
+        reaches past its end. One undo step."""
+        block = parse_tsv(QApplication.clipboard().text())
+        current = self.table.currentIndex()
+        if not block or not current.isValid():
+            return
+        rows, columns = self._selected_block()
+        if len(block) == 1 and len(block[0]) == 1 and (len(rows) > 1 or len(columns) > 1):
+            block = [[block[0][0]] * len(columns) for _ in rows]  # one value fills the selection
+            start_row, start_visual = rows[0], self.table.horizontalHeader().visualIndex(columns[0])
+        else:
+            start_row = current.row()
+            start_visual = self.table.horizontalHeader().visualIndex(current.column())
+        self._write_block(block, start_row, start_visual)
+
+    def _write_block(self, block: list[list[str]], start_row: int, start_visual: int) -> None:
+        model = self.model
+        header = self.table.horizontalHeader()
+        stack = model.undo_stack
+        stack.beginMacro("Paste")
+        try:
+            missing = start_row + len(block) - model.rowCount()
+            if missing > 0:
+                model.insert_rows([model.new_row() for _ in range(missing)])
+            changes = []
+            skipped = 0
+            for r, values in enumerate(block):
+                row = model.row_at(start_row + r)
+                for c, text in enumerate(values):
+                    visual = start_visual + c
+                    if visual >= model.columnCount():
+                        skipped += 1
+                        continue
+                    column = model.columns[header.logicalIndex(visual)]
+                    if not column.editable:
+                        skipped += 1
+                        continue
+                    changes.append((row.row_id, column.key, model.parse(column, text)))
+            model.change_cells(changes, "Paste")
+        finally:
+            stack.endMacro()
+        if skipped:
+            self.status.showMessage(
+                f"{skipped} pasted values fell on read-only columns and were left out", 8000
+            )
+
+    def fill_down(self) -> None:
+        rows, columns = self._selected_block()
+        if len(rows) < 2:
+            return
+        model = self.model
+        changes = []
+        for column_number in columns:
+            column = model.columns[column_number]
+            if not column.editable:
+                continue
+            top = model.row_at(rows[0]).cell(column.key)
+            changes += [(model.row_at(r).row_id, column.key, top) for r in rows[1:]]
+        model.change_cells(changes, "Fill down")
+
+    def clear_cells(self) -> None:
+        model = self.model
+        changes = [
+            (model.row_at(i.row()).row_id, model.columns[i.column()].key, None)
+            for i in self.table.selectionModel().selectedIndexes()
+            if model.columns[i.column()].editable
+        ]
+        model.change_cells(changes, "Clear cells")

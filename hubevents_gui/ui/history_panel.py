@@ -1,0 +1,56 @@
+"""The Run history panel: every recorded run, newest first; double-click opens its rows."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtWidgets import QDockWidget, QTreeWidget, QTreeWidgetItem, QWidget
+
+from hubevents_gui.ui.controller import Controller
+
+HEADERS = ["Started", "File", "To", "Rows", "Created", "Updated", "Failed", "Not sent", "Ended"]
+
+
+class HistoryPanel(QDockWidget):
+    def __init__(self, controller: Controller, parent: QWidget | None = None) -> None:
+        super().__init__("Run history", parent)
+        self.setObjectName("historyDock")
+        self.controller = controller
+        self.runs = QTreeWidget(self)
+        self.runs.setObjectName("historyList")
+        self.runs.setRootIsDecorated(False)
+        self.runs.setHeaderLabels(HEADERS)
+        self.runs.setToolTip("Double-click a run to see its rows and export them")
+        self.runs.itemDoubleClicked.connect(self._on_run_activated)
+        self.setWidget(self.runs)
+        controller.history_changed.connect(self._on_history_changed)
+
+    @Slot()
+    def _on_history_changed(self) -> None:
+        # never wait for the history's writer on the GUI thread: a run's last outcomes are
+        # committed within half a second, so read now and again a little later
+        self.refresh()
+        QTimer.singleShot(800, self.refresh)
+
+    @Slot()
+    def refresh(self) -> None:
+        self.runs.clear()
+        for run in self.controller.history.runs():
+            started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.started))
+            ended = run.stopped or ("interrupted" if run.interrupted else "complete")
+            counts = (run.rows, run.created, run.updated, run.failed, run.not_sent)
+            item = QTreeWidgetItem(
+                [started, Path(run.file).name, run.connection, *map(str, counts), ended]
+            )
+            item.setData(0, Qt.ItemDataRole.UserRole, run)
+            self.runs.addTopLevelItem(item)
+
+    @Slot(QTreeWidgetItem, int)
+    def _on_run_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        from hubevents_gui.ui.dialogs.history_dialog import RunDialog
+
+        run = item.data(0, Qt.ItemDataRole.UserRole)
+        self.dialog = RunDialog(self.controller.history, run, self)
+        self.dialog.exec()
