@@ -173,7 +173,12 @@ def main() -> None:
         workbook = cache / f"events-{args.rows}.xlsx"
         if not workbook.exists():
             make_workbook(workbook, args.rows)
-        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+        # the journal and run history of the measured sessions stay out of the user's data
+        env = dict(
+            os.environ,
+            QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+            XDG_DATA_HOME=str(Path(folder) / "data"),
+        )
         for mode, label in (
             ("default", "the app's sandbox: 100 requests per 10 s, 150-350 ms latency"),
             ("stress", "stress: in-process sandbox, no rate limit, no latency"),

@@ -11,6 +11,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("PYTHON_KEYRING_BACKEND", "keyring.backends.null.Keyring")
+# the autosave journal and run history of this staged session stay out of the user's data
+os.environ["XDG_DATA_HOME"] = tempfile.mkdtemp(prefix="hubevents-shots-")
 
 from PySide6.QtWidgets import QApplication
 
