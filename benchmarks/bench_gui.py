@@ -138,7 +138,11 @@ app.exec()
 
 
 def first_window(script: str, settings: Path) -> float:
-    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+        XDG_DATA_HOME=str(settings.parent / "data"),
+    )
     done = subprocess.run(
         [sys.executable, "-c", script, str(settings)],
         capture_output=True,
