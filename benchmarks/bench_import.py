@@ -20,22 +20,8 @@ import tempfile
 from datetime import datetime, timedelta
 from pathlib import Path
 
-HEADERS = [
-    "External Account ID",
-    "External Event ID",
-    "Event Name",
-    "Organizer",
-    "Event Type",
-    "Start",
-    "End",
-    "Event URL",
-    "Description",
-    "Cancelled",
-    "Completed",
-    "custom:region",
-    "custom:expected_attendees",
-    "Internal notes",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from make_sample import HEADERS  # the sample's columns: one list for both
 
 CHILD = r"""
 import json, resource, sys, time
