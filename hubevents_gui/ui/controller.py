@@ -394,6 +394,9 @@ class Controller(QObject):
 
         def work(task: _Task) -> RunReport:
             items = list(zip([r.row_id for r in rows], inputs_for(rows, zone), strict=True))
+            # as after an import: keep the collector from walking these (acyclic) payloads
+            # with the GIL held while the window waits to paint
+            gc.freeze()
             # recorded before anything is sent: a killed run still shows what was confirmed
             run["id"] = start_recorded_run(history, where, table, items, settings.batch_size)
             engine = UpsertEngine(settings, token, transport=transport)
