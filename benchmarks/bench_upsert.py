@@ -16,7 +16,10 @@ import sys
 from typing import Any
 
 from hubevents_gui.core.rows import Outcome, RowId
-from hubevents_gui.hubspot.client import ConnectionSettings, RunReport, UpsertEngine
+from hubevents_gui.hubspot.batching import compose_batches
+from hubevents_gui.hubspot.engine import UpsertEngine
+from hubevents_gui.hubspot.report import RunReport
+from hubevents_gui.hubspot.settings import ConnectionSettings
 
 
 def rows(count: int, run: int) -> list[tuple[RowId, dict[str, Any]]]:
@@ -42,14 +45,15 @@ def upsert(base_url: str, count: int, concurrency: int, run: int) -> tuple[RunRe
     engine = UpsertEngine(
         ConnectionSettings(base_url=base_url, concurrency=concurrency), "sandbox-token"
     )
-    finished = [0]
+    finished: list[int] = []
 
     def collect(outcomes: list[Outcome]) -> None:
-        finished[0] += sum(1 for o in outcomes if o.status.done)
+        # called from several worker threads at once: list.append is atomic, += is not
+        finished.append(sum(1 for o in outcomes if o.status.done))
 
-    report = engine.run(rows(count, run), collect)
+    report = engine.run(compose_batches(rows(count, run), engine.settings.batch_size), collect)
     engine.close()
-    return report, finished[0]
+    return report, sum(finished)
 
 
 def main() -> None:

@@ -15,6 +15,11 @@ ACCOUNT = "hubspot-token"
 log = logging.getLogger("hubevents.credentials")
 
 
+class KeyringUnavailableError(Exception):
+    """No secure keyring took the token; the message says which backend there is (never the
+    token)."""
+
+
 def _keyring() -> ModuleType:
     # imported on first use: keyring's import and backend discovery cost a tenth of a second,
     # which the window's start should not pay
@@ -39,7 +44,7 @@ def secure_backend() -> bool:
         return bool(getattr(backend, "backends", None))
     try:
         return float(getattr(backend, "priority", 0)) > 0
-    except Exception:  # a backend's priority property may probe the OS and fail
+    except Exception:
         return False
 
 
@@ -54,13 +59,15 @@ def get_token() -> str | None:
 
 
 def set_token(token: str) -> None:
-    """Save the token; KeyringError when no secure keyring takes it (say so, keep it in memory)."""
+    """Save the token; KeyringUnavailableError when no secure keyring takes it (the caller says so
+    and keeps it in memory)."""
     keyring = _keyring()
     if not secure_backend():
-        raise keyring.errors.NoKeyringError(
-            f"no secure keyring on this computer ({backend_name()})"
-        )
-    keyring.set_password(SERVICE, ACCOUNT, token)
+        raise KeyringUnavailableError(f"no secure keyring on this computer ({backend_name()})")
+    try:
+        keyring.set_password(SERVICE, ACCOUNT, token)
+    except keyring.errors.KeyringError as exc:
+        raise KeyringUnavailableError(f"the keyring refused it: {type(exc).__name__}") from None
 
 
 def clear_token() -> None:

@@ -12,8 +12,7 @@ import pytest
 from openpyxl import load_workbook
 
 from hubevents_gui.cli import main
-from hubevents_gui.hubspot.sandbox import Sandbox, SandboxConfig, TokenInfo
-from hubevents_gui.hubspot.sandbox_server import SandboxServer
+from hubevents_gui.hubspot.sandbox import Sandbox, SandboxConfig, SandboxServer, TokenInfo
 from tests.conftest import REPO
 from tests.helpers import HEADER, write_xlsx
 

@@ -158,6 +158,8 @@ IDENTITY_KEYS: tuple[str, str] = ("externalAccountId", "externalEventId")
 CUSTOM_PREFIXES: tuple[str, ...] = ("custom:", "custom.")
 #: how a custom property's column is keyed everywhere (and headed in result files): custom:NAME
 CUSTOM_KEY_PREFIX = "custom:"
+#: how the N-th carried (not sent) column is keyed: "extra:0", "extra:1", ...
+EXTRA_KEY_PREFIX = "extra:"
 
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 

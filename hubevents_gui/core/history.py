@@ -11,12 +11,13 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from hubevents_gui.core.rows import Outcome, RowId
-from hubevents_gui.core.sqlite_writer import SqliteWriter
+from hubevents_gui.core.sqlite_writer import ErrorHandler, SqliteWriter
+from hubevents_gui.core.tally import Tally
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -71,14 +72,15 @@ class RunRow:
 
 
 class RunHistory:
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, on_error: ErrorHandler | None = None) -> None:
         self.path = Path(path)
+        self._on_error = on_error
         # the writer (a thread) starts with the first run: reading needs none
         self._writer: SqliteWriter | None = None
 
     def _put(self, write: Callable[[sqlite3.Connection], None]) -> None:
         if self._writer is None:
-            self._writer = SqliteWriter(self.path, _SCHEMA, "hubevents-history")
+            self._writer = SqliteWriter(self.path, _SCHEMA, "hubevents-history", self._on_error)
         self._writer.put(write)
 
     def flush(self) -> None:
@@ -138,7 +140,7 @@ class RunHistory:
 
         self._put(write)
 
-    def finish_run(self, run_id: str, counts: dict[str, int], stopped: str) -> None:
+    def finish_run(self, run_id: str, tally: Tally, requests: int, stopped: str) -> None:
         finished = time.time()
 
         def write(db: sqlite3.Connection) -> None:
@@ -147,11 +149,11 @@ class RunHistory:
                 " requests = ?, stopped = ? WHERE id = ?",
                 (
                     finished,
-                    counts.get("created", 0),
-                    counts.get("updated", 0),
-                    counts.get("failed", 0),
-                    counts.get("not_sent", 0),
-                    counts.get("requests", 0),
+                    tally.created,
+                    tally.updated,
+                    tally.failed,
+                    tally.not_sent,
+                    requests,
                     stopped,
                     run_id,
                 ),
@@ -181,26 +183,22 @@ class RunHistory:
         ):
             summary = RunSummary(*row)
             if summary.interrupted:
-                counts = dict(
-                    self._read(
-                        "SELECT status, COUNT(*) FROM run_rows WHERE run_id = ? GROUP BY status",
-                        (summary.id,),
+                counts = Tally.of(
+                    dict(
+                        self._read(
+                            "SELECT status, COUNT(*) FROM run_rows WHERE run_id = ?"
+                            " GROUP BY status",
+                            (summary.id,),
+                        )
                     )
                 )
-                summary = RunSummary(
-                    summary.id,
-                    summary.started,
-                    None,
-                    summary.connection,
-                    summary.file,
-                    summary.sheet,
-                    summary.rows,
-                    counts.get("created", 0),
-                    counts.get("updated", 0),
-                    counts.get("failed", 0),
-                    counts.get("not sent", 0),
-                    summary.requests,
-                    "interrupted",
+                summary = replace(
+                    summary,
+                    created=counts.created,
+                    updated=counts.updated,
+                    failed=counts.failed,
+                    not_sent=counts.not_sent,
+                    stopped="interrupted",
                 )
             found.append(summary)
         return found

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus, Unreadable
-from hubevents_gui.core.sqlite_writer import SqliteWriter
+from hubevents_gui.core.sqlite_writer import ErrorHandler, SqliteWriter
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -193,17 +193,18 @@ def read_journal(path: Path) -> RecoveredSession | None:
 class Journal:
     """Writes the session to ``path`` from a thread of its own; calls never wait for disk."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, on_error: ErrorHandler | None = None) -> None:
         self.path = Path(path)
-        self._writer = SqliteWriter(self.path, _SCHEMA, "hubevents-journal")
+        self._writer = SqliteWriter(self.path, _SCHEMA, "hubevents-journal", on_error)
         self.flush = self._writer.flush
         self.close = self._writer.close
 
     # the calls below build plain data on the caller's thread and queue the write
 
     def start_table(self, table: EventTable, extra: dict[str, Any] | None = None) -> None:
-        """Begin a new journal for ``table`` (the rows are read on the writer thread: the GUI
-        thread only mutates a row after marking it dirty, which queues a rewrite of it)."""
+        """Begin a new journal for ``table``. The rows are encoded on the writer thread, from a
+        list taken here: rows replace their dicts rather than change them (EventRow.set_cell),
+        so the writer always reads whole values, and an edit meanwhile queues its own rewrite."""
         meta = table_meta(table, extra)
         rows = list(table.rows)
 

@@ -11,7 +11,12 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from hubevents_gui.core.fields import COLUMN_FIELDS, CUSTOM_KEY_PREFIX, FIELD_BY_KEY
+from hubevents_gui.core.fields import (
+    COLUMN_FIELDS,
+    CUSTOM_KEY_PREFIX,
+    EXTRA_KEY_PREFIX,
+    FIELD_BY_KEY,
+)
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowStatus, Unreadable
 from hubevents_gui.core.validation import Issue
 from hubevents_gui.core.values import display_text
@@ -61,7 +66,7 @@ def layout(table: EventTable) -> list[tuple[str, str]]:
 
 def cell_value(table: EventTable, row: EventRow, key: str) -> object:
     """A cell as it goes into a workbook: typed where Excel has the type, text otherwise."""
-    if key.startswith("extra:"):
+    if key.startswith(EXTRA_KEY_PREFIX):
         index = int(key.partition(":")[2])
         value = row.extras[index] if index < len(row.extras) else None
         return None if value == "" else value

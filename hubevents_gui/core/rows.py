@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -71,19 +68,27 @@ class EventRow:
         return self.values.get(column_key)
 
     def set_cell(self, column_key: str, value: CellValue) -> None:
-        """Store a parsed cell where it belongs (blank removes it)."""
-        if self.bad:
-            self.bad.pop(column_key, None)
+        """Store a parsed cell where it belongs (blank removes it).
+
+        The row's dicts are replaced, never changed in place: a thread that reads a row while
+        the window edits it (the journal's writer encoding a snapshot) always sees whole dicts.
+        """
+        bad = self.bad
+        if column_key in bad:
+            bad = {k: v for k, v in bad.items() if k != column_key}
         custom = column_key.startswith(CUSTOM_KEY_PREFIX)
-        target: dict[str, object] = self.custom if custom else self.values  # type: ignore[assignment]
         key = column_key[len(CUSTOM_KEY_PREFIX) :] if custom else column_key
-        if value is None or value == "":
-            target.pop(key, None)
-        elif isinstance(value, Unreadable):
-            target.pop(key, None)
-            self.bad[column_key] = value
-        else:
+        target: dict[str, object] = dict(self.custom if custom else self.values)
+        target.pop(key, None)
+        if isinstance(value, Unreadable):
+            bad = {**bad, column_key: value}
+        elif value is not None and value != "":
             target[key] = value
+        if custom:
+            self.custom = target  # type: ignore[assignment]
+        else:
+            self.values = target  # type: ignore[assignment]
+        self.bad = bad
 
 
 @dataclass(slots=True)
@@ -154,23 +159,6 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-@contextmanager
-def bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many acyclic objects.
-
-    Each of a 100k-row table's dicts counts towards a collection, and every older-generation
-    collection walks all the rows already built: for bulk building that is a third of the time,
-    for nothing (rows hold no reference cycles; reference counting frees them).
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class RowStatus(Enum):

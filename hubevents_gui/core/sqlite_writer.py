@@ -3,10 +3,16 @@
 Writes that arrive close together share one transaction (at most half a second apart), so a
 burst of thousands of changes costs a handful of commits. Used by the session journal and the
 run history.
+
+A write that fails never stops the writer: its transaction is rolled back, the writes that
+shared it are tried again one by one (so only the failing one is lost), the failure is logged
+and handed to ``on_error``, and later writes land as usual. A file that cannot be opened at all
+is reported the same way; writes are then dropped, and every flush still returns.
 """
 
 from __future__ import annotations
 
+import logging
 import queue
 import sqlite3
 import threading
@@ -16,16 +22,26 @@ from pathlib import Path
 
 from hubevents_gui.core.threads import lower_priority
 
+log = logging.getLogger("hubevents.storage")
+
 #: how long a write may wait before it is committed
 FLUSH_SECONDS = 0.5
 
 Write = Callable[[sqlite3.Connection], None]
+#: called from the writer thread with one sentence naming the file and the error
+ErrorHandler = Callable[[str], None]
 
 
 class SqliteWriter:
-    def __init__(self, path: Path, schema: str, name: str) -> None:
+    def __init__(
+        self, path: Path, schema: str, name: str, on_error: ErrorHandler | None = None
+    ) -> None:
         self.path = Path(path)
         self._schema = schema
+        self._on_error = on_error
+        #: the last failure, as reported (None while every write landed)
+        self.last_error: str | None = None
+        self.failures = 0
         self._queue: queue.Queue[Write | threading.Event | None] = queue.Queue()
         self._thread = threading.Thread(target=self._write, name=name, daemon=True)
         self._thread.start()
@@ -33,11 +49,12 @@ class SqliteWriter:
     def put(self, write: Write) -> None:
         self._queue.put(write)
 
-    def flush(self, timeout: float = 10.0) -> None:
-        """Wait until everything queued so far is committed."""
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until everything queued so far was written (or failed and was reported);
+        False when the writer did not get there in ``timeout`` seconds."""
         done = threading.Event()
         self._queue.put(done)
-        done.wait(timeout)
+        return done.wait(timeout)
 
     def close(self, *, remove: bool = False) -> None:
         self._queue.put(None)
@@ -46,13 +63,32 @@ class SqliteWriter:
             for suffix in ("", "-wal", "-shm", "-journal"):
                 Path(str(self.path) + suffix).unlink(missing_ok=True)
 
+    def _report(self, what: str, exc: BaseException) -> None:
+        self.failures += 1
+        message = f"{what} {self.path.name} failed: {exc}"
+        self.last_error = message
+        log.error("%s (%s)", message, self.path, exc_info=exc)
+        if self._on_error is not None:
+            try:
+                self._on_error(message)
+            except Exception:  # a broken handler must not stop the writer
+                log.exception("the storage error handler failed")
+
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(self._schema)
+        except (sqlite3.Error, OSError) as exc:
+            self._report("opening", exc)
+            return None
+        return db
+
     def _write(self) -> None:
         lower_priority()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=NORMAL")
-        db.executescript(self._schema)
+        db = self._open()
         try:
             running = True
             while running:
@@ -67,17 +103,34 @@ class SqliteWriter:
                         work.append(self._queue.get(timeout=max(0.0, deadline - time.monotonic())))
                     except queue.Empty:
                         break
-                flushed = []
-                db.execute("BEGIN")
+                writes = [item for item in work if callable(item)]
+                running = None not in work
+                if db is not None and writes:
+                    self._commit(db, writes)
                 for item in work:
-                    if item is None:
-                        running = False
-                    elif isinstance(item, threading.Event):
-                        flushed.append(item)
-                    else:
-                        item(db)
-                db.execute("COMMIT")
-                for event in flushed:
-                    event.set()
+                    if isinstance(item, threading.Event):
+                        item.set()
         finally:
-            db.close()
+            if db is not None:
+                db.close()
+
+    def _commit(self, db: sqlite3.Connection, writes: list[Write]) -> None:
+        try:
+            self._transaction(db, writes)
+        except Exception:  # some write failed: find it, keep the others
+            for write in writes:
+                try:
+                    self._transaction(db, [write])
+                except Exception as exc:  # reported and logged; the next write goes on
+                    self._report("writing to", exc)
+
+    @staticmethod
+    def _transaction(db: sqlite3.Connection, writes: list[Write]) -> None:
+        db.execute("BEGIN")
+        try:
+            for write in writes:
+                write(db)
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")

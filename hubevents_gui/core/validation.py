@@ -15,8 +15,11 @@ from hubevents_gui.core.fields import (
     REQUIRED_COLUMNS,
     custom_header,
 )
-from hubevents_gui.core.rows import EventRow, RowId, bulk
+from hubevents_gui.core.rows import EventRow, RowId
 from hubevents_gui.core.zones import WallClock, wall_clock
+
+#: the code of an issue that concerns several rows at once (the same event ids twice)
+DUPLICATE = "duplicate"
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +27,13 @@ class Issue:
     #: the column it is about: a field key, or "custom:NAME" for a custom property
     field: str
     message: str
+    #: what kind of issue: "cell" for a problem of the cell itself, DUPLICATE for one shared
+    #: with other rows (the table finds those, not the row)
+    code: str = "cell"
+
+    @property
+    def duplicate(self) -> bool:
+        return self.code == DUPLICATE
 
 
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#]\S*)?", re.IGNORECASE)
@@ -146,7 +156,9 @@ def duplicate_issues(rows: Iterable[EventRow]) -> dict[RowId, Issue]:
                 f" and {len(others) - 5} more" if len(others) > 5 else ""
             )
             found[row.row_id] = Issue(
-                "externalEventId", f"duplicate event: {account!r}/{event!r} is also on {listed}"
+                "externalEventId",
+                f"duplicate event: {account!r}/{event!r} is also on {listed}",
+                DUPLICATE,
             )
     return found
 
@@ -159,11 +171,10 @@ def validate_rows(rows: Iterable[EventRow], zone: ZoneInfo) -> dict[RowId, list[
     """Issues of every row that has any (rows without issues are left out)."""
     rows = list(rows)
     result: dict[RowId, list[Issue]] = {}
-    with bulk():
-        for row in rows:
-            issues = validate_row(row, zone)
-            if issues:
-                result[row.row_id] = issues
-        for row_id, issue in duplicate_issues(rows).items():
-            result.setdefault(row_id, []).append(issue)
+    for row in rows:
+        issues = validate_row(row, zone)
+        if issues:
+            result[row.row_id] = issues
+    for row_id, issue in duplicate_issues(rows).items():
+        result.setdefault(row_id, []).append(issue)
     return result

@@ -19,15 +19,22 @@ _SLACK_SHARE = 0.02
 _SLACK_SECONDS = 0.02
 
 
+def _wait(condition: threading.Condition, seconds: float) -> None:
+    condition.wait(seconds)
+
+
 class RateLimiter:
+    """Thread-safe. ``clock`` and ``wait`` (called with the lock held: it must release it
+    while waiting, as Condition.wait does) are injectable, so tests can run on a fake clock."""
+
     def __init__(
         self,
         *,
         clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
+        wait: Callable[[threading.Condition, float], None] = _wait,
     ) -> None:
         self._clock = clock
-        self._sleep = sleep
+        self._wait = wait
         self._lock = threading.Condition()
         self._sent: deque[float] = deque()
         #: learned from headers; None until the first response says
@@ -56,7 +63,7 @@ class RateLimiter:
                     return True
                 started = now
                 # wake up at least every 0.25 s to notice cancellation
-                self._lock.wait(min(delay, 0.25))
+                self._wait(self._lock, min(delay, 0.25))
                 self.waited += max(0.0, self._clock() - started)
 
     def _delay(self, now: float) -> float:

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hubevents_gui.core.fields import COLUMN_FIELDS, IDENTITY_KEYS, Kind
-from hubevents_gui.core.rows import EventRow, Outcome, RowId, RowStatus, bulk
+from hubevents_gui.core.rows import EventRow, Outcome, RowId, RowStatus
 from hubevents_gui.core.zones import wall_clock
 
 JsonObject = dict[str, Any]
@@ -43,8 +43,7 @@ def to_input(row: EventRow, zone: ZoneInfo) -> JsonObject:
 
 def inputs_for(rows: Iterable[EventRow], zone: ZoneInfo) -> list[JsonObject]:
     """to_input for many rows that passed validation (without pausing for garbage collection)."""
-    with bulk():
-        return [to_input(row, zone) for row in rows]
+    return [to_input(row, zone) for row in rows]
 
 
 # --------------------------------------------------------------------------- attribution

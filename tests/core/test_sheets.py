@@ -12,10 +12,10 @@ import pytest
 from hubevents_gui.core.rows import Unreadable
 from hubevents_gui.core.sheets import (
     SheetError,
+    choose_sheet,
     guess_mapping,
     open_sheet,
     read_table,
-    sheet_names,
 )
 from tests.helpers import HEADER, write_csv, write_ods, write_xls, write_xlsx
 
@@ -133,7 +133,9 @@ def test_default_sheet_is_the_first_with_event_headers(tmp_path: Path) -> None:
         tmp_path / "multi.xlsx",
         {"Cover": [["Quarterly events"]], "Events": [HEADER, ["a", 1, "n", "o"]]},
     )
-    assert sheet_names(path) == ["Cover", "Events"]
+    choice = choose_sheet(path)
+    assert choice.raw is not None
+    assert choice.raw.sheet == "Events"
     assert read_table(path).sheet == "Events"
 
 

@@ -14,12 +14,10 @@ import pytest
 import respx
 
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
-from hubevents_gui.hubspot.client import (
-    ConnectionSettings,
-    StopReason,
-    UpsertEngine,
-    compose_batches,
-)
+from hubevents_gui.hubspot.batching import compose_batches
+from hubevents_gui.hubspot.engine import UpsertEngine
+from hubevents_gui.hubspot.report import StopReason
+from hubevents_gui.hubspot.settings import ConnectionSettings
 from tests import openapi
 
 BASE = "https://api.hubapi.com"
@@ -100,7 +98,7 @@ def run(
             seen[outcome.row_id] += 1
             got[outcome.row_id] = outcome
 
-    report = eng.run(work, collect, cancel)
+    report = eng.run(compose_batches(work, eng.settings.batch_size), collect, cancel)
     eng.close()
     assert set(got) == {row_id for row_id, _ in work}, "every row has an outcome"
     assert max(seen.values(), default=1) == 1, "no row is reported twice"
@@ -132,7 +130,7 @@ def test_batches_headers_and_bodies_are_exact() -> None:
     assert all(o.status is RowStatus.CREATED for o in got.values())
     assert got[RowId(7)].hubspot_id == "9007"  # matched by echo, not by (reversed) order
     assert report.requests == 3
-    assert report.created == 250
+    assert report.counts.created == 250
 
 
 @respx.mock
@@ -140,7 +138,7 @@ def test_created_vs_updated_from_timestamps() -> None:
     respx.post(UPSERT).mock(side_effect=lambda r: echo(r, created=False))
     got, report = run(engine(), items(3))
     assert {o.status for o in got.values()} == {RowStatus.UPDATED}
-    assert report.updated == 3
+    assert report.counts.updated == 3
 
 
 @respx.mock
@@ -209,7 +207,7 @@ def test_207_is_read_like_200_and_errors_name_their_rows() -> None:
     assert got[RowId(1)].message == "bad organizer"
     assert got[RowId(1)].http_status == 207
     assert got[RowId(0)].status is RowStatus.CREATED
-    assert report.failed == 1
+    assert report.counts.failed == 1
 
 
 @respx.mock
@@ -223,7 +221,7 @@ def test_empty_results_for_a_batch_is_never_success() -> None:
     assert route.call_count == 3
     assert {o.status for o in got.values()} == {RowStatus.FAILED}
     assert "no results" in got[RowId(0)].message
-    assert report.created == 0
+    assert report.counts.created == 0
 
 
 @respx.mock
@@ -271,7 +269,7 @@ def test_transient_failures_are_retried_and_counted_once() -> None:
     got, report = run(engine(), items(5))
     assert route.call_count == 5
     assert report.retries == 4
-    assert report.created == 5
+    assert report.counts.created == 5
     assert all(o.status is RowStatus.CREATED for o in got.values())
 
 
@@ -413,7 +411,7 @@ def test_a_rejected_batch_is_split_until_each_bad_row_stands_alone(name_index: b
     assert failed == {RowId(13), RowId(77)}
     assert "bad input E13" in got[RowId(13)].message
     assert got[RowId(13)].http_status == 400
-    assert report.created == 98
+    assert report.counts.created == 98
     # every request beyond the one planned was a split's; a named input costs two per bad row
     assert report.split_requests == route.call_count - 1
     assert report.split_requests <= (4 if name_index else 28)
@@ -426,7 +424,7 @@ def test_splitting_is_bounded() -> None:
     assert report.split_requests == 4
     failed = [o for o in got.values() if o.status is RowStatus.FAILED]
     assert any("limit of extra requests" in o.message for o in failed)
-    assert report.created + report.failed == 8
+    assert report.counts.created + report.counts.failed == 8
 
 
 @respx.mock

@@ -12,14 +12,14 @@ import pytest
 
 from hubevents_gui.hubspot.sandbox import (
     DEFAULT_TOKEN,
-    READ_SCOPE,
     Faults,
     Sandbox,
     SandboxConfig,
+    SandboxServer,
     SandboxTransport,
     TokenInfo,
 )
-from hubevents_gui.hubspot.sandbox_server import SandboxServer
+from hubevents_gui.hubspot.settings import READ_SCOPE
 from tests import openapi
 
 UPSERT = "/marketing/v3/marketing-events/events/upsert"

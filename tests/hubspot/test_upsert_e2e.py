@@ -10,9 +10,17 @@ from typing import Any
 import pytest
 
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
-from hubevents_gui.hubspot.client import ConnectionSettings, UpsertEngine
-from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, Faults, Sandbox, SandboxConfig, TokenInfo
-from hubevents_gui.hubspot.sandbox_server import SandboxServer
+from hubevents_gui.hubspot.batching import compose_batches
+from hubevents_gui.hubspot.engine import UpsertEngine
+from hubevents_gui.hubspot.sandbox import (
+    DEFAULT_TOKEN,
+    Faults,
+    Sandbox,
+    SandboxConfig,
+    SandboxServer,
+    TokenInfo,
+)
+from hubevents_gui.hubspot.settings import ConnectionSettings
 
 APP = 424242
 
@@ -62,7 +70,7 @@ def run(
             counts[outcome.row_id] += 1
             got[outcome.row_id] = outcome
 
-    report = engine.run(rows, collect)
+    report = engine.run(compose_batches(rows, engine.settings.batch_size), collect)
     engine.close()
     assert set(got) == {row_id for row_id, _ in rows}, "no row lost"
     assert set(counts.values()) == {1}, "no row twice"
@@ -126,10 +134,10 @@ def test_bad_rows_inside_batches_and_a_second_run_updates(sandbox_server: Sandbo
     assert failed == {RowId(3), RowId(140), RowId(141)}
     assert all(got[r].http_status == 400 for r in failed)
     assert "next tuesday" in got[RowId(140)].message
-    assert report.created == 247
+    assert report.counts.created == 247
     assert_ids_match(sandbox_server, rows, got)
     first_ids = {r: o.hubspot_id for r, o in got.items()}
     good = [(r, b) for r, b in rows if r not in failed]
     again, report2 = run(sandbox_server, good, batch_size=50, concurrency=3)
-    assert report2.updated == 247
+    assert report2.counts.updated == 247
     assert all(again[r].hubspot_id == first_ids[r] for r, _ in good)

@@ -9,7 +9,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 
-from hubevents_gui.hubspot.sandbox import Sandbox
+from hubevents_gui.hubspot.sandbox.routes import Sandbox
 
 LOOPBACK = "127.0.0.1"
 

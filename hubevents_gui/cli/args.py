@@ -1,0 +1,86 @@
+"""The command line's arguments: one sub-command per module of this package."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from hubevents_gui import __version__
+from hubevents_gui.cli import sandbox, upsert, validate
+from hubevents_gui.hubspot.settings import HUBSPOT_URL
+
+
+def add_input_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", help="the spreadsheet: .xlsx, .xlsm, .xls, .ods or .csv")
+    parser.add_argument("--sheet", help="the sheet to read (default: the one with event headers)")
+    parser.add_argument(
+        "--timezone",
+        metavar="ZONE",
+        help="IANA zone for date cells without an offset (default: this computer's zone)",
+    )
+    parser.add_argument(
+        "--day-first",
+        action="store_true",
+        help="read 04/03/2026 as 4 March (default: month first, 3 April)",
+    )
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="hubevents",
+        description="Check and upsert spreadsheets of events as HubSpot marketing events.",
+    )
+    parser.add_argument("--version", action="version", version=f"hubevents {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    validating = commands.add_parser(
+        "validate", help="read a spreadsheet and report every problem, sending nothing"
+    )
+    add_input_arguments(validating)
+    validating.add_argument("--json", action="store_true", help="print one JSON object")
+    validating.set_defaults(run=validate.run)
+
+    upserting = commands.add_parser(
+        "upsert", help="send every valid row to HubSpot (or the sandbox) and report each outcome"
+    )
+    add_input_arguments(upserting)
+    target = upserting.add_mutually_exclusive_group()
+    target.add_argument(
+        "--sandbox", action="store_true", help="send to the built-in simulator (no token needed)"
+    )
+    target.add_argument("--base-url", help=f"the API's address (default {HUBSPOT_URL})")
+    upserting.add_argument(
+        "--api-version",
+        default="v3",
+        help="v3 (/marketing/v3/...) or a dated version such as 2026-03 (default v3)",
+    )
+    upserting.add_argument(
+        "--token-env",
+        metavar="VAR",
+        help="read the token from this environment variable (default: the app's keyring entry)",
+    )
+    upserting.add_argument("--batch-size", type=positive, default=100, help="inputs per request")
+    upserting.add_argument("--concurrency", type=positive, default=4, help="requests in flight")
+    upserting.add_argument(
+        "--dry-run", action="store_true", help="validate and print what would be sent; send nothing"
+    )
+    upserting.add_argument(
+        "--results", type=Path, metavar="OUT.xlsx", help="write every row with its outcome"
+    )
+    upserting.set_defaults(run=upsert.run)
+
+    serving = commands.add_parser(
+        "sandbox", help="serve the built-in HubSpot simulator on this computer (loopback only)"
+    )
+    sandbox.add_arguments(serving)
+    serving.set_defaults(run=sandbox.run)
+    return parser

@@ -1,0 +1,77 @@
+"""What the commands share: exit codes, the usage error, reading and checking a table, the
+token."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from hubevents_gui import credentials
+from hubevents_gui.core.rows import EventRow, EventTable, RowId
+from hubevents_gui.core.sheets import SheetError, read_table
+from hubevents_gui.core.validation import Issue, validate_rows
+from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
+
+EXIT_OK = 0
+EXIT_ROWS = 1
+EXIT_INPUT = 2
+
+
+class UsageError(Exception):
+    """Bad arguments or unreadable input: printed as one line, exit 2."""
+
+
+@dataclass
+class CheckedTable:
+    """A table read and validated with one zone: what validate and upsert both start from."""
+
+    table: EventTable
+    zone: ZoneInfo
+    issues: dict[RowId, list[Issue]]
+
+    @property
+    def valid_rows(self) -> list[EventRow]:
+        return [row for row in self.table.rows if row.row_id not in self.issues]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "rows": len(self.table.rows),
+            "valid": len(self.table.rows) - len(self.issues),
+            "invalid": len(self.issues),
+            "ignored_columns": list(self.table.extra_headers),
+            "timezone": self.zone.key,
+            "notes": list(self.table.notes),
+        }
+
+
+def load_checked(args: argparse.Namespace) -> CheckedTable:
+    """The input file of ``args`` (file, sheet, timezone, day_first) read and validated."""
+    try:
+        zone = load_zone(args.timezone or local_zone_name())
+    except ZoneError as exc:
+        raise UsageError(f"--timezone: {exc}") from None
+    try:
+        table = read_table(Path(args.file), args.sheet, day_first=args.day_first)
+    except SheetError as exc:
+        raise UsageError(str(exc)) from None
+    issues = validate_rows(table.rows, zone)
+    return CheckedTable(table, zone, dict(issues))
+
+
+def token_for(args: argparse.Namespace) -> str:
+    if args.token_env:
+        from_env = os.environ.get(args.token_env, "").strip()
+        if not from_env:
+            raise UsageError(f"--token-env: the environment variable {args.token_env} is not set")
+        return from_env
+    token = credentials.get_token()
+    if not token:
+        raise UsageError(
+            "no HubSpot token is saved: save one in the app's connection dialog, pass "
+            "--token-env VAR, or try --sandbox"
+        )
+    return token

@@ -1,0 +1,174 @@
+"""``hubevents upsert``: send every valid row and report each outcome."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import threading
+import time
+from pathlib import Path
+from typing import TextIO
+
+from hubevents_gui.cli.common import (
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_ROWS,
+    CheckedTable,
+    UsageError,
+    load_checked,
+    token_for,
+)
+from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.paths import data_dir
+from hubevents_gui.core.recorder import RunRecorder, source_rows
+from hubevents_gui.core.results import ResultsError, result_cells, write_results
+from hubevents_gui.core.rows import EventRow, Outcome, RowId, RowStatus
+from hubevents_gui.core.tally import Tally
+from hubevents_gui.hubspot.batching import compose_batches
+from hubevents_gui.hubspot.engine import UpsertEngine
+from hubevents_gui.hubspot.report import StopReason
+from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, Sandbox, SandboxTransport
+from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
+from hubevents_gui.hubspot.wire import inputs_for
+
+
+class ProgressLine:
+    """Rows sent, created, updated, failed, rate and ETA on one line of a terminal."""
+
+    def __init__(self, err: TextIO, total: int, enabled: bool) -> None:
+        self.err = err
+        self.total = total
+        self.enabled = enabled
+        self.counts = Tally()
+        self.started = time.monotonic()
+        self.shown = 0.0
+        self.lock = threading.Lock()
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        with self.lock:
+            self.counts.add_outcomes(outcomes)
+            now = time.monotonic()
+            if self.enabled and (now - self.shown > 0.2 or self.counts.done >= self.total):
+                self.shown = now
+                self.err.write("\r" + self.line(now) + "\033[K")
+                self.err.flush()
+
+    def line(self, now: float) -> str:
+        c = self.counts
+        rate = c.done / max(now - self.started, 1e-6)
+        eta = (self.total - c.done) / rate if rate > 0 else 0.0
+        return (
+            f"{c.done}/{self.total} rows: {c.created} created, {c.updated} updated, "
+            f"{c.failed} failed, {c.not_sent} not sent; {rate:.0f} rows/s, ETA {eta:.0f} s"
+        )
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.err.write("\n")
+
+
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.api_version != "v3" and not re.fullmatch(r"\d{4}-\d{2}", args.api_version):
+        raise UsageError(f"--api-version {args.api_version!r}: use v3 or a date such as 2026-03")
+    checked = load_checked(args)
+    table, zone = checked.table, checked.zone
+    valid = checked.valid_rows
+    items = list(zip([r.row_id for r in valid], inputs_for(valid, zone), strict=True))
+    settings = ConnectionSettings(
+        base_url=SANDBOX_URL if args.sandbox else args.base_url or HUBSPOT_URL,
+        api_version=args.api_version,
+        batch_size=args.batch_size,
+        concurrency=args.concurrency,
+    )
+    batches = compose_batches(items, settings.batch_size)
+    invalid = len(table.rows) - len(valid)
+    if invalid:
+        err.write(
+            f"hubevents: {invalid} invalid rows will not be sent (hubevents validate lists them)\n"
+        )
+    if args.dry_run:
+        for batch in batches:
+            json.dump({"inputs": [body for _, body in batch]}, out, ensure_ascii=False)
+            out.write("\n")
+        where = "the sandbox" if args.sandbox else settings.base_url + settings.events_path()
+        err.write(
+            f"dry run: {len(items)} rows in {len(batches)} requests to {where}/upsert; "
+            "nothing was sent\n"
+        )
+        return EXIT_ROWS if invalid else EXIT_OK
+    if args.sandbox:
+        transport: SandboxTransport | None = SandboxTransport(Sandbox())
+        token = DEFAULT_TOKEN
+    else:
+        transport, token = None, token_for(args)
+    outcomes: dict[RowId, Outcome] = {}
+    progress = ProgressLine(err, len(items), enabled=err.isatty())
+    # every run is recorded, as the app records its own (see the app's Run history panel)
+    history = RunHistory(data_dir() / "history.sqlite")
+    recorder = RunRecorder(
+        history,
+        settings.describe(),
+        batches,
+        file=table.file,
+        sheet=table.sheet,
+        source=source_rows(valid),
+    )
+
+    def collect(batch: list[Outcome]) -> None:
+        # called from the engine's worker threads: dict stores are atomic, the rest locks
+        for outcome in batch:
+            outcomes[outcome.row_id] = outcome
+        progress.add(batch)
+        recorder.record(batch)
+
+    engine = UpsertEngine(settings, token, transport=transport)
+    cancel = threading.Event()
+    try:
+        report = engine.run(batches, collect, cancel)
+        recorder.finish(report.counts, report.requests, report.stopped_text)
+    except KeyboardInterrupt:
+        cancel.set()
+        raise
+    finally:
+        engine.close()
+        history.close()
+        progress.finish()
+    c = report.counts
+    err.write(
+        f"{c.created} created, {c.updated} updated, {c.failed} failed, "
+        f"{c.not_sent} not sent, {invalid} invalid; {report.requests} requests "
+        f"({report.retries} retries, {report.rate_limited} rate-limited, "
+        f"{report.split_requests} splits, {report.confirm_requests} confirmations) "
+        f"in {report.elapsed:.1f} s\n"
+    )
+    for row in table.rows:
+        outcome = outcomes.get(row.row_id)
+        if outcome is not None and outcome.status in (RowStatus.FAILED, RowStatus.NOT_SENT):
+            cell = table.cell_name(row, "externalEventId")
+            err.write(f"{cell}: {outcome.status.value}: {outcome.summary}\n")
+    if args.results:
+        _write_results(checked, outcomes, args.results, err)
+    if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):
+        scopes = f" (missing: {', '.join(report.missing_scopes)})" if report.missing_scopes else ""
+        err.write(f"hubevents: stopped: {report.stopped_text}{scopes}: {report.stop_message}\n")
+        return EXIT_INPUT
+    if report.stopped is StopReason.DAILY_LIMIT:
+        err.write("hubevents: stopped: HubSpot's daily limit is reached; run again tomorrow\n")
+    return EXIT_OK if c.stored == len(table.rows) else EXIT_ROWS
+
+
+def _write_results(
+    checked: CheckedTable, outcomes: dict[RowId, Outcome], path: Path, err: TextIO
+) -> None:
+    def result_of(row: EventRow) -> tuple[str, str, str]:
+        outcome = outcomes.get(row.row_id)
+        status = outcome.status if outcome is not None else RowStatus.NOT_SENT
+        return result_cells(status, checked.issues.get(row.row_id), outcome)
+
+    table = checked.table
+    try:
+        write_results(table, table.rows, result_of, path)
+    except ResultsError as exc:
+        raise UsageError(str(exc)) from None
+    err.write(f"results written to {path}\n")

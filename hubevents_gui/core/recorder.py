@@ -1,0 +1,54 @@
+"""One run's record in the run history, for the command line and the window alike.
+
+Started before anything is sent (each row with its planned batch, from the very batches the
+engine sends), each outcome recorded as it arrives, finished with the run's tally. Every call
+only queues a write: it is safe from the engine's worker threads and never waits for disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.rows import EventRow, Outcome, RowId
+from hubevents_gui.core.tally import Tally
+
+Batches = Sequence[Sequence[tuple[RowId, dict[str, Any]]]]
+
+
+def source_rows(rows: Sequence[EventRow]) -> dict[RowId, int | None]:
+    """Each row's spreadsheet row number, taken where the rows live (the caller's thread)."""
+    return {row.row_id: row.source_row for row in rows}
+
+
+class RunRecorder:
+    def __init__(
+        self,
+        history: RunHistory,
+        where: str,
+        batches: Batches,
+        *,
+        file: Path | None,
+        sheet: str | None,
+        source: Mapping[RowId, int | None],
+    ) -> None:
+        self.history = history
+        self.run_id = history.start_run(
+            where,
+            str(file or ""),
+            sheet or "",
+            [
+                (row_id, source.get(row_id), number, body)
+                for number, batch in enumerate(batches)
+                for row_id, body in batch
+            ],
+        )
+
+    def record(self, outcomes: Sequence[Outcome]) -> None:
+        if outcomes:
+            self.history.record_outcomes(self.run_id, outcomes)
+
+    def finish(self, tally: Tally, requests: int, stopped: str) -> None:
+        self.history.finish_run(self.run_id, tally, requests, stopped)

@@ -1,0 +1,86 @@
+"""Reading spreadsheets (.xlsx .xlsm .xls .ods via python-calamine, .csv .tsv .txt via the csv
+module) into event tables.
+
+Reading is two steps so that a window can ask the user in between: :func:`choose_sheet` finds
+the sheet and its header and streams the raw cells; :func:`build_table` maps the columns to
+fields and parses every cell. :func:`read_table` does both with the guessed mapping. Every
+problem a user can cause raises :class:`SheetError` with one sentence naming the file (and
+sheet, row, column).
+
+- raw: RawSheet, SheetError, the file checks
+- workbook / csv_text: the two kinds of file; workbook holds the sheet-choosing policy
+- formulas: formulas without saved values in .xlsx
+- mapping: columns to fields
+- builder: raw rows to an EventTable
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hubevents_gui.core.rows import EventTable, RowIds
+from hubevents_gui.core.sheets.builder import build_table
+from hubevents_gui.core.sheets.csv_text import open_csv
+from hubevents_gui.core.sheets.mapping import guess_mapping, header_label, mapping_problems
+from hubevents_gui.core.sheets.raw import (
+    CSV_SUFFIXES,
+    SUPPORTED_SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    RawSheet,
+    SheetError,
+    Target,
+    check_file,
+    describe_file,
+)
+from hubevents_gui.core.sheets.workbook import SheetChoice, choose_workbook_sheet
+
+__all__ = [
+    "CSV_SUFFIXES",
+    "SUPPORTED_SUFFIXES",
+    "WORKBOOK_SUFFIXES",
+    "RawSheet",
+    "SheetChoice",
+    "SheetError",
+    "Target",
+    "build_table",
+    "choose_sheet",
+    "describe_file",
+    "guess_mapping",
+    "header_label",
+    "mapping_problems",
+    "open_sheet",
+    "read_table",
+]
+
+
+def choose_sheet(path: Path, sheet: str | None = None) -> SheetChoice:
+    """The sheet to read (``sheet`` when given), or the sheets a user must choose from."""
+    path = Path(path)
+    if check_file(path) in CSV_SUFFIXES:
+        if sheet is not None:
+            raise SheetError(f"{describe_file(path)} is a text file: it has no sheets to choose")
+        return SheetChoice(open_csv(path))
+    return choose_workbook_sheet(path, sheet)
+
+
+def open_sheet(path: Path, sheet: str | None = None) -> RawSheet:
+    """The chosen sheet's header and rows; several sheets of events are an error here."""
+    choice = choose_sheet(path, sheet)
+    if choice.raw is None:
+        names = ", ".join(f"'{name}'" for name in choice.candidates)
+        raise SheetError(
+            f"{describe_file(Path(path))} has several sheets of events ({names}): choose one"
+        )
+    return choice.raw
+
+
+def read_table(
+    path: Path | str,
+    sheet: str | None = None,
+    *,
+    day_first: bool = False,
+    row_ids: RowIds | None = None,
+) -> EventTable:
+    """Open, map by header names and parse: the headless path (``hubevents validate``)."""
+    raw = open_sheet(Path(path), sheet)
+    return build_table(raw, guess_mapping(raw.headers), day_first=day_first, row_ids=row_ids)

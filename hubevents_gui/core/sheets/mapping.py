@@ -1,0 +1,83 @@
+"""Which column is which field: guessed from the headers, checked before anything is read."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hubevents_gui.core.fields import (
+    FIELD_BY_KEY,
+    REQUIRED_COLUMNS,
+    custom_header,
+    custom_property_name,
+    field_for_header,
+    normalize_header,
+)
+from hubevents_gui.core.sheets.raw import RawSheet, Target, describe_file
+
+
+def guess_mapping(headers: Sequence[str]) -> list[Target]:
+    """Each header's target by its name: a field key, "custom:NAME", or None (carried)."""
+    mapping: list[Target] = []
+    for header in headers:
+        custom = custom_property_name(header)
+        if custom is not None:
+            mapping.append(custom_header(custom))
+            continue
+        found = field_for_header(header) if header else None
+        mapping.append(found.key if found else None)
+    return mapping
+
+
+def header_label(raw: RawSheet, column: int) -> str:
+    header = raw.headers[column] if column < len(raw.headers) else ""
+    return f"'{header}'" if header else f"column {raw.column_name(column)} (no header)"
+
+
+def mapping_problems(raw: RawSheet, mapping: Sequence[Target]) -> list[str]:
+    """Why a mapping cannot be used: duplicate headers or targets, missing required columns."""
+    where = f"{describe_file(raw.file)}" + (f", sheet {raw.sheet!r}" if raw.sheet else "")
+    problems: list[str] = []
+    seen_headers: dict[str, int] = {}
+    for column, header in enumerate(raw.headers):
+        folded = normalize_header(header) or header
+        target = mapping[column] if column < len(mapping) else None
+        if not header or target is None:
+            continue  # two carried columns of one name are harmless: both come back as they were
+        if folded in seen_headers and mapping[seen_headers[folded]] == target:
+            first = seen_headers[folded]
+            problems.append(
+                f"{where}: columns {raw.column_name(first)} and {raw.column_name(column)} "
+                f"are both headed '{header}'; rename one"
+            )
+        else:
+            seen_headers[folded] = column
+    seen_targets: dict[str, int] = {}
+    for column, target in enumerate(mapping):
+        if target is None:
+            continue
+        if target in seen_targets:
+            first = seen_targets[target]
+            if normalize_header(raw.headers[first]) != normalize_header(raw.headers[column]):
+                problems.append(
+                    f"{where}: columns {raw.column_name(first)} ({header_label(raw, first)}) and "
+                    f"{raw.column_name(column)} ({header_label(raw, column)}) are both "
+                    f"{_target_title(target)}; keep one"
+                )
+        else:
+            seen_targets[target] = column
+    missing = [f for f in REQUIRED_COLUMNS if f.key not in seen_targets]
+    if missing:
+        found = ", ".join(f"'{h}'" for h in raw.headers if h) or "none"
+        names = ", ".join(f"'{f.title}' ({f.key})" for f in missing)
+        problems.append(
+            f"{where}: missing required column{'s' if len(missing) > 1 else ''} {names}; "
+            f"the headers found in row {raw.header_row} are: {found}"
+        )
+    return problems
+
+
+def _target_title(target: str) -> str:
+    found = FIELD_BY_KEY.get(target)
+    if found is not None:
+        return f"'{found.title}'"
+    return f"custom property '{target.partition(':')[2]}'"

@@ -1,0 +1,53 @@
+"""Counting outcomes by status: one type for the engine's report, the window's progress, the
+command line's progress line and the run history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from hubevents_gui.core.rows import Outcome, RowStatus
+
+
+@dataclass
+class Tally:
+    created: int = 0
+    updated: int = 0
+    failed: int = 0
+    not_sent: int = 0
+
+    def add(self, status: RowStatus) -> None:
+        if status is RowStatus.CREATED:
+            self.created += 1
+        elif status is RowStatus.UPDATED:
+            self.updated += 1
+        elif status is RowStatus.FAILED:
+            self.failed += 1
+        else:  # an outcome is final: anything else did not reach HubSpot
+            self.not_sent += 1
+
+    def add_outcomes(self, outcomes: Iterable[Outcome]) -> None:
+        for outcome in outcomes:
+            self.add(outcome.status)
+
+    @classmethod
+    def of(cls, counts: Mapping[str, int]) -> Tally:
+        """From counts keyed by RowStatus value ("created", "not sent", ...), as SQL groups."""
+        return cls(
+            counts.get(RowStatus.CREATED.value, 0),
+            counts.get(RowStatus.UPDATED.value, 0),
+            counts.get(RowStatus.FAILED.value, 0),
+            counts.get(RowStatus.NOT_SENT.value, 0),
+        )
+
+    @property
+    def done(self) -> int:
+        return self.created + self.updated + self.failed + self.not_sent
+
+    @property
+    def stored(self) -> int:
+        """Rows HubSpot has as they were sent."""
+        return self.created + self.updated
+
+    def copy(self) -> Tally:
+        return Tally(self.created, self.updated, self.failed, self.not_sent)

@@ -1,0 +1,85 @@
+"""Reading HubSpot's error answers: the message, missing scopes, which input a 400 names."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from hubevents_gui.hubspot.settings import WRITE_SCOPE
+from hubevents_gui.hubspot.wire import JsonObject
+
+#: statuses worth sending again after a pause
+TRANSIENT = frozenset({408, 500, 502, 503, 504, 521, 522, 523, 524})
+_INPUT_INDEX = re.compile(r"inputs\[(\d+)\]")
+
+
+def error_text(response: httpx.Response) -> tuple[str, str | None, str | None, JsonObject]:
+    """(message, category, correlation id, body) of an error answer; every field optional."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = {}
+    if not isinstance(body, dict):
+        body = {}
+    message = str(body.get("message") or response.reason_phrase or "no message")
+    details = [
+        str(e.get("message"))
+        for e in body.get("errors") or []
+        if isinstance(e, dict) and e.get("message") and str(e.get("message")) not in message
+    ]
+    if details:
+        message += " (" + "; ".join(details[:3]) + ")"
+    category = body.get("category") or body.get("policyName") or body.get("errorType")
+    correlation = body.get("correlationId")
+    return (
+        message,
+        str(category) if category else None,
+        str(correlation) if correlation else None,
+        body,
+    )
+
+
+def missing_scopes(body: JsonObject) -> list[str]:
+    scopes: list[str] = []
+    for error in body.get("errors") or []:
+        context = error.get("context") if isinstance(error, dict) else None
+        if isinstance(context, dict):
+            for key in ("requiredGranularScopes", "missingScopes", "requiredScopes"):
+                scopes += [str(s) for s in context.get(key) or []]
+    context = body.get("context")
+    if isinstance(context, dict):
+        scopes += [str(s) for s in context.get("missingScopes") or []]
+    return list(dict.fromkeys(scopes)) or [WRITE_SCOPE]
+
+
+def named_index(body: JsonObject, size: int) -> int | None:
+    """The input a whole-batch 400 names (``inputs[3]``, or a context index), if any."""
+    for error in body.get("errors") or []:
+        if not isinstance(error, dict):
+            continue
+        for text in (error.get("in"), error.get("message")):
+            match = _INPUT_INDEX.search(str(text or ""))
+            if match and int(match.group(1)) < size:
+                return int(match.group(1))
+        context = error.get("context")
+        if isinstance(context, dict):
+            for value in context.get("index") or []:
+                if str(value).isdigit() and int(value) < size:
+                    return int(value)
+    match = _INPUT_INDEX.search(str(body.get("message") or ""))
+    if match and int(match.group(1)) < size:
+        return int(match.group(1))
+    return None
+
+
+def errors_by_event(errors: list[JsonObject]) -> dict[str, JsonObject]:
+    """Errors of a 207 that name their rows' externalEventId in their context."""
+    named: dict[str, JsonObject] = {}
+    for error in errors:
+        context = error.get("context")
+        if isinstance(context, dict):
+            for key in ("externalEventId", "externalEventIds", "ids"):
+                for value in context.get(key) or []:
+                    named[str(value)] = error
+    return named

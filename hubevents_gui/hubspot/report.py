@@ -1,0 +1,42 @@
+"""What a run did: counts by status, requests, why it stopped. Plain data for every caller."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from enum import Enum
+
+from hubevents_gui.core.tally import Tally
+
+
+class StopReason(Enum):
+    CANCELLED = "cancelled"
+    DAILY_LIMIT = "daily limit reached"
+    UNAUTHORIZED = "token rejected (401)"
+    FORBIDDEN = "missing scopes (403)"
+
+
+@dataclass
+class RunReport:
+    """What a run did, for the summary line, the status bar and the run history."""
+
+    rows: int = 0
+    counts: Tally = field(default_factory=Tally)
+    requests: int = 0
+    retries: int = 0
+    rate_limited: int = 0
+    split_requests: int = 0
+    confirm_requests: int = 0
+    stopped: StopReason | None = None
+    stop_message: str = ""
+    missing_scopes: list[str] = field(default_factory=list)
+    started: float = 0.0
+    finished: float = 0.0
+
+    @property
+    def elapsed(self) -> float:
+        return (self.finished or time.monotonic()) - self.started
+
+    @property
+    def stopped_text(self) -> str:
+        return self.stopped.value if self.stopped else ""

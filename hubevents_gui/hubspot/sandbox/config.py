@@ -1,0 +1,90 @@
+"""What a sandbox is set up with, and the shape of its answers."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from hubevents_gui.hubspot.settings import READ_SCOPE, WRITE_SCOPE
+
+#: works with no set-up: the sandbox's own private-app token (it is not a secret)
+DEFAULT_TOKEN = "sandbox-token"
+#: custom properties the sandbox account defines (the sample spreadsheet's two among them)
+DEFAULT_PROPERTIES = frozenset({"region", "expected_attendees", "campaign", "budget", "language"})
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """What a token stands for: an app in a portal, with scopes."""
+
+    app_id: int
+    hub_id: int = 12345678
+    scopes: tuple[str, ...] = (WRITE_SCOPE, READ_SCOPE)
+    user_id: int = 1001
+
+
+@dataclass
+class Faults:
+    """Seeded fault injection: shares are probabilities per request (0..1)."""
+
+    latency: float | tuple[float, float] = 0.0
+    server_errors: float = 0.0  # 502/503/504
+    dropped: float = 0.0  # the server closes the connection without answering
+    locked: float = 0.0  # 423
+    retry_after: bool = True  # Retry-After on 429s
+    seed: int = 0
+
+
+@dataclass
+class SandboxConfig:
+    tokens: dict[str, TokenInfo] = field(
+        default_factory=lambda: {DEFAULT_TOKEN: TokenInfo(app_id=424242)}
+    )
+    batch_cap: int = 100
+    properties: frozenset[str] = DEFAULT_PROPERTIES
+    #: requests per rolling window per token; None: no limit
+    rate_limit: int | None = 100
+    rate_interval_ms: int = 10_000
+    daily_limit: int = 250_000
+    faults: Faults = field(default_factory=Faults)
+    #: "first": a 400 names only the first bad input, as HubSpot's batch endpoints often do
+    error_detail: str = "first"
+    #: shuffle results (nothing promises their order)
+    shuffle: bool = True
+
+
+@dataclass
+class SandboxResponse:
+    status: int
+    body: dict[str, Any] | None
+    headers: dict[str, str] = field(default_factory=dict)
+    #: the connection is closed without an answer
+    dropped: bool = False
+    delay: float = 0.0
+
+    def content(self) -> bytes:
+        return b"" if self.body is None else json.dumps(self.body).encode()
+
+
+def error_body(category: str, message: str, **extra: Any) -> dict[str, Any]:
+    """HubSpot's error shape: status, message, correlation id, category, and any extras."""
+    body: dict[str, Any] = {
+        "status": "error",
+        "message": message,
+        "correlationId": str(uuid.uuid4()),
+        "category": category,
+    }
+    body.update(extra)
+    return body
+
+
+def iso_instant(moment: float) -> str:
+    """A POSIX time as HubSpot writes instants: UTC, milliseconds, ``Z``."""
+    return (
+        datetime.fromtimestamp(moment, UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )

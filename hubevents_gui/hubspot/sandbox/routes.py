@@ -1,0 +1,324 @@
+"""The sandbox: HubSpot's marketing-events API answered from memory. Thread-safe.
+
+:meth:`Sandbox.handle` answers one request: injected faults first, then the route, the token,
+the rate limit and the scope, then the endpoint. Reached in process through
+:class:`~.transport.SandboxTransport` or over loopback through :class:`~.server.SandboxServer`.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from hubevents_gui.hubspot.sandbox.config import (
+    Faults,
+    SandboxConfig,
+    SandboxResponse,
+    TokenInfo,
+    error_body,
+    iso_instant,
+)
+from hubevents_gui.hubspot.sandbox.limits import RateWindow
+from hubevents_gui.hubspot.sandbox.state import EventKey, EventStore
+from hubevents_gui.hubspot.sandbox.validation import Problem, check_input, validation_error
+from hubevents_gui.hubspot.settings import READ_SCOPE, WRITE_SCOPE
+
+_PREFIX = r"/marketing/(?:v3/marketing-events|marketing-events/(?:v3|\d{4}-\d{2}))"
+#: (method, path, endpoint, scope it needs: None for none, "read" for read or write)
+_ROUTES: list[tuple[str, re.Pattern[str], str, str | None]] = [
+    ("POST", re.compile(_PREFIX + r"/events/upsert/?"), "upsert", WRITE_SCOPE),
+    ("GET", re.compile(_PREFIX + r"/events/search/?"), "search", READ_SCOPE),
+    ("GET", re.compile(_PREFIX + r"/events/(?P<event>[^/]+)/?"), "get_event", READ_SCOPE),
+    ("GET", re.compile(_PREFIX + r"/?"), "list_events", READ_SCOPE),
+    ("POST", re.compile(r"/oauth/v2/private-apps/get/access-token-info/?"), "token_info", None),
+    ("GET", re.compile(r"/account-info/v3/details/?"), "account_details", ""),
+]
+
+_UNAUTHENTICATED = (
+    "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
+    "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+)
+
+
+@dataclass(frozen=True)
+class Call:
+    """One authenticated request, as an endpoint sees it."""
+
+    info: TokenInfo
+    match: re.Match[str]
+    query: dict[str, str]
+    body: bytes
+
+
+class Sandbox:
+    """HubSpot's marketing-events API, simulated. Thread-safe; state optionally in a JSON file."""
+
+    def __init__(
+        self,
+        config: SandboxConfig | None = None,
+        *,
+        state_file: Path | None = None,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.config = config or SandboxConfig()
+        self._clock = clock
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._random = random.Random(self.config.faults.seed)
+        self._limits = RateWindow(self.config)
+        self._store = EventStore(state_file)
+        self.requests = 0
+
+    @property
+    def events(self) -> dict[EventKey, dict[str, Any]]:
+        return self._store.events
+
+    # ------------------------------------------------------------------ requests
+
+    def handle(
+        self, method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> SandboxResponse:
+        """Answer one request (headers with lower-case names)."""
+        parts = urlsplit(url)
+        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+        with self._lock:
+            self.requests += 1
+            faults = self.config.faults
+            delay = self._latency(faults)
+            response = self._fault(faults) or self._route(method, parts.path, query, headers, body)
+            response.delay = delay
+            return response
+
+    def _latency(self, faults: Faults) -> float:
+        if isinstance(faults.latency, tuple):
+            low, high = faults.latency
+            return self._random.uniform(low, high)
+        return float(faults.latency)
+
+    def _fault(self, faults: Faults) -> SandboxResponse | None:
+        roll = self._random.random()
+        if roll < faults.dropped:
+            return SandboxResponse(0, None, dropped=True)
+        roll -= faults.dropped
+        if roll < faults.server_errors:
+            status = self._random.choice((502, 503, 504))
+            return SandboxResponse(status, error_body("SERVICE_UNAVAILABLE", f"simulated {status}"))
+        roll -= faults.server_errors
+        if roll < faults.locked:
+            return SandboxResponse(
+                423, error_body("LOCKED", "simulated lock; try again in 2 seconds")
+            )
+        return None
+
+    def _route(
+        self, method: str, path: str, query: dict[str, str], headers: dict[str, str], body: bytes
+    ) -> SandboxResponse:
+        for route_method, pattern, name, scope in _ROUTES:
+            match = pattern.fullmatch(path)
+            if match is None:
+                continue
+            if route_method != method:
+                return SandboxResponse(
+                    405, error_body("METHOD_NOT_ALLOWED", f"{method} is not allowed on {path}")
+                )
+            if scope is None:
+                return self._token_info(body)
+            token = _bearer(headers)
+            info = self.config.tokens.get(token) if token else None
+            if token is None or info is None:
+                return SandboxResponse(401, error_body("INVALID_AUTHENTICATION", _UNAUTHENTICATED))
+            limited = self._limits.admit(token, self._monotonic())
+            if isinstance(limited, SandboxResponse):
+                return limited
+            allowed = {WRITE_SCOPE} if scope == WRITE_SCOPE else {READ_SCOPE, WRITE_SCOPE}
+            if scope and not allowed & set(info.scopes):
+                response = _missing_scope(scope)
+            else:
+                handler: Callable[[Call], SandboxResponse] = getattr(self, f"_{name}")
+                response = handler(Call(info, match, query, body))
+            response.headers.update(limited)
+            return response
+        return SandboxResponse(404, error_body("OBJECT_NOT_FOUND", f"no route for {path}"))
+
+    def _invalid(self, problems: list[Problem]) -> SandboxResponse:
+        return validation_error(problems, self.config.error_detail)
+
+    # ------------------------------------------------------------------ endpoints
+
+    def _upsert(self, call: Call) -> SandboxResponse:
+        started = self._clock()
+        try:
+            payload = json.loads(call.body or b"null")
+        except ValueError:
+            return self._invalid([(None, "body", "the body is not valid JSON")])
+        if not isinstance(payload, dict) or not isinstance(payload.get("inputs"), list):
+            return self._invalid([(None, "inputs", "the body needs an 'inputs' array")])
+        inputs = payload["inputs"]
+        cap = self.config.batch_cap
+        if len(inputs) > cap:
+            return self._invalid(
+                [(None, "inputs", f"at most {cap} inputs per request, got {len(inputs)}")]
+            )
+        problems = [p for i, item in enumerate(inputs) for p in check_input(i, item)]
+        if problems:
+            return self._invalid(problems)
+        stamp = iso_instant(self._clock())
+        results = [
+            _public(self._store.upsert(call.info.app_id, item, self.config.properties, stamp))
+            for item in inputs
+        ]
+        if self.config.shuffle and len(results) > 1:
+            order = list(range(len(results)))
+            while order == sorted(order):  # always another order than the inputs
+                self._random.shuffle(order)
+            results = [results[i] for i in order]
+        self._store.save()
+        return SandboxResponse(
+            200,
+            {
+                "status": "COMPLETE",
+                "results": results,
+                "requestedAt": iso_instant(started),
+                "startedAt": iso_instant(started),
+                "completedAt": iso_instant(self._clock()),
+            },
+        )
+
+    def _get_event(self, call: Call) -> SandboxResponse:
+        event_id = unquote(call.match.group("event"))
+        account = call.query.get("externalAccountId")
+        if not account:
+            return self._invalid([(None, "externalAccountId", "externalAccountId is required")])
+        event = self.events.get((call.info.app_id, account, event_id))
+        if event is None:  # other apps' events are invisible, as on HubSpot
+            return SandboxResponse(
+                404,
+                error_body("OBJECT_NOT_FOUND", f"No event {event_id!r} in account {account!r}"),
+            )
+        result = _public(event)
+        result.update(
+            externalEventId=event_id, registrants=0, attendees=0, cancellations=0, noShows=0
+        )
+        return SandboxResponse(200, result)
+
+    def _search(self, call: Call) -> SandboxResponse:
+        wanted = call.query.get("q", "")
+        results = [
+            {
+                "appId": app,
+                "externalAccountId": account,
+                "externalEventId": event_id,
+                "objectId": event["id"],
+            }
+            for (app, account, event_id), event in self._store.of_app(call.info.app_id)
+            if event_id == wanted
+        ]
+        return SandboxResponse(200, {"results": results})
+
+    def _list_events(self, call: Call) -> SandboxResponse:
+        try:
+            limit = max(1, min(100, int(call.query.get("limit", "10"))))
+            after = int(call.query.get("after", "0"))
+        except ValueError:
+            return self._invalid([(None, "limit", "limit and after must be integers")])
+        mine = self._store.of_app(call.info.app_id)
+        results = []
+        for (_app, _account, event_id), event in mine[after : after + limit]:
+            item = {k: v for k, v in event.items() if k != "id"}
+            item.update(objectId=event["id"], externalEventId=event_id)
+            results.append(item)
+        body: dict[str, Any] = {"results": results}
+        if after + limit < len(mine):
+            body["paging"] = {"next": {"after": str(after + limit)}}
+        return SandboxResponse(200, body)
+
+    def _token_info(self, body: bytes) -> SandboxResponse:
+        try:
+            token = json.loads(body or b"{}").get("tokenKey")
+        except (ValueError, AttributeError):
+            token = None
+        info = self.config.tokens.get(token) if isinstance(token, str) else None
+        if info is None:
+            return SandboxResponse(
+                401, error_body("INVALID_AUTHENTICATION", "The access token is not valid")
+            )
+        return SandboxResponse(
+            200,
+            {
+                "userId": info.user_id,
+                "hubId": info.hub_id,
+                "appId": info.app_id,
+                "scopes": list(info.scopes),
+                "tokenType": "PRIVATE_APP",
+            },
+        )
+
+    def _account_details(self, call: Call) -> SandboxResponse:
+        return SandboxResponse(
+            200,
+            {
+                "portalId": call.info.hub_id,
+                "accountType": "SANDBOX",
+                "timeZone": "UTC",
+                "companyCurrency": "USD",
+                "additionalCurrencies": [],
+                "utcOffset": "+00:00",
+                "utcOffsetMilliseconds": 0,
+                "uiDomain": "app.hubspot.com",
+                "dataHostingLocation": "na1",
+            },
+        )
+
+    # ------------------------------------------------------------------ for tests and tools
+
+    def event(self, app_id: int, account: str, event_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            event = self.events.get((app_id, account, event_id))
+            return dict(event) if event else None
+
+    def all_events(self) -> Iterable[tuple[EventKey, dict[str, Any]]]:
+        with self._lock:
+            return list(self.events.items())
+
+
+def _bearer(headers: dict[str, str]) -> str | None:
+    value = headers.get("authorization", "")
+    if value[:7].lower() == "bearer ":
+        return value[7:].strip() or None
+    return None
+
+
+def _missing_scope(scope: str) -> SandboxResponse:
+    message = (
+        "This app hasn't been granted all required scopes to make this call. "
+        "Read more about required scopes here: https://developers.hubspot.com/scopes."
+    )
+    return SandboxResponse(
+        403,
+        error_body(
+            "MISSING_SCOPES",
+            message,
+            errors=[
+                {
+                    "message": "One or more of the following scopes are required.",
+                    "context": {"requiredGranularScopes": [scope]},
+                }
+            ],
+            links={"scopes": "https://developers.hubspot.com/scopes"},
+        ),
+    )
+
+
+def _public(event: dict[str, Any]) -> dict[str, Any]:
+    result = {"id": event["id"], "objectId": event["id"]}
+    result.update({k: v for k, v in event.items() if k != "id"})
+    return result

@@ -1,0 +1,46 @@
+"""Where requests go and how: HubSpot's address, the sandbox's, API versions and run settings.
+
+Importing this costs nothing (no httpx): the window reads it at start-up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: HubSpot's API
+HUBSPOT_URL = "https://api.hubapi.com"
+#: the in-process sandbox's address (never resolved: its transport answers without a socket)
+SANDBOX_URL = "https://sandbox.hubevents.invalid"
+
+API_VERSIONS = ("v3", "2026-03")
+WRITE_SCOPE = "crm.objects.marketing_events.write"
+READ_SCOPE = "crm.objects.marketing_events.read"
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    base_url: str = HUBSPOT_URL
+    #: "v3" (/marketing/v3/marketing-events/...) or a dated version such as "2026-03"
+    api_version: str = "v3"
+    batch_size: int = 100
+    concurrency: int = 4
+    timeout: float = 30.0
+    #: tries per batch for transient failures (5xx, 423, timeouts, resets)
+    max_attempts: int = 6
+    #: extra requests allowed for splitting rejected batches; None: 8 per batch + 40
+    max_split_requests: int | None = None
+    #: first retry waits up to this (then doubling, with jitter, up to 30 s)
+    backoff_base: float = 0.5
+    #: HubSpot asks for at least 2 s after a 423
+    locked_wait: float = 2.0
+
+    def events_path(self) -> str:
+        if self.api_version == "v3":
+            return "/marketing/v3/marketing-events/events"
+        return f"/marketing/marketing-events/{self.api_version}/events"
+
+    def describe(self) -> str:
+        """Where runs go, in the run history's words."""
+        if self.base_url == SANDBOX_URL:
+            return "sandbox"
+        return f"{self.base_url} ({self.api_version})"
