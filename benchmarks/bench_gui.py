@@ -100,7 +100,7 @@ def upsert():
     result["sort_seconds"] = time.perf_counter() - started
     gaps["phase"] = None
     # a user (or a paste) changing 100 cells a second for two seconds, journaled as it goes
-    name = window.model.column_of("eventName")
+    name = window.document.column_of("eventName")
     edits = {"done": 0}
     def edit():
         row = edits["done"] % 500
@@ -117,13 +117,13 @@ def upsert():
 def send():
     if stress:  # no rate limit, no latency: the engine and the simulator flat out, in process
         controller.sandbox = Sandbox(SandboxConfig(rate_limit=None))
-    rows = window.model.all_rows[:upsert_rows]
+    rows = window.document.rows[:upsert_rows]
     gaps["phase"] = "upsert"; gaps["last"] = time.perf_counter()
     result["upsert_started"] = time.perf_counter()
     controller.upsert(rows)
 def finished(report):
     result["upsert_seconds"] = time.perf_counter() - result["upsert_started"]
-    result["created"] = report.created
+    result["created"] = report.counts.created
     gaps["phase"] = None
     result["max_gap_ms"] = {k: round(v * 1000, 1) for k, v in gaps["max"].items()}
     print(json.dumps(result))

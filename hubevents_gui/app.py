@@ -17,7 +17,7 @@ from hubevents_gui import __version__
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
 from hubevents_gui.ui.autosave import Autosaver, pending_session
 from hubevents_gui.ui.controller import Controller
-from hubevents_gui.ui.event_model import EventTableModel
+from hubevents_gui.ui.document import TableDocument
 from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
 
@@ -47,16 +47,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def create_window(settings: AppSettings, *, sandbox: bool, file: Path | None = None) -> MainWindow:
-    """The window with its model and controller, as the app and the tests build it."""
+    """The window with its document and controller, as the app and the tests build it."""
     try:
         zone = load_zone(settings.timezone)
     except ZoneError:
         zone = load_zone(local_zone_name())
-    model = EventTableModel(zone)
-    model.day_first = settings.day_first
-    controller = Controller(settings, model, sandbox=sandbox)
+    document = TableDocument(zone)
+    document.day_first = settings.day_first
+    controller = Controller(settings, document, sandbox=sandbox)
     session = pending_session()
-    window = MainWindow(controller, settings, Autosaver(model))
+    window = MainWindow(controller, settings, Autosaver(document))
     if session is not None:
         QTimer.singleShot(0, lambda: window.offer_recovery(session, then_open=file))
     elif file is not None:

@@ -51,10 +51,10 @@ def main() -> None:
         spin(app, 2.5)
         model = window.model
         # one row edited after its upsert, to show that state too
-        name = model.column_of("eventName")
+        name = model.document.column_of("eventName")
         assert name is not None
         model.setData(model.index(2, name), "Acme Summit New York 2026")
-        start = model.column_of("startDateTime")
+        start = model.document.column_of("startDateTime")
         assert start is not None
         window.table.setCurrentIndex(model.index(0, start))
         window.table.horizontalScrollBar().setValue(0)

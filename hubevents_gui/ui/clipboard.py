@@ -12,6 +12,8 @@ import io
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QStatusBar, QTableView
 
+from hubevents_gui.core.words import plural
+from hubevents_gui.ui.commands import change_cells, insert_rows
 from hubevents_gui.ui.event_model import EventTableModel
 
 
@@ -93,17 +95,18 @@ class TableEditor:
 
     def _write_block(self, block: list[list[str]], start_row: int, start_visual: int) -> None:
         model = self.model
+        document = model.document
         header = self.table.horizontalHeader()
-        stack = model.undo_stack
+        stack = document.undo_stack
         stack.beginMacro("Paste")
         try:
             missing = start_row + len(block) - model.rowCount()
             if missing > 0:
-                model.insert_rows([model.new_row() for _ in range(missing)])
+                insert_rows(document, [document.new_row() for _ in range(missing)])
             changes = []
             skipped = 0
             for r, values in enumerate(block):
-                row = model.row_at(start_row + r)
+                row = document.row_at(start_row + r)
                 for c, text in enumerate(values):
                     visual = start_visual + c
                     if visual >= model.columnCount():
@@ -114,33 +117,40 @@ class TableEditor:
                         skipped += 1
                         continue
                     changes.append((row.row_id, column.key, model.parse(column, text)))
-            model.change_cells(changes, "Paste")
+            in_flight = change_cells(document, changes, "Paste")
         finally:
             stack.endMacro()
-        if skipped:
-            self.status.showMessage(
-                f"{skipped} pasted values fell on read-only columns and were left out", 8000
-            )
+        self._say_left_out(in_flight, skipped)
 
     def fill_down(self) -> None:
         rows, columns = self._selected_block()
         if len(rows) < 2:
             return
-        model = self.model
+        document = self.model.document
         changes = []
         for column_number in columns:
-            column = model.columns[column_number]
+            column = document.columns[column_number]
             if not column.editable:
                 continue
-            top = model.row_at(rows[0]).cell(column.key)
-            changes += [(model.row_at(r).row_id, column.key, top) for r in rows[1:]]
-        model.change_cells(changes, "Fill down")
+            top = document.row_at(rows[0]).cell(column.key)
+            changes += [(document.row_at(r).row_id, column.key, top) for r in rows[1:]]
+        self._say_left_out(change_cells(document, changes, "Fill down"))
 
     def clear_cells(self) -> None:
-        model = self.model
+        document = self.model.document
         changes = [
-            (model.row_at(i.row()).row_id, model.columns[i.column()].key, None)
+            (document.row_at(i.row()).row_id, document.columns[i.column()].key, None)
             for i in self.table.selectionModel().selectedIndexes()
-            if model.columns[i.column()].editable
+            if document.columns[i.column()].editable
         ]
-        model.change_cells(changes, "Clear cells")
+        self._say_left_out(change_cells(document, changes, "Clear cells"))
+
+    def _say_left_out(self, in_flight: int, read_only: int = 0) -> None:
+        """Say in the status bar which cells an edit could not change, and why."""
+        parts = []
+        if in_flight:
+            parts.append(f"{plural(in_flight, 'cell')} of rows being sent")
+        if read_only:
+            parts.append(f"{plural(read_only, 'value')} on read-only columns")
+        if parts:
+            self.status.showMessage(" and ".join(parts) + " were left as they were", 8000)

@@ -1,112 +1,186 @@
-"""Undoable changes to the event table: every edit goes through one of these on the model's
-QUndoStack, and undoing one restores the exact previous state (values, issues, outcomes)."""
+"""Undoable edits of a table document: every change a user makes goes through one of these on
+the document's QUndoStack, and undoing one restores the exact previous state (values, issues,
+outcomes). The functions at the end are the edits' entry points; rows in flight are left alone.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Sequence
+from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX
 from hubevents_gui.core.rows import EventRow, EventTable, RowId, RowStatus
 from hubevents_gui.core.validation import Issue
+from hubevents_gui.ui.document import RemovedRow, RowCommand, TableDocument, TableState
 
-if TYPE_CHECKING:
-    from hubevents_gui.ui.event_model import EventTableModel, RemovedRow, TableState
+Change = tuple[RowId, str, Any]
 
 
-class CellsCommand(QUndoCommand):
+class CellsCommand(RowCommand):
     """Cell edits, a paste, a fill or a delete: values and the rows' states before and after."""
 
-    def __init__(
-        self, model: EventTableModel, changes: list[tuple[RowId, str, Any]], text: str
-    ) -> None:
+    def __init__(self, document: TableDocument, changes: list[Change], text: str) -> None:
         super().__init__(text)
-        self.model = model
+        self.document = document
         self.new = changes
-        self.old = [(row_id, key, _cell(model, row_id, key)) for row_id, key, _ in changes]
-        self.old_states = {row_id: model.states.get(row_id) for row_id, _, _ in changes}
+        self.old = [(row_id, key, _cell(document, row_id, key)) for row_id, key, _ in changes]
+        self.old_states = {row_id: document.states.get(row_id) for row_id, _, _ in changes}
         self.new_states: dict[RowId, RowStatus | None] | None = None
 
+    def rows(self) -> Iterable[RowId]:
+        return self.old_states
+
     def redo(self) -> None:
-        self.model.apply_cells(self.new, self.new_states)
+        self.document.apply_cells(self.new, self.new_states)
         if self.new_states is None:
-            self.new_states = {r: self.model.states.get(r) for r in self.old_states}
+            self.new_states = {r: self.document.states.get(r) for r in self.old_states}
 
     def undo(self) -> None:
-        self.model.apply_cells(self.old, self.old_states)
+        self.document.apply_cells(self.old, self.old_states)
 
 
-def _cell(model: EventTableModel, row_id: RowId, key: str) -> Any:
-    row = model.row(row_id)
+def _cell(document: TableDocument, row_id: RowId, key: str) -> Any:
+    row = document.row(row_id)
     return row.cell(key) if row is not None else None
 
 
-class InsertRowsCommand(QUndoCommand):
-    def __init__(
-        self, model: EventTableModel, rows: list[EventRow], at_view_row: int | None
-    ) -> None:
+class InsertRowsCommand(RowCommand):
+    def __init__(self, document: TableDocument, rows: list[EventRow], after: RowId | None) -> None:
         super().__init__("Add rows" if len(rows) > 1 else "Add row")
-        self.model = model
-        self.rows = rows
-        self.at = at_view_row
+        self.document = document
+        self.new_rows = rows
+        self.after = after
+
+    def rows(self) -> Iterable[RowId]:
+        return [r.row_id for r in self.new_rows]
 
     def redo(self) -> None:
-        self.model.place_rows(self.rows, self.at)
+        self.document.place_rows(self.new_rows, self.after)
 
     def undo(self) -> None:
-        self.model.take_rows([r.row_id for r in self.rows])
+        self.document.take_rows([r.row_id for r in self.new_rows])
 
 
-class RemoveRowsCommand(QUndoCommand):
-    def __init__(self, model: EventTableModel, row_ids: list[RowId]) -> None:
+class RemoveRowsCommand(RowCommand):
+    def __init__(self, document: TableDocument, row_ids: list[RowId]) -> None:
         super().__init__("Delete rows" if len(row_ids) > 1 else "Delete row")
-        self.model = model
+        self.document = document
         self.row_ids = row_ids
         self.removed: list[RemovedRow] = []
 
+    def rows(self) -> Iterable[RowId]:
+        return self.row_ids
+
     def redo(self) -> None:
-        self.removed = self.model.take_rows(self.row_ids)
+        self.removed = self.document.take_rows(self.row_ids)
 
     def undo(self) -> None:
-        self.model.restore_rows(self.removed)
+        self.document.restore_rows(self.removed)
 
 
-class AddColumnCommand(QUndoCommand):
-    def __init__(self, model: EventTableModel, name: str) -> None:
-        super().__init__(f"Add column custom:{name}")
-        self.model = model
+class AddColumnCommand(RowCommand):
+    def __init__(self, document: TableDocument, name: str) -> None:
+        super().__init__(f"Add column {CUSTOM_KEY_PREFIX}{name}")
+        self.document = document
         self.name = name
 
     def redo(self) -> None:
-        self.model.insert_custom_column(self.name)
+        self.document.insert_custom_column(self.name)
 
     def undo(self) -> None:
-        self.model.drop_custom_column(self.name)
+        self.document.drop_custom_column(self.name)
 
 
-class ReplaceTableCommand(QUndoCommand):
+class ReplaceTableCommand(RowCommand):
     """Reading a file into an open table: Undo brings the previous table back as it was."""
 
     def __init__(
         self,
-        model: EventTableModel,
+        document: TableDocument,
         table: EventTable,
         issues: dict[RowId, list[Issue]] | None,
         index: dict[RowId, EventRow] | None,
     ) -> None:
         name = table.file.name if table.file else "a table"
         super().__init__(f"Open {name}")
-        self.model = model
-        self.old: TableState = model.snapshot()
+        self.document = document
+        self.old: TableState = document.snapshot()
         self.new = (table, issues, index)
         self.new_state: TableState | None = None
 
+    def rows(self) -> None:
+        return None  # every row, of both tables
+
     def redo(self) -> None:
         if self.new_state is None:
-            self.model.set_table(*self.new)
+            self.document.set_table(*self.new)
         else:
-            self.model.restore(self.new_state)
+            self.document.restore(self.new_state)
 
     def undo(self) -> None:
-        self.new_state = self.model.snapshot()
-        self.model.restore(self.old)
+        self.new_state = self.document.snapshot()
+        self.document.restore(self.old)
+
+
+# ---------------------------------------------------------------------- the edits
+
+
+def change_cells(document: TableDocument, changes: Sequence[Change], text: str = "Edit") -> int:
+    """Set parsed values as one undo step; returns how many changes were left out because
+    their rows are in flight (or gone)."""
+    wanted = [
+        (row_id, key, value)
+        for row_id, key, value in changes
+        if document.row(row_id) is not None and row_id not in document.locked
+    ]
+    if wanted:
+        document.undo_stack.push(CellsCommand(document, wanted, text))
+    return len(changes) - len(wanted)
+
+
+def insert_rows(
+    document: TableDocument, rows: Sequence[EventRow], after: RowId | None = None
+) -> None:
+    """Add rows (new, duplicated or pasted) after a row, default at the end; one undo step."""
+    if rows:
+        document.undo_stack.push(InsertRowsCommand(document, list(rows), after))
+
+
+def remove_rows(document: TableDocument, row_ids: Iterable[RowId]) -> int:
+    """Remove rows as one undo step; returns how many were left because they are in flight."""
+    asked = [r for r in row_ids if document.row(r) is not None]
+    wanted = [r for r in asked if r not in document.locked]
+    if wanted:
+        document.undo_stack.push(RemoveRowsCommand(document, wanted))
+    return len(asked) - len(wanted)
+
+
+def add_custom_column(document: TableDocument, name: str) -> int:
+    """A new custom property column (after the others), as one undo step; returns its column
+    number. Raises ValueError for a name already taken or empty."""
+    name = name.strip()
+    if not name:
+        raise ValueError("a custom property column needs a name")
+    if name in document.table.custom_names:
+        raise ValueError(f"there is already a custom property column named {name!r}")
+    document.undo_stack.push(AddColumnCommand(document, name))
+    column = document.column_of(CUSTOM_KEY_PREFIX + name)
+    assert column is not None
+    return column
+
+
+def replace_table(
+    document: TableDocument,
+    table: EventTable,
+    issues: dict[RowId, list[Issue]] | None = None,
+    index: dict[RowId, EventRow] | None = None,
+) -> None:
+    """Show a newly read table; when one was open, that is an undo step (Undo brings the
+    previous table back with its edits and outcomes). Refused (RuntimeError) during a run."""
+    if document.running:
+        raise RuntimeError("another table cannot be opened while rows are being sent")
+    if not document.rows:
+        document.set_table(table, issues, index)
+        document.undo_stack.clear()
+        return
+    document.undo_stack.push(ReplaceTableCommand(document, table, issues, index))

@@ -139,9 +139,9 @@ class EventDelegate(QStyledItemDelegate):
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
         field = self._field(index)
         if field is not None and field.kind is Kind.DATETIME:
-            value = self.model.row_at(index.row()).cell(field.key)
+            value = self.model.document.row_at(index.row()).cell(field.key)
             if value is None or isinstance(value, datetime):
-                return DateTimeEditor(self.model.zone.key, parent)
+                return DateTimeEditor(self.model.document.zone.key, parent)
         if field is not None and field.choices:
             combo = QComboBox(parent)
             combo.setObjectName("choiceEditor")
@@ -157,7 +157,8 @@ class EventDelegate(QStyledItemDelegate):
         if isinstance(editor, DateTimeEditor):
             field = self._field(index)
             assert field is not None
-            editor.set_value(self.model.row_at(index.row()).cell(field.key), self.model.zone.key)
+            document = self.model.document
+            editor.set_value(document.row_at(index.row()).cell(field.key), document.zone.key)
         elif isinstance(editor, QComboBox):
             editor.setCurrentText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
         else:

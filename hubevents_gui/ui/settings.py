@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from hubevents_gui.core.zones import local_zone_name
-from hubevents_gui.hubspot import HUBSPOT_URL
+from hubevents_gui.hubspot.settings import HUBSPOT_URL, ConnectionSettings
 
 MAX_RECENT = 8
 
@@ -156,33 +156,18 @@ class AppSettings:
         self._qs.setValue("connection/sandbox", value)
 
     @property
-    def base_url(self) -> str:
-        return self._str("connection/base_url", HUBSPOT_URL) or HUBSPOT_URL
+    def connection(self) -> ConnectionSettings:
+        """Where runs go and how (the sandbox or not is ``use_sandbox``); never the token."""
+        return ConnectionSettings(
+            base_url=self._str("connection/base_url", HUBSPOT_URL) or HUBSPOT_URL,
+            api_version=self._str("connection/api_version", "v3") or "v3",
+            batch_size=self._int("connection/batch_size", 100, 1, 100),
+            concurrency=self._int("connection/concurrency", 4, 1, 16),
+        )
 
-    @base_url.setter
-    def base_url(self, value: str) -> None:
-        self._qs.setValue("connection/base_url", value)
-
-    @property
-    def api_version(self) -> str:
-        return self._str("connection/api_version", "v3") or "v3"
-
-    @api_version.setter
-    def api_version(self, value: str) -> None:
-        self._qs.setValue("connection/api_version", value)
-
-    @property
-    def batch_size(self) -> int:
-        return self._int("connection/batch_size", 100, 1, 100)
-
-    @batch_size.setter
-    def batch_size(self, value: int) -> None:
-        self._qs.setValue("connection/batch_size", value)
-
-    @property
-    def concurrency(self) -> int:
-        return self._int("connection/concurrency", 4, 1, 16)
-
-    @concurrency.setter
-    def concurrency(self, value: int) -> None:
-        self._qs.setValue("connection/concurrency", value)
+    @connection.setter
+    def connection(self, value: ConnectionSettings) -> None:
+        self._qs.setValue("connection/base_url", value.base_url)
+        self._qs.setValue("connection/api_version", value.api_version)
+        self._qs.setValue("connection/batch_size", value.batch_size)
+        self._qs.setValue("connection/concurrency", value.concurrency)

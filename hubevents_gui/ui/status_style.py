@@ -44,6 +44,20 @@ DARK: dict[RowStatus, Swatch] = {
 INVALID_LIGHT = "#fff0c2"
 INVALID_DARK = "#5a4a12"
 
+#: banners and dialog notes: kind -> (background, text), light and dark
+NOTES_LIGHT: dict[str, tuple[str, str]] = {
+    "sandbox": ("#fff3dc", "#5c3b00"),
+    "hubspot": ("#e2f5e8", "#10502c"),
+    "error": ("#fde7e7", "#8a1c1c"),
+    "warning": ("", "#8a5300"),
+}
+NOTES_DARK: dict[str, tuple[str, str]] = {
+    "sandbox": ("#453414", "#ffe2b0"),
+    "hubspot": ("#1b3a27", "#c8f0d6"),
+    "error": ("#4a1f22", "#ffd0d0"),
+    "warning": ("", "#ffbe55"),
+}
+
 
 def is_dark() -> bool:
     app = QApplication.instance()
@@ -69,6 +83,20 @@ class StatusStyle:
         self.invalid = QBrush(QColor(INVALID_DARK if self.dark else INVALID_LIGHT))
         self.warning_icon = warning_icon("#e0a000" if self.dark else "#c77700")
         self.read_only = QBrush(QColor("#8a8f98" if self.dark else "#7a7f87"))
+        self.notes = NOTES_DARK if self.dark else NOTES_LIGHT
+
+    def note_css(self, kind: str) -> str:
+        """A style sheet for a banner or a note in a dialog ("sandbox", "hubspot", "error",
+        "warning"), in this palette."""
+        background, text = self.notes[kind]
+        css = f"color: {text};"
+        if background:
+            css = f"background: {background}; {css} padding: 6px 12px; border-radius: 4px;"
+        return css
+
+    def error_html(self, text: str) -> str:
+        color = self.notes["error"][1] if self.dark else "#c62828"
+        return f"<span style='color:{color}'>{text}</span>"
 
 
 def _canvas() -> tuple[QPixmap, QPainter]:

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hubevents_gui.app import create_window
 from hubevents_gui.hubspot.sandbox import Faults, Sandbox, SandboxConfig
+from hubevents_gui.ui import commands
 from hubevents_gui.ui.settings import AppSettings
 from tests.ui.state import table_state
 
@@ -43,10 +45,10 @@ def main() -> None:
     window = create_window(AppSettings(settings_file), sandbox=True, file=SAMPLE)
     window.show()
     model = window.model
-    spin(app, 20, until=lambda: bool(model.all_rows))
+    spin(app, 20, until=lambda: bool(model.document.rows))
     if mode == "edits":
-        name = model.column_of("eventName")
-        url = model.column_of("eventUrl")
+        name = model.document.column_of("eventName")
+        url = model.document.column_of("eventUrl")
         assert name is not None
         assert url is not None
         model.setData(model.index(0, name), "Renamed before the crash")
@@ -55,15 +57,17 @@ def main() -> None:
         model.setData(model.index(model.rowCount() - 1, name), "A row added by hand")
         window.table.selectRow(3)
         window.delete_rows()
-        model.add_custom_column("language")
+        commands.add_custom_column(model.document, "language")
     else:
         window.controller.sandbox = Sandbox(SandboxConfig(faults=Faults(latency=3.0)))
-        window.controller.connection.batch_size = 1
-        window.controller.connection.concurrency = 1
+        connection = window.controller.connection
+        connection.settings = replace(connection.settings, batch_size=1, concurrency=1)
         valid, _ = window.controller.sendable()
         window.controller.upsert(valid)
-        spin(app, 20, until=lambda: any(s.done for s in model.states.values()))
-    spin(app, 1.2)  # the journal is at most a second behind
+        spin(app, 20, until=lambda: any(s.done for s in model.document.states.values()))
+    assert window.autosaver is not None
+    assert window.autosaver.flush()  # everything so far is in the journal, committed
+    window.controller.history.flush()  # and every outcome so far in the run history
     out.write_text(json.dumps(table_state(model)))
     os.kill(os.getpid(), signal.SIGKILL)
 

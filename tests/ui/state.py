@@ -10,8 +10,8 @@ from hubevents_gui.ui.event_model import EventTableModel
 
 def table_state(model: EventTableModel) -> dict[str, Any]:
     rows = []
-    for row in model.all_rows:
-        outcome = model.outcomes.get(row.row_id)
+    for row in model.document.rows:
+        outcome = model.document.outcomes.get(row.row_id)
         rows.append(
             {
                 "id": int(row.row_id),
@@ -19,12 +19,12 @@ def table_state(model: EventTableModel) -> dict[str, Any]:
                 "cells": {
                     c.key: display_text(row.cell(c.key)) for c in model.columns if c.editable
                 },
-                "status": model.status_of(row.row_id).name,
+                "status": model.document.status_of(row.row_id).name,
                 "hubspot_id": outcome.hubspot_id if outcome else None,
             }
         )
     return {
-        "file": str(model.table.file),
+        "file": str(model.document.table.file),
         "columns": [c.key for c in model.columns],
         "rows": rows,
     }

@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from hubevents_gui.app import create_window
 from hubevents_gui.core.rows import Outcome, RowStatus
+from hubevents_gui.ui import commands
 from hubevents_gui.ui.clipboard import parse_tsv, tsv_cell
 from hubevents_gui.ui.event_model import EventTableModel
 from hubevents_gui.ui.main_window import MainWindow
@@ -42,16 +43,16 @@ def state(model: EventTableModel) -> list[Any]:
             dict(row.values),
             dict(row.custom),
             dict(row.bad),
-            model.status_of(row.row_id),
-            model.outcomes.get(row.row_id),
-            [(i.field, i.message) for i in model.issues.get(row.row_id, [])],
+            model.document.status_of(row.row_id),
+            model.document.outcomes.get(row.row_id),
+            [(i.field, i.message) for i in model.document.issues.get(row.row_id, [])],
         )
-        for row in model.all_rows
-    ] + [list(model.table.custom_names), [c.key for c in model.columns]]
+        for row in model.document.rows
+    ] + [list(model.document.table.custom_names), [c.key for c in model.columns]]
 
 
 def index_of(window: MainWindow, view_row: int, key: str) -> Any:
-    column = window.model.column_of(key)
+    column = window.document.column_of(key)
     assert column is not None
     return window.model.index(view_row, column)
 
@@ -79,11 +80,11 @@ def check_undo_redo(window: MainWindow, change: Any) -> None:
 
 def test_undo_redo_a_cell_edit_restores_values_issues_and_outcomes(window: MainWindow) -> None:
     model = window.model
-    row = model.row_at(0)
-    model.apply_outcomes([Outcome(row.row_id, RowStatus.CREATED, "77")])
+    row = model.document.row_at(0)
+    model.document.apply_outcomes([Outcome(row.row_id, RowStatus.CREATED, "77")])
     check_undo_redo(window, lambda: model.setData(index_of(window, 0, "eventName"), ""))
     window.undo()
-    assert model.status_of(row.row_id) is RowStatus.CREATED  # not "edited since" any more
+    assert model.document.status_of(row.row_id) is RowStatus.CREATED  # not "edited since" any more
 
 
 def test_undo_redo_rows_added_duplicated_and_deleted(window: MainWindow) -> None:
@@ -91,13 +92,15 @@ def test_undo_redo_rows_added_duplicated_and_deleted(window: MainWindow) -> None
     window.table.setCurrentIndex(index_of(window, 3, "eventName"))
     check_undo_redo(window, window.duplicate_rows)
     model = window.model
-    model.apply_outcomes([Outcome(model.row_at(4).row_id, RowStatus.FAILED, message="no")])
+    model.document.apply_outcomes(
+        [Outcome(model.document.row_at(4).row_id, RowStatus.FAILED, message="no")]
+    )
     select(window, 4, "eventName", 6, "eventName")
     check_undo_redo(window, window.delete_rows)
 
 
 def test_undo_redo_a_custom_column(window: MainWindow) -> None:
-    check_undo_redo(window, lambda: window.model.add_custom_column("language"))
+    check_undo_redo(window, lambda: commands.add_custom_column(window.document, "language"))
 
 
 def test_undo_an_import_over_an_open_table(
@@ -110,27 +113,27 @@ def test_undo_an_import_over_an_open_table(
     window.setWindowModified(False)
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
         window.open_path(other)
-    assert len(model.all_rows) == 1
+    assert len(model.document.rows) == 1
     window.undo()
     assert state(model) == before
     window.redo()
-    assert [r.values["eventName"] for r in model.all_rows] == ["Other"]
+    assert [r.values["eventName"] for r in model.document.rows] == ["Other"]
 
 
 def test_paste_a_block_from_a_spreadsheet_grows_the_table_in_one_step(window: MainWindow) -> None:
     model = window.model
-    rows_before = len(model.all_rows)
+    rows_before = len(model.document.rows)
     before = state(model)
     # as Excel puts it on the clipboard: tabs, CRLF, a quoted cell with a tab, newline and quotes
     text = 'acme\tNEW-1\t"Launch\tnight\nwith ""quotes"""\tAcme\r\nacme\tNEW-2\tSecond\tAcme\r\n'
     QApplication.clipboard().setText(text)
-    last = len(model.all_rows) - 1
+    last = len(model.document.rows) - 1
     window.table.setCurrentIndex(index_of(window, last, "externalAccountId"))
     window.paste_cells()
-    assert len(model.all_rows) == rows_before + 1  # the second pasted row needed a new row
-    assert model.row_at(last).values["eventName"] == 'Launch\tnight\nwith "quotes"'
-    assert model.row_at(last + 1).values["externalEventId"] == "NEW-2"
-    assert model.undo_stack.undoText() == "Paste"
+    assert len(model.document.rows) == rows_before + 1  # the second pasted row needed a new row
+    assert model.document.row_at(last).values["eventName"] == 'Launch\tnight\nwith "quotes"'
+    assert model.document.row_at(last + 1).values["externalEventId"] == "NEW-2"
+    assert model.document.undo_stack.undoText() == "Paste"
     window.undo()
     assert state(model) == before
 
@@ -139,7 +142,7 @@ def test_paste_parses_through_the_field_table(window: MainWindow) -> None:
     QApplication.clipboard().setText("2026-07-01 10:00\tyes\n")
     window.table.setCurrentIndex(index_of(window, 0, "startDateTime"))
     window.paste_cells()
-    row = window.model.row_at(0)
+    row = window.document.row_at(0)
     from datetime import datetime
 
     assert row.values["startDateTime"] == datetime(2026, 7, 1, 10, 0)
@@ -154,7 +157,7 @@ def test_copy_gives_what_paste_reads(window: MainWindow) -> None:
     window.copy_cells()
     block = parse_tsv(QApplication.clipboard().text())
     assert len(block) == 2
-    assert block[0][0] == model.row_at(0).values["eventName"]
+    assert block[0][0] == model.document.row_at(0).values["eventName"]
     assert block[0][-1] == 'Two lines\nand a "quote"'
     assert tsv_cell("a\tb") == '"a\tb"'
 
@@ -163,20 +166,37 @@ def test_fill_down_and_clear(window: MainWindow) -> None:
     model = window.model
     select(window, 0, "eventOrganizer", 4, "eventOrganizer")
     window.fill_down()
-    organizers = {model.row_at(r).values["eventOrganizer"] for r in range(5)}
-    assert organizers == {model.row_at(0).values["eventOrganizer"]}
+    organizers = {model.document.row_at(r).values["eventOrganizer"] for r in range(5)}
+    assert organizers == {model.document.row_at(0).values["eventOrganizer"]}
     before = state(model)
     select(window, 0, "eventType", 2, "eventType")
     window.clear_cells()
-    assert all("eventType" not in model.row_at(r).values for r in range(3))
+    assert all("eventType" not in model.document.row_at(r).values for r in range(3))
     window.undo()
     assert state(model) == before
 
 
-def test_undo_is_off_while_rows_are_in_flight(qtbot: QtBot, window: MainWindow) -> None:
+def test_undo_during_a_run_leaves_the_rows_in_flight_untouched(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    document = window.document
+    first, second = document.row_at(0), document.row_at(1)
     window.model.setData(index_of(window, 0, "eventName"), "Changed")
-    assert window.undo_action.isEnabled()
     with qtbot.waitSignal(window.controller.run_finished, timeout=20_000):
-        window.upsert_all()
-        assert not window.undo_action.isEnabled()
-    assert window.undo_action.isEnabled()
+        window.controller.upsert([first])  # the first row is in flight, the second is not
+        assert first.row_id in document.locked
+        window.undo()  # its edit cannot be undone now: refused, said, nothing changed
+        assert first.values["eventName"] == "Changed"
+        assert "being sent" in window.statusBar().currentMessage()
+        window.model.setData(index_of(window, 1, "eventName"), "Edited meanwhile")
+        window.undo()  # an edit of a row that is not being sent is undone as usual
+        assert second.values["eventName"] != "Edited meanwhile"
+        # a paste, a fill or a delete leaves the row in flight as it is
+        assert commands.change_cells(document, [(first.row_id, "eventName", "X")]) == 1
+        assert commands.remove_rows(document, [first.row_id]) == 1
+        assert first.values["eventName"] == "Changed"
+        assert document.row(first.row_id) is first
+        with pytest.raises(RuntimeError):
+            commands.replace_table(document, document.table)
+    window.undo()  # once its outcome is in, the edit can be undone
+    assert first.values["eventName"] != "Changed"

@@ -12,13 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from hubevents_gui.core.rows import Outcome, RowStatus, Unreadable
 from hubevents_gui.core.sheets import read_table
-from hubevents_gui.ui.event_model import (
-    CHECK,
-    COLUMN_KEY_ROLE,
-    ColumnKind,
-    EventTableModel,
-    RowFilter,
-)
+from hubevents_gui.ui import commands
+from hubevents_gui.ui.columns import ColumnKind
+from hubevents_gui.ui.document import TableDocument
+from hubevents_gui.ui.event_model import CHECK, COLUMN_KEY_ROLE, EventTableModel
+from hubevents_gui.ui.row_order import RowFilter
 from tests.ui.conftest import SAMPLE
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -26,15 +24,16 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 @pytest.fixture
 def model(qtbot: QtBot) -> EventTableModel:
-    model = EventTableModel(BERLIN)
-    model.set_table(read_table(SAMPLE))
+    document = TableDocument(BERLIN)
+    model = EventTableModel(document)
+    document.set_table(read_table(SAMPLE))
     return model
 
 
 def cell(model: EventTableModel, source_row: int, key: str) -> object:
     for view_row in range(model.rowCount()):
-        if model.row_at(view_row).source_row == source_row:
-            column = model.column_of(key)
+        if model.document.row_at(view_row).source_row == source_row:
+            column = model.document.column_of(key)
             assert column is not None
             return model.index(view_row, column)
     raise AssertionError(f"no row {source_row}")
@@ -63,11 +62,11 @@ def test_invalid_cells_are_marked_and_fixing_them_clears_the_mark(model: EventTa
     assert model.data(url, Qt.ItemDataRole.BackgroundRole) == model.style.invalid
     assert model.data(url, Qt.ItemDataRole.DecorationRole) is not None
     assert model.data(url, Qt.ItemDataRole.ToolTipRole) == "not an absolute http(s) URL"
-    assert model.invalid_count() == 2
+    assert model.document.invalid_count() == 2
     assert model.setData(url, "https://www.acme.example/fixed")
     assert model.data(url, Qt.ItemDataRole.BackgroundRole) is None
     assert model.data(url, Qt.ItemDataRole.ToolTipRole) is None
-    assert model.invalid_count() == 1
+    assert model.document.invalid_count() == 1
 
 
 def test_text_that_is_not_a_date_is_kept_and_marked(model: EventTableModel) -> None:
@@ -76,7 +75,7 @@ def test_text_that_is_not_a_date_is_kept_and_marked(model: EventTableModel) -> N
     assert model.data(start) == "next tuesday"  # what the user typed is not lost
     assert "not a date-time" in model.data(start, Qt.ItemDataRole.ToolTipRole)
     assert model.setData(start, "2026-03-10 17:00")
-    row = model.row_at(start.row())
+    row = model.document.row_at(start.row())
     assert row.values["startDateTime"] == datetime(2026, 3, 10, 17, 0)
     assert model.utc_preview(row, "startDateTime") == (
         "sent as 2026-03-10T16:00:00.000Z (read in Europe/Berlin)"
@@ -89,52 +88,54 @@ def test_booleans_are_check_boxes(model: EventTableModel) -> None:
     assert model.data(cancelled, CHECK) == Qt.CheckState.Unchecked
     assert model.data(cancelled) is None
     assert model.setData(cancelled, Qt.CheckState.Checked.value, CHECK)
-    assert model.row_at(cancelled.row()).values["eventCancelled"] is True
+    assert model.document.row_at(cancelled.row()).values["eventCancelled"] is True
 
 
 def test_duplicate_ids_are_flagged_on_both_rows_and_cleared(model: EventTableModel) -> None:
     second = cell(model, 3, "externalEventId")
     assert model.setData(second, "WEB-2026-001")
-    assert model.invalid_count() == 4
+    assert model.document.invalid_count() == 4
     first = cell(model, 2, "externalEventId")
     assert "duplicate event" in model.data(first, Qt.ItemDataRole.ToolTipRole)
     assert model.setData(second, "WEB-2026-002")
-    assert model.invalid_count() == 2
+    assert model.document.invalid_count() == 2
 
 
 def test_sort_in_the_model_keeps_persistent_indexes(model: EventTableModel) -> None:
-    name = model.column_of("eventName")
+    name = model.document.column_of("eventName")
     assert name is not None
     tracked = QPersistentModelIndex(cell(model, 5, "eventName"))
     model.sort(name, Qt.SortOrder.AscendingOrder)
     names = [model.index(r, name).data() for r in range(model.rowCount())]
     assert names == sorted(names, key=str.casefold)
-    assert model.row_at(tracked.row()).source_row == 5
-    start = model.column_of("startDateTime")
+    assert model.document.row_at(tracked.row()).source_row == 5
+    start = model.document.column_of("startDateTime")
     assert start is not None
     model.sort(start, Qt.SortOrder.DescendingOrder)
     # instants, not text: Sydney 09:00+11:00 (Oct 26, 22:00Z) sorts before Frankfurt's Nov 18
-    order = [model.row_at(r).source_row for r in range(model.rowCount())]
+    order = [model.document.row_at(r).source_row for r in range(model.rowCount())]
     assert order.index(20) > order.index(23)
 
 
 def test_filters(model: EventTableModel) -> None:
-    model.set_filter(RowFilter.INVALID)
-    assert sorted(model.row_at(r).source_row for r in range(model.rowCount())) == [25, 26]
-    first = model.row_at(0).row_id
-    model.set_filter(RowFilter.ALL)
-    model.apply_outcomes([Outcome(model.row_at(1).row_id, RowStatus.FAILED, message="no")])
-    model.set_filter(RowFilter.FAILED)
+    model.document.set_filter(RowFilter.INVALID)
+    assert sorted(model.document.row_at(r).source_row for r in range(model.rowCount())) == [25, 26]
+    first = model.document.row_at(0).row_id
+    model.document.set_filter(RowFilter.ALL)
+    model.document.apply_outcomes(
+        [Outcome(model.document.row_at(1).row_id, RowStatus.FAILED, message="no")]
+    )
+    model.document.set_filter(RowFilter.FAILED)
     assert model.rowCount() == 1
-    model.set_filter(RowFilter.NOT_SENT)
+    model.document.set_filter(RowFilter.NOT_SENT)
     assert model.rowCount() == 25
-    assert model.view_row_of(first) is not None
+    assert model.document.view_row_of(first) is not None
 
 
 def test_outcomes_colour_rows_and_edits_mark_them(model: EventTableModel) -> None:
-    row = model.row_at(0)
-    model.apply_outcomes([Outcome(row.row_id, RowStatus.CREATED, "123")])
-    status = model.column_of("status")
+    row = model.document.row_at(0)
+    model.document.apply_outcomes([Outcome(row.row_id, RowStatus.CREATED, "123")])
+    status = model.document.column_of("status")
     assert status is not None
     index = model.index(0, status)
     assert model.data(index) == "created"
@@ -143,47 +144,50 @@ def test_outcomes_colour_rows_and_edits_mark_them(model: EventTableModel) -> Non
         model.data(index, Qt.ItemDataRole.BackgroundRole)
         == model.style.backgrounds[RowStatus.CREATED]
     )
-    hubspot = model.column_of("hubspotId")
+    hubspot = model.document.column_of("hubspotId")
     assert hubspot is not None
     assert model.index(0, hubspot).data() == "123"
-    name = model.column_of("eventName")
+    name = model.document.column_of("eventName")
     assert name is not None
     assert model.setData(model.index(0, name), "Renamed")
     assert model.data(index) == RowStatus.EDITED.value
 
 
 def test_rows_in_flight_are_read_only(model: EventTableModel) -> None:
-    row = model.row_at(0)
-    model.mark([row.row_id], RowStatus.SENDING, lock=True)
+    row = model.document.row_at(0)
+    model.document.mark([row.row_id], RowStatus.SENDING, lock=True)
     assert not (model.flags(model.index(0, 2)) & Qt.ItemFlag.ItemIsEditable)
     assert not model.setData(model.index(0, 2), "changed")
-    model.apply_outcomes([Outcome(row.row_id, RowStatus.UPDATED, "9")])
+    model.document.apply_outcomes([Outcome(row.row_id, RowStatus.UPDATED, "9")])
     assert model.flags(model.index(0, 2)) & Qt.ItemFlag.ItemIsEditable
 
 
 def test_add_duplicate_and_delete_rows_and_a_custom_column(
     model: EventTableModel, qtmodeltester: ModelTester
 ) -> None:
-    new = model.new_row()
-    model.insert_rows([new], 0)
-    assert model.row_at(0) is new
-    assert model.invalid_count() == 3  # the empty row misses its required fields
-    copy = model.row_at(1).copy(model.row_ids())
-    model.insert_rows([copy], 2)
-    assert model.invalid_count() == 5  # the copy and its original share their ids
-    column = model.add_custom_column("language")
+    document = model.document
+    new = document.new_row()
+    commands.insert_rows(document, [new])
+    assert document.row_at(25) is new
+    assert document.invalid_count() == 3  # the empty row misses its required fields
+    original = document.row_at(1)
+    copy = original.copy(document.row_ids())
+    commands.insert_rows(document, [copy], after=original.row_id)
+    assert document.row_at(2) is copy
+    assert document.invalid_count() == 5  # the copy and its original share their ids
+    column = commands.add_custom_column(document, "language")
     assert model.columns[column].kind is ColumnKind.CUSTOM
     assert model.setData(model.index(2, column), "de")
     assert copy.custom["language"] == "de"
-    model.remove_rows([new.row_id, copy.row_id])
-    assert model.invalid_count() == 2
-    assert len(model.all_rows) == 25
+    commands.remove_rows(model.document, [new.row_id, copy.row_id])
+    assert model.document.invalid_count() == 2
+    assert len(model.document.rows) == 25
     qtmodeltester.check(model, force_py=True)
 
 
 def test_bad_cells_read_from_the_file_show_their_text(model: EventTableModel) -> None:
-    row = model.row_at(0)
+    row = model.document.row_at(0)
     row.set_cell("eventOrganizer", Unreadable("", "part of merged cells"))
-    model.revalidate_all()
-    index = model.index(0, model.column_of("eventOrganizer") or 0)
+    model.document.revalidate_all()
+    index = model.index(0, model.document.column_of("eventOrganizer") or 0)
     assert model.data(index, Qt.ItemDataRole.ToolTipRole) == "part of merged cells"

@@ -3,6 +3,7 @@ opened in a dialog, exported as a workbook."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -26,12 +27,20 @@ def test_runs_with_failures_are_recorded_listed_and_exported(
     controller = window.controller
     # HubSpot's daily limit after one request: 10 rows created, the other 13 not sent
     controller.sandbox = Sandbox(SandboxConfig(daily_limit=1))
-    controller.connection.batch_size = 10
-    controller.connection.concurrency = 1
+    controller.connection.settings = replace(
+        controller.connection.settings, batch_size=10, concurrency=1
+    )
     with qtbot.waitSignal(controller.run_finished, timeout=20_000):
         window.upsert_all()
-    qtbot.waitUntil(lambda: window.history_list.topLevelItemCount() == 1, timeout=5_000)
-    item = window.history_list.topLevelItem(0)
+    runs = window.history_dock.runs
+
+    def finished_run_listed() -> bool:
+        listed = runs.topLevelItem(0) if runs.topLevelItemCount() == 1 else None
+        return listed is not None and listed.text(8) == "daily limit reached"
+
+    qtbot.waitUntil(finished_run_listed, timeout=5_000)
+    item = runs.topLevelItem(0)
+    assert item is not None
     assert [item.text(c) for c in range(3, 9)] == [
         "23",
         "10",
@@ -60,10 +69,11 @@ def test_runs_with_failures_are_recorded_listed_and_exported(
 
     dialog = RunDialog(history, run, window)
     qtbot.addWidget(dialog)
-    assert dialog.table.rowCount() == 23
+    assert dialog.rows_model.rowCount() == 23
     assert "10 created" in dialog.summary.text()
     target = tmp_path / "run.xlsx"
-    dialog.export(target)
+    with qtbot.waitSignal(dialog.exported, timeout=10_000):
+        dialog.export(target)
     sheet = load_workbook(target).active
     assert sheet is not None
     exported = list(sheet.iter_rows(values_only=True))

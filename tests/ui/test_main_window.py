@@ -4,6 +4,7 @@ the keyring flows, the mapping dialog, results workbooks, and names for every co
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,13 +17,13 @@ from pytestqt.qtbot import QtBot
 from hubevents_gui.app import create_window
 from hubevents_gui.core.rows import RowStatus
 from hubevents_gui.core.sheets import guess_mapping, open_sheet
-from hubevents_gui.hubspot.sandbox import Faults, Sandbox, SandboxConfig, TokenInfo
-from hubevents_gui.hubspot.sandbox_server import SandboxServer
+from hubevents_gui.hubspot.sandbox import Faults, Sandbox, SandboxConfig, SandboxServer, TokenInfo
+from hubevents_gui.hubspot.settings import ConnectionSettings
 from hubevents_gui.ui.controller import Connection
 from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
 from hubevents_gui.ui.dialogs.mapping_dialog import IGNORE, MappingDialog
-from hubevents_gui.ui.event_model import RowFilter
 from hubevents_gui.ui.main_window import MainWindow
+from hubevents_gui.ui.row_order import RowFilter
 from hubevents_gui.ui.settings import AppSettings
 from tests.helpers import write_xlsx
 from tests.ui.conftest import SAMPLE
@@ -55,10 +56,12 @@ def test_the_sample_opens_and_says_sandbox(qtbot: QtBot, window: MainWindow) -> 
     load(qtbot, window)
     assert window.windowTitle() == "sample-events.xlsx[*] — hubevents"
     assert not window.isWindowModified()
-    assert window.counts_label.text() == "25 rows: 23 valid, 2 invalid"
-    qtbot.waitUntil(lambda: window.issues_list.count() == 2)
-    assert window.issues_list.item(0).text() == "Events!H25 (eventUrl): not an absolute http(s) URL"
-    assert "Europe/Berlin" in window.zone_button.text()
+    assert window.run_status.counts.text() == "25 rows: 23 valid, 2 invalid"
+    issues = window.issues_dock.model
+    qtbot.waitUntil(lambda: issues.rowCount() == 2)
+    # named by the column the user sees, not the API's key
+    assert issues.index(0).data() == "Events!H25 (Event URL): not an absolute http(s) URL"
+    assert "Europe/Berlin" in window.run_status.zone.text()
 
 
 def test_a_full_run_colours_rows_and_a_second_run_updates(
@@ -67,26 +70,26 @@ def test_a_full_run_colours_rows_and_a_second_run_updates(
     load(qtbot, window)
     report = run_all(qtbot, window)
     assert "2 invalid rows will be skipped; 23 rows will be sent" in answered[-1]
-    assert (report.created, report.failed, report.not_sent) == (23, 0, 0)  # type: ignore[attr-defined]
+    assert (report.counts.created, report.counts.failed, report.counts.not_sent) == (23, 0, 0)  # type: ignore[attr-defined]
     model = window.model
-    statuses = [model.status_of(r.row_id) for r in model.all_rows]
+    statuses = [model.document.status_of(r.row_id) for r in model.document.rows]
     assert statuses.count(RowStatus.CREATED) == 23
     assert statuses.count(RowStatus.NEW) == 2
     sandbox = window.controller.sandbox
-    for row in model.all_rows:
-        outcome = model.outcomes.get(row.row_id)
+    for row in model.document.rows:
+        outcome = model.document.outcomes.get(row.row_id)
         if outcome is not None:
             event = sandbox.event(424242, "acme-events", str(row.values["externalEventId"]))
             assert event is not None
             assert outcome.hubspot_id == event["id"]
-    status_column = model.column_of("status")
+    status_column = model.document.column_of("status")
     assert status_column is not None
     first = model.index(0, status_column)
     assert first.data() == "created"
     assert first.data(Qt.ItemDataRole.BackgroundRole) == model.style.backgrounds[RowStatus.CREATED]
     assert window.isWindowModified()
     report = run_all(qtbot, window)
-    assert report.updated == 23  # type: ignore[attr-defined]
+    assert report.counts.updated == 23  # type: ignore[attr-defined]
     assert first.data() == "updated"
 
 
@@ -96,37 +99,40 @@ def test_fix_then_retry_sends_only_the_fixed_row(qtbot: QtBot, window: MainWindo
     model = window.model
     window.filter_combo.setCurrentIndex(list(RowFilter).index(RowFilter.INVALID))
     assert model.rowCount() == 2
-    url = model.index(0, model.column_of("eventUrl") or 0)
+    url = model.index(0, model.document.column_of("eventUrl") or 0)
     assert model.setData(url, "https://www.acme.example/fixed")
     window.filter_combo.setCurrentIndex(0)
     # the fixed row was never sent: Upsert Selected on it sends just that row
-    fixed = next(r for r in model.all_rows if r.source_row == 25)
-    view_row = model.view_row_of(fixed.row_id)
+    fixed = next(r for r in model.document.rows if r.source_row == 25)
+    view_row = model.document.view_row_of(fixed.row_id)
     assert view_row is not None
     window.table.selectRow(view_row)
     with qtbot.waitSignal(window.controller.run_finished, timeout=20_000) as finished:
         window.upsert_selected()
-    assert finished.args[0].created == 1
-    assert model.status_of(fixed.row_id) is RowStatus.CREATED
+    assert finished.args[0].counts.created == 1
+    assert model.document.status_of(fixed.row_id) is RowStatus.CREATED
 
 
 def test_cancel_mid_run(qtbot: QtBot, window: MainWindow) -> None:
     load(qtbot, window)
     controller = window.controller
     controller.sandbox = Sandbox(SandboxConfig(faults=Faults(latency=0.2)))
-    controller.connection.batch_size = 1
-    controller.connection.concurrency = 1
+    controller.connection.settings = replace(
+        controller.connection.settings, batch_size=1, concurrency=1
+    )
     with qtbot.waitSignal(controller.run_finished, timeout=30_000) as finished:
         window.upsert_all()
-        qtbot.waitUntil(lambda: any(s.done for s in window.model.states.values()), timeout=10_000)
+        qtbot.waitUntil(
+            lambda: any(s.done for s in window.document.states.values()), timeout=10_000
+        )
         window.cancel()
     report = finished.args[0]
     assert report.stopped is not None
-    assert 1 <= report.created < 23
-    statuses = [window.model.status_of(r.row_id) for r in window.model.all_rows]
-    assert statuses.count(RowStatus.NOT_SENT) == 23 - report.created
-    assert not window.model.locked  # nothing stays read-only
-    assert window.retry_action.isEnabled()
+    assert 1 <= report.counts.created < 23
+    statuses = [window.document.status_of(r.row_id) for r in window.document.rows]
+    assert statuses.count(RowStatus.NOT_SENT) == 23 - report.counts.created
+    assert not window.document.locked  # nothing stays read-only
+    assert window.action("actionRetryFailed").isEnabled()
 
 
 def test_a_rejected_token_opens_the_connection_dialog_with_the_reason(
@@ -143,7 +149,11 @@ def test_a_rejected_token_opens_the_connection_dialog_with_the_reason(
     config = SandboxConfig(tokens={"pat-na1-good": TokenInfo(app_id=1)})
     with SandboxServer(Sandbox(config)) as server:
         window.controller.set_connection(
-            Connection(sandbox=False, base_url=server.base_url, token="pat-na1-expired"),
+            Connection(
+                sandbox=False,
+                settings=ConnectionSettings(base_url=server.base_url),
+                token="pat-na1-expired",
+            ),
             save_token=False,
         )
         assert "HubSpot:" in window.banner.text()
@@ -153,7 +163,7 @@ def test_a_rejected_token_opens_the_connection_dialog_with_the_reason(
     assert "HTTP 401" in seen[0]
     assert "INVALID_AUTHENTICATION" in seen[0]
     assert "pat-na1-expired" not in seen[0]
-    statuses = {window.model.status_of(r.row_id) for r in window.model.all_rows}
+    statuses = {window.document.status_of(r.row_id) for r in window.document.rows}
     assert statuses == {RowStatus.NOT_SENT, RowStatus.NEW}
 
 
@@ -236,7 +246,7 @@ def test_a_confirmed_mapping_is_remembered(
 
     monkeypatch.setattr(MappingDialog, "exec", confirm)
     load(qtbot, window, path)
-    assert window.counts_label.text() == "1 rows: 1 valid, 0 invalid"
+    assert window.run_status.counts.text() == "1 row: 1 valid, 0 invalid"
     load(qtbot, window, path)
     assert shown == [1]
 
@@ -245,7 +255,7 @@ def test_results_workbook(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> N
     load(qtbot, window)
     run_all(qtbot, window)
     target = tmp_path / "results.xlsx"
-    assert window._save_to(target)
+    assert window.saving.save_to(target, wait=True)
     assert not window.isWindowModified()
     sheet = load_workbook(target).active
     assert sheet is not None
@@ -266,7 +276,8 @@ def test_results_added_to_the_original_workbook_keep_its_other_sheets(
     run_all(qtbot, window)
     target = tmp_path / "with-results.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
-    window.add_results_to_source()
+    with qtbot.waitSignal(window.controller.results_saved, timeout=10_000):
+        window.add_results_to_source()
     workbook = load_workbook(target)
     assert workbook.sheetnames == ["Events", "About"]
     sheet = workbook["Events"]
@@ -285,13 +296,13 @@ def test_every_action_and_control_has_an_object_name(qtbot: QtBot, window: MainW
     assert unnamed == []
     for widget in (
         window.table,
-        window.issues_list,
+        window.issues_dock.view,
         window.filter_combo,
-        window.find_edit,
-        window.progress,
+        window.find_bar.edit,
+        window.run_status.progress,
         window.banner,
-        window.counts_label,
-        window.zone_button,
+        window.run_status.counts,
+        window.run_status.zone,
     ):
         assert widget.objectName(), widget
     assert isinstance(window.findChild(QWidget, "eventTable"), QWidget)
@@ -300,13 +311,13 @@ def test_every_action_and_control_has_an_object_name(qtbot: QtBot, window: MainW
 def test_find(qtbot: QtBot, window: MainWindow) -> None:
     load(qtbot, window)
     window.show_find()
-    window.find_edit.setText("tokyo")
-    window.find_next()
+    window.find_bar.edit.setText("tokyo")
+    window.find_bar.find_next()
     current = window.table.currentIndex()
     assert "Tokyo" in str(current.data())
-    window.find_edit.setText("no such text anywhere")
-    window.find_next()
-    assert window.find_status.text() == "not found"
+    window.find_bar.edit.setText("no such text anywhere")
+    window.find_bar.find_next()
+    assert window.find_bar.status.text() == "not found"
 
 
 def test_an_unreadable_file_is_one_clear_message(
@@ -321,4 +332,4 @@ def test_an_unreadable_file_is_one_clear_message(
         "of file renamed)"
     )
     assert "Traceback" not in answered[-1]
-    assert window.open_action.isEnabled()  # ready for the next file
+    assert window.action("actionOpen").isEnabled()  # ready for the next file

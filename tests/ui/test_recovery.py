@@ -37,7 +37,7 @@ def restart(qtbot: QtBot, settings: AppSettings) -> dict[str, object]:
     window = create_window(settings, sandbox=True)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: bool(window.model.all_rows), timeout=10_000)
+    qtbot.waitUntil(lambda: bool(window.document.rows), timeout=10_000)
     assert window.isWindowModified()
     state = table_state(window.model)
     window.setWindowModified(False)
@@ -86,13 +86,13 @@ def test_a_clean_close_after_saving_leaves_nothing_to_recover(
     window.show()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
         window.open_path(REPO / "resources" / "sample-events.xlsx")
-    name = window.model.column_of("eventName")
+    name = window.document.column_of("eventName")
     assert name is not None
     window.model.setData(window.model.index(0, name), "Changed")
     assert window.autosaver is not None
     window.autosaver.flush()
     assert pending_session() is not None  # the edit is journaled
-    assert window._save_to(tmp_path / "results.xlsx")
+    assert window.saving.save_to(tmp_path / "results.xlsx", wait=True)
     window.close()
     assert pending_session() is None
     assert not journal_path().exists()

@@ -3,6 +3,7 @@ and the advanced settings (base URL, API version, batch size, concurrency)."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 
@@ -26,14 +27,18 @@ from PySide6.QtWidgets import (
 )
 
 from hubevents_gui import credentials
-from hubevents_gui.hubspot.client import (
-    API_VERSIONS,
-    ConnectionCheckError,
-    ConnectionSettings,
-    check_token,
-)
 from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
+from hubevents_gui.hubspot.settings import (
+    API_VERSIONS,
+    HUBSPOT_URL,
+    SANDBOX_URL,
+    ConnectionSettings,
+)
+from hubevents_gui.hubspot.token_check import ConnectionCheckError, check_token
 from hubevents_gui.ui.controller import Connection, Controller
+from hubevents_gui.ui.status_style import StatusStyle
+
+log = logging.getLogger("hubevents")
 
 
 class _CheckRelay(QObject):
@@ -54,9 +59,8 @@ class ConnectionDialog(QDialog):
         self.reason = QLabel(reason)
         self.reason.setObjectName("connectionReason")
         self.reason.setWordWrap(True)
-        self.reason.setStyleSheet(
-            "background: #fde7e7; color: #8a1c1c; border-radius: 4px; padding: 8px;"
-        )
+        self.palette_style = StatusStyle()
+        self.reason.setStyleSheet(self.palette_style.note_css("error"))
         self.reason.setVisible(bool(reason))
         layout.addWidget(self.reason)
 
@@ -110,7 +114,7 @@ class ConnectionDialog(QDialog):
                 "This computer has no secure keyring: the token will be kept in memory for this "
                 "session only, and asked for again next time."
             )
-            self.keyring_note.setStyleSheet("color: #b26a00;")
+            self.keyring_note.setStyleSheet(self.palette_style.note_css("warning"))
         else:
             self.keyring_note.setText("The token is kept in the system keyring, never in files.")
         form.addRow("", self.keyring_note)
@@ -124,24 +128,24 @@ class ConnectionDialog(QDialog):
         advanced = QGroupBox("Advanced")
         advanced.setObjectName("connectionAdvanced")
         grid = QFormLayout(advanced)
-        self.base_url = QLineEdit(current.base_url)
+        self.base_url = QLineEdit(current.settings.base_url)
         self.base_url.setObjectName("connectionBaseUrl")
         grid.addRow("Base URL:", self.base_url)
         self.api_version = QComboBox()
         self.api_version.setObjectName("connectionApiVersion")
         self.api_version.setEditable(True)
         self.api_version.addItems(list(API_VERSIONS))
-        self.api_version.setCurrentText(current.api_version)
+        self.api_version.setCurrentText(current.settings.api_version)
         grid.addRow("API version:", self.api_version)
         self.batch_size = QSpinBox()
         self.batch_size.setObjectName("connectionBatchSize")
         self.batch_size.setRange(1, 100)
-        self.batch_size.setValue(current.batch_size)
+        self.batch_size.setValue(current.settings.batch_size)
         grid.addRow("Rows per request:", self.batch_size)
         self.concurrency = QSpinBox()
         self.concurrency.setObjectName("connectionConcurrency")
         self.concurrency.setRange(1, 16)
-        self.concurrency.setValue(current.concurrency)
+        self.concurrency.setValue(current.settings.concurrency)
         grid.addRow("Requests at once:", self.concurrency)
         layout.addWidget(advanced)
         self.advanced = advanced
@@ -160,7 +164,6 @@ class ConnectionDialog(QDialog):
         self._mode_changed()
         self._relay = _CheckRelay()
         self._relay.done.connect(self._on_checked)
-        self._checking: threading.Thread | None = None
         self.checked_info: dict[str, Any] | None = None
         self.note: str | None = None
         self.resize(560, self.sizeHint().height())
@@ -171,12 +174,15 @@ class ConnectionDialog(QDialog):
         self.base_url.setEnabled(hubspot)
 
     def connection(self) -> Connection:
-        return Connection(
-            sandbox=self.sandbox.isChecked(),
-            base_url=self.base_url.text().strip() or "https://api.hubapi.com",
+        settings = ConnectionSettings(
+            base_url=self.base_url.text().strip() or HUBSPOT_URL,
             api_version=self.api_version.currentText().strip() or "v3",
             batch_size=self.batch_size.value(),
             concurrency=self.concurrency.value(),
+        )
+        return Connection(
+            sandbox=self.sandbox.isChecked(),
+            settings=settings,
             token=self.token.text().strip() or None,
         )
 
@@ -190,26 +196,32 @@ class ConnectionDialog(QDialog):
                 self.result_label.setText("Paste a token first.")
                 return
             token, transport = connection.token, None
-        settings = ConnectionSettings(base_url=connection.settings().base_url, timeout=15)
+        base_url = SANDBOX_URL if connection.sandbox else connection.settings.base_url
+        settings = ConnectionSettings(base_url=base_url, timeout=15)
         self.test.setEnabled(False)
         self.result_label.setText("Testing…")
         relay = self._relay
 
         def check() -> None:
+            # every way this can end sends one answer: the dialog never stays at "Testing..."
             try:
                 relay.done.emit(check_token(settings, token, transport))
             except ConnectionCheckError as exc:
                 relay.done.emit(str(exc))
+            except Exception as exc:
+                log.exception("the connection check failed")
+                relay.done.emit(f"the check failed unexpectedly ({type(exc).__name__})")
 
-        self._checking = threading.Thread(target=check, name="hubevents-check-token", daemon=True)
-        self._checking.start()
+        # a daemon thread that nobody waits for: closing the dialog never blocks on it, and
+        # an answer that comes after the dialog is gone is dropped with the relay's connection
+        threading.Thread(target=check, name="hubevents-check-token", daemon=True).start()
 
     @Slot(object)
     def _on_checked(self, info: dict[str, Any] | str) -> None:
         self.test.setEnabled(True)
         if isinstance(info, str):
             self.checked_info = None
-            self.result_label.setText(f"<span style='color:#c62828'>Not connected: {info}</span>")
+            self.result_label.setText(self.palette_style.error_html(f"Not connected: {info}"))
             return
         self.checked_info = info
         write = "yes" if info["can_write"] else "<b>no</b> (add crm.objects.marketing_events.write)"
@@ -236,8 +248,3 @@ class ConnectionDialog(QDialog):
             return
         self.note = self.controller.set_connection(connection, save_token=not connection.sandbox)
         super().accept()
-
-    def done(self, result: int) -> None:
-        if self._checking is not None:
-            self._checking.join(timeout=20)
-        super().done(result)

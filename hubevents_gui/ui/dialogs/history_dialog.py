@@ -4,24 +4,78 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from hubevents_gui.core.history import RunHistory, RunSummary
+from hubevents_gui.core.history import RunHistory, RunRow, RunSummary
+from hubevents_gui.ui.tasks import Task, TaskError, TaskSet
 
 COLUMNS = ["Row", "Batch", "External Event ID", "Event Name", "Status", "HubSpot ID", "Message"]
+Index = QModelIndex | QPersistentModelIndex
+
+
+class RunRowsModel(QAbstractTableModel):
+    """The rows of a run, read-only: one Python list, no item per cell (a run has 100k rows)."""
+
+    def __init__(self, rows: list[RunRow], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.rows = rows
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if column == 0:
+            return "" if row.source_row is None else str(row.source_row)
+        if column == 1:
+            return str(row.batch + 1)
+        if column == 2:
+            return str(row.payload.get("externalEventId", ""))
+        if column == 3:
+            return str(row.payload.get("eventName", ""))
+        if column == 4:
+            return row.status
+        if column == 5:
+            return row.hubspot_id or ""
+        return row.message
 
 
 def run_title(run: RunSummary) -> str:
@@ -30,6 +84,9 @@ def run_title(run: RunSummary) -> str:
 
 
 class RunDialog(QDialog):
+    #: the export was written (its path)
+    exported = Signal(object)
+
     def __init__(self, history: RunHistory, run: RunSummary, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("runDialog")
@@ -54,25 +111,18 @@ class RunDialog(QDialog):
         self.summary.setObjectName("runSummary")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
-        self.table = QTableWidget(len(rows), len(COLUMNS), self)
+        self.rows_model = RunRowsModel(rows, self)
+        self.table = QTableView(self)
         self.table.setObjectName("runRows")
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setModel(self.rows_model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
-        for i, row in enumerate(rows):
-            values = [
-                "" if row.source_row is None else str(row.source_row),
-                str(row.batch + 1),
-                str(row.payload.get("externalEventId", "")),
-                str(row.payload.get("eventName", "")),
-                row.status,
-                row.hubspot_id or "",
-                row.message,
-            ]
-            for j, value in enumerate(values):
-                self.table.setItem(i, j, QTableWidgetItem(value))
-        self.table.resizeColumnsToContents()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        for column, width in enumerate((60, 60, 160, 220, 90, 110)):
+            self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
+        self._tasks = TaskSet()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.setObjectName("runButtons")
         self.export_button = QPushButton("Export…")
@@ -90,8 +140,34 @@ class RunDialog(QDialog):
         if chosen:
             self.export(Path(chosen))
 
-    def export(self, path: Path) -> None:
-        try:
-            self.history.export(self.run.id, path)
-        except OSError as exc:
-            QMessageBox.warning(self, "Cannot export", f"'{path.name}' cannot be written: {exc}")
+    def export(self, path: Path) -> Task:
+        """Write the run's rows to a workbook off the GUI thread; say when it is done."""
+        history, run_id = self.history, self.run.id
+
+        def work(_task: Task) -> Path:
+            try:
+                history.export(run_id, path)
+            except OSError as exc:
+                raise TaskError(f"'{path.name}' cannot be written: {exc.strerror or exc}") from None
+            return path
+
+        self.export_button.setEnabled(False)
+        task = Task(work)
+        task.succeeded.connect(self._on_exported)
+        task.failed.connect(self._on_export_failed)
+        return self._tasks.start(task)
+
+    @Slot(object)
+    def _on_exported(self, path: Path) -> None:
+        self.export_button.setEnabled(True)
+        self.summary.setText(f"{self.summary.text()}\nExported to {path}.")
+        self.exported.emit(path)
+
+    @Slot(str)
+    def _on_export_failed(self, message: str) -> None:
+        self.export_button.setEnabled(True)
+        QMessageBox.warning(self, "Cannot export", message)
+
+    def done(self, result: int) -> None:
+        self._tasks.stop_all(10_000)  # an export finishes writing its file
+        super().done(result)

@@ -1,0 +1,246 @@
+"""Every action of the main window in one declarative table, and the menus and toolbar built
+from it (as MusicBrainz Picard's ui/mainwindow/actions.py does).
+
+Each action names the window's slot it triggers; the objectName is how tests and accessibility
+tools find it. Tooltips carry the shortcut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar
+
+Key = QKeySequence.StandardKey
+Shortcut = Key | str
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    text: str
+    slot: str
+    shortcuts: tuple[Shortcut, ...] = ()
+    tip: str = ""
+    #: only while the table has focus (Ctrl+C in the find field copies its text, not cells)
+    table_only: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("actionOpen", "&Open…", "choose_file", (Key.Open,), "Open a spreadsheet of events"),
+    ActionSpec(
+        "actionSaveResults",
+        "&Save Results",
+        "save_results",
+        (Key.Save,),
+        "Save the rows with their outcomes",
+    ),
+    ActionSpec(
+        "actionSaveResultsAs",
+        "Save Results &As…",
+        "save_results_as",
+        (Key.SaveAs,),
+        "Save the rows with their outcomes to a new workbook",
+    ),
+    ActionSpec(
+        "actionAddResultsToWorkbook",
+        "Add Results to the Original Workbook…",
+        "add_results_to_source",
+        tip="Write Status, HubSpot ID and Message beside your columns, keeping its formatting",
+    ),
+    ActionSpec("actionQuit", "&Quit", "close", (Key.Quit,), "Close hubevents"),
+    ActionSpec(
+        "actionUpsertAll", "&Upsert All", "upsert_all", ("Ctrl+Return",), "Send every valid row"
+    ),
+    ActionSpec(
+        "actionUpsertSelected",
+        "Upsert &Selected",
+        "upsert_selected",
+        ("Ctrl+Shift+Return",),
+        "Send the selected rows",
+    ),
+    ActionSpec(
+        "actionRetryFailed",
+        "&Retry Failed",
+        "retry_failed",
+        ("Ctrl+R",),
+        "Send again the rows that failed or were not sent",
+    ),
+    ActionSpec("actionCancel", "&Cancel", "cancel", ("Esc",), "Stop sending"),
+    ActionSpec(
+        "actionConnection",
+        "Co&nnection…",
+        "edit_connection",
+        tip="Sandbox or HubSpot, and your token",
+    ),
+    ActionSpec("actionAddRow", "&Add Row", "add_row", ("Ctrl+Shift+N",), "Add an empty row"),
+    ActionSpec(
+        "actionDuplicateRows",
+        "&Duplicate Rows",
+        "duplicate_rows",
+        ("Ctrl+Shift+D",),
+        "Copy the selected rows below them",
+    ),
+    ActionSpec(
+        "actionDeleteRows", "Delete &Rows", "delete_rows", ("Ctrl+-",), "Delete the selected rows"
+    ),
+    ActionSpec(
+        "actionAddCustomColumn",
+        "Add &Custom Property Column…",
+        "add_custom_column",
+        tip="A column for a custom property of your HubSpot marketing events",
+    ),
+    ActionSpec("actionFind", "&Find…", "show_find", (Key.Find,), "Find text in any cell"),
+    ActionSpec("actionUndo", "&Undo", "undo", (Key.Undo,), "Undo the last change"),
+    ActionSpec("actionRedo", "&Redo", "redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone"),
+    ActionSpec("actionCopy", "&Copy", "copy_cells", (Key.Copy,), "Copy cells", table_only=True),
+    ActionSpec(
+        "actionPaste", "&Paste", "paste_cells", (Key.Paste,), "Paste cells", table_only=True
+    ),
+    ActionSpec(
+        "actionFillDown",
+        "Fill &Down",
+        "fill_down",
+        ("Ctrl+D",),
+        "Copy the top cell of each selected column into the cells below it",
+        table_only=True,
+    ),
+    ActionSpec(
+        "actionClearCells",
+        "C&lear Cells",
+        "clear_cells",
+        (Key.Delete,),
+        "Empty the selected cells",
+        table_only=True,
+    ),
+    ActionSpec(
+        "actionTimeZone",
+        "Time &Zone…",
+        "choose_zone",
+        tip="The zone that date cells without one are read in",
+    ),
+)
+
+#: menus: (title, objectName, entries); an entry is an action name, None for a separator,
+#: or "menuRecent" for the recent files submenu
+MENUS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
+    (
+        "&File",
+        "menuFile",
+        (
+            "actionOpen",
+            "menuRecent",
+            None,
+            "actionSaveResults",
+            "actionSaveResultsAs",
+            "actionAddResultsToWorkbook",
+            None,
+            "actionQuit",
+        ),
+    ),
+    (
+        "&Edit",
+        "menuEdit",
+        (
+            "actionUndo",
+            "actionRedo",
+            None,
+            "actionCopy",
+            "actionPaste",
+            "actionFillDown",
+            "actionClearCells",
+            None,
+            "actionAddRow",
+            "actionDuplicateRows",
+            "actionDeleteRows",
+            "actionAddCustomColumn",
+            None,
+            "actionFind",
+            "actionTimeZone",
+        ),
+    ),
+    (
+        "&Run",
+        "menuRun",
+        (
+            "actionUpsertAll",
+            "actionUpsertSelected",
+            "actionRetryFailed",
+            "actionCancel",
+            None,
+            "actionConnection",
+        ),
+    ),
+)
+
+TOOLBAR: tuple[str | None, ...] = (
+    "actionOpen",
+    "actionSaveResults",
+    None,
+    "actionUpsertAll",
+    "actionUpsertSelected",
+    "actionRetryFailed",
+    "actionCancel",
+    None,
+    "actionAddRow",
+    "actionDuplicateRows",
+    "actionDeleteRows",
+)
+
+
+def _tooltip(spec: ActionSpec, shortcuts: Sequence[QKeySequence]) -> str:
+    keys = shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText) if shortcuts else ""
+    text = spec.tip or spec.text.replace("&", "").rstrip("…")
+    return f"{text} ({keys})" if keys else text
+
+
+def build_actions(parent: QObject, target: object) -> dict[str, QAction]:
+    """One QAction per spec, triggering ``target``'s slot of that name."""
+    actions: dict[str, QAction] = {}
+    for spec in ACTIONS:
+        action = QAction(spec.text, parent)
+        action.setObjectName(spec.name)
+        shortcuts = [QKeySequence(s) for s in spec.shortcuts]
+        if shortcuts:
+            action.setShortcuts(shortcuts)
+        action.setToolTip(_tooltip(spec, shortcuts))
+        action.setStatusTip(spec.tip or spec.text.replace("&", ""))
+        if spec.table_only:
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(getattr(target, spec.slot))
+        actions[spec.name] = action
+    return actions
+
+
+def table_actions(actions: dict[str, QAction]) -> list[QAction]:
+    """The actions that act on the table's cells (added to the table view itself)."""
+    return [actions[spec.name] for spec in ACTIONS if spec.table_only]
+
+
+def fill_menus(menus: QMenuBar, actions: dict[str, QAction]) -> dict[str, QMenu]:
+    made: dict[str, QMenu] = {}
+    for title, name, entries in MENUS:
+        menu = menus.addMenu(title)
+        menu.setObjectName(name)
+        made[name] = menu
+        for entry in entries:
+            if entry is None:
+                menu.addSeparator()
+            elif entry.startswith("menu"):
+                submenu = menu.addMenu("Open &Recent")
+                submenu.setObjectName(entry)
+                made[entry] = submenu
+            else:
+                menu.addAction(actions[entry])
+    return made
+
+
+def fill_toolbar(toolbar: QToolBar, actions: dict[str, QAction]) -> None:
+    for entry in TOOLBAR:
+        if entry is None:
+            toolbar.addSeparator()
+        else:
+            toolbar.addAction(actions[entry])

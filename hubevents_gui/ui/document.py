@@ -1,0 +1,495 @@
+"""The open table as a document: its rows, their issues, outcomes and states, the rows in flight,
+the order the view shows them in, and the undo stack every edit goes through.
+
+Plain Python state with Qt signals: :class:`~.event_model.EventTableModel` forwards the
+structural ones (``rows_inserting``/``rows_inserted`` and so on, emitted around each change as
+Qt's begin/end calls want) and repaints on ``rows_changed``. Edits a user makes go through the
+undoable commands of :mod:`.commands`; the methods here are what those commands call.
+
+Rows being sent are locked: nothing here changes them, and an undo or redo that would touch one
+is refused (see :meth:`TableDocument.undo`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, IDENTITY_KEYS
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowIds, RowStatus
+from hubevents_gui.core.validation import Issue, duplicate_issues, validate_row, validate_rows
+from hubevents_gui.ui.columns import (
+    Column,
+    ColumnKind,
+    build_columns,
+    custom_column,
+    custom_column_position,
+)
+from hubevents_gui.ui.row_order import RowFilter, RowOrder, contiguous, sort_key
+
+_SENT = frozenset({RowStatus.CREATED, RowStatus.UPDATED, RowStatus.FAILED, RowStatus.NOT_SENT})
+
+
+@dataclass
+class Dirty:
+    """Changes not yet journaled: rows rewritten, order, layout, outcomes, or everything."""
+
+    rows: set[RowId] = field(default_factory=set)
+    outcomes: set[RowId] = field(default_factory=set)
+    order: bool = False
+    meta: bool = False
+    everything: bool = False
+
+    def take(self) -> Dirty:
+        taken = Dirty(self.rows, self.outcomes, self.order, self.meta, self.everything)
+        self.rows, self.outcomes = set(), set()
+        self.order = self.meta = self.everything = False
+        return taken
+
+
+@dataclass(frozen=True)
+class RemovedRow:
+    table_position: int
+    row: EventRow
+    outcome: Outcome | None
+    state: RowStatus | None
+
+
+@dataclass(frozen=True)
+class TableState:
+    """A table with everything shown about it, for undoing an import over it."""
+
+    table: EventTable
+    issues: dict[RowId, list[Issue]]
+    index: dict[RowId, EventRow]
+    outcomes: dict[RowId, Outcome]
+    states: dict[RowId, RowStatus]
+
+
+class RowCommand(QUndoCommand):
+    """An undoable change that says which rows it touches (None: every row), so that an undo
+    or redo that would change a row in flight can be refused."""
+
+    def rows(self) -> Iterable[RowId] | None:
+        return ()
+
+
+class TableDocument(QObject):
+    resetting = Signal()
+    reset_done = Signal()
+    rows_inserting = Signal(int, int)
+    rows_inserted = Signal()
+    rows_removing = Signal(int, int)
+    rows_removed = Signal()
+    columns_inserting = Signal(int, int)
+    columns_inserted = Signal()
+    columns_removing = Signal(int, int)
+    columns_removed = Signal()
+    #: the view order changes (a sort): views keep their selection through it
+    reordering = Signal()
+    reordered = Signal()
+    #: values, issues or states of these rows (a set of RowIds) changed: repaint them
+    rows_changed = Signal(object)
+    #: every cell may look different (a new zone, a table restored)
+    all_changed = Signal()
+    #: after any change of values (edits, rows added or removed): the document is modified
+    edited = Signal()
+    #: issues changed (counts, the issues panel)
+    validation_changed = Signal()
+
+    def __init__(self, zone: ZoneInfo, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.zone = zone
+        self.day_first = False
+        self.table = EventTable(None, None, [])
+        self.columns: list[Column] = build_columns(self.table)
+        self.order = RowOrder()
+        self._by_id: dict[RowId, EventRow] = {}
+        self.issues: dict[RowId, list[Issue]] = {}
+        self.cell_issues: dict[RowId, dict[str, str]] = {}
+        self.outcomes: dict[RowId, Outcome] = {}
+        self.states: dict[RowId, RowStatus] = {}
+        #: rows being sent: read-only until their outcome arrives
+        self.locked: set[RowId] = set()
+        self.row_ids = RowIds()
+        #: what changed since the autosaver last looked (see ui.autosave)
+        self.dirty = Dirty()
+        self.undo_stack = QUndoStack(self)
+        self.undo_stack.setObjectName("undoStack")
+
+    # ------------------------------------------------------------------ lookups
+
+    @property
+    def rows(self) -> list[EventRow]:
+        """Every row in table order (the file's order, whatever the view shows)."""
+        return self.table.rows
+
+    def row(self, row_id: RowId) -> EventRow | None:
+        return self._by_id.get(row_id)
+
+    def row_at(self, view_row: int) -> EventRow:
+        return self.order.view[view_row]
+
+    def view_row_of(self, row_id: RowId) -> int | None:
+        return self.order.position(row_id)
+
+    def column_of(self, key: str) -> int | None:
+        for i, column in enumerate(self.columns):
+            if column.key == key:
+                return i
+        return None
+
+    def status_of(self, row_id: RowId) -> RowStatus:
+        return self.states.get(row_id, RowStatus.NEW)
+
+    def status_text(self, row_id: RowId) -> str:
+        status = self.status_of(row_id)
+        if status is RowStatus.NEW and row_id in self.issues:
+            return "invalid"
+        return status.value
+
+    def outcome_text(self, row_id: RowId, kind: ColumnKind) -> str:
+        if kind is ColumnKind.STATUS:
+            return self.status_text(row_id)
+        outcome = self.outcomes.get(row_id)
+        if outcome is None:
+            return ""
+        if kind is ColumnKind.HUBSPOT_ID:
+            return outcome.hubspot_id or ""
+        return outcome.summary
+
+    def invalid_count(self) -> int:
+        return len(self.issues)
+
+    @property
+    def running(self) -> bool:
+        """Rows are in flight."""
+        return bool(self.locked)
+
+    def new_row(self) -> EventRow:
+        return EventRow(self.row_ids(), None, extras=("",) * len(self.table.extra_headers))
+
+    # ------------------------------------------------------------------ whole tables
+
+    def set_table(
+        self,
+        table: EventTable,
+        issues: dict[RowId, list[Issue]] | None = None,
+        index: dict[RowId, EventRow] | None = None,
+    ) -> None:
+        """Show a new table; its issues and its RowId index may come computed off the GUI
+        thread (for 100k rows, building them here would freeze the window)."""
+        if self.locked:
+            raise RuntimeError("the table cannot be replaced while rows are being sent")
+        self.resetting.emit()
+        self.table = table
+        self._by_id = index if index is not None else {row.row_id: row for row in table.rows}
+        self.row_ids.skip_past(max(self._by_id, default=0))
+        self.outcomes.clear()
+        self.states.clear()
+        self.columns = build_columns(table)
+        self._set_issues(issues if issues is not None else validate_rows(table.rows, self.zone))
+        self.order.reset(table.rows)
+        self.dirty.everything = True
+        self.reset_done.emit()
+        self.validation_changed.emit()
+
+    def snapshot(self) -> TableState:
+        return TableState(
+            self.table, dict(self.issues), dict(self._by_id), dict(self.outcomes), dict(self.states)
+        )
+
+    def restore(self, state: TableState) -> None:
+        self.set_table(state.table, state.issues, state.index)
+        self.outcomes.update(state.outcomes)
+        self.states.update(state.states)
+        self.dirty.outcomes.update(state.states)
+        self.all_changed.emit()
+
+    def _set_issues(self, issues: dict[RowId, list[Issue]]) -> None:
+        self.issues = dict(issues)
+        self.cell_issues = {row_id: _by_column(found) for row_id, found in issues.items()}
+
+    # ------------------------------------------------------------------ cells
+
+    def apply_cells(
+        self,
+        changes: Sequence[tuple[RowId, str, Any]],
+        states: dict[RowId, RowStatus | None] | None = None,
+    ) -> None:
+        """Set values, revalidate and repaint. Rows that had an outcome become "edited since",
+        unless ``states`` gives the states to restore (an undo). Rows in flight are skipped."""
+        touched: set[RowId] = set()
+        identity = False
+        for row_id, key, value in changes:
+            row = self._by_id.get(row_id)
+            if row is None or row_id in self.locked:
+                continue
+            row.set_cell(key, value)
+            touched.add(row_id)
+            identity = identity or key in IDENTITY_KEYS
+        if not touched:
+            return
+        for row_id in touched:
+            if states is not None:
+                self._set_state(row_id, states.get(row_id))
+            elif self.status_of(row_id) in _SENT:
+                self.states[row_id] = RowStatus.EDITED
+        self.dirty.rows |= touched
+        self.dirty.outcomes |= touched
+        self._revalidate(touched, identity)
+        self.rows_changed.emit(touched)
+        self.edited.emit()
+
+    def _set_state(self, row_id: RowId, state: RowStatus | None) -> None:
+        if state is None:
+            self.states.pop(row_id, None)
+        else:
+            self.states[row_id] = state
+
+    # ------------------------------------------------------------------ validation
+
+    def _revalidate(self, row_ids: Iterable[RowId], identity_changed: bool) -> None:
+        for row_id in row_ids:
+            row = self._by_id[row_id]
+            found = validate_row(row, self.zone)
+            duplicate = [i for i in self.issues.get(row_id, []) if i.duplicate]
+            self._store_issues(row_id, found + ([] if identity_changed else duplicate))
+        if identity_changed:
+            self._refresh_duplicates()
+        self.validation_changed.emit()
+
+    def _store_issues(self, row_id: RowId, found: list[Issue]) -> None:
+        if found:
+            self.issues[row_id] = found
+            self.cell_issues[row_id] = _by_column(found)
+        else:
+            self.issues.pop(row_id, None)
+            self.cell_issues.pop(row_id, None)
+
+    def _refresh_duplicates(self) -> None:
+        duplicates = duplicate_issues(self.table.rows)
+        changed: set[RowId] = set()
+        for row_id in list(self.issues):
+            had = [i for i in self.issues[row_id] if i.duplicate]
+            if had and row_id not in duplicates:
+                self._store_issues(row_id, [i for i in self.issues[row_id] if not i.duplicate])
+                changed.add(row_id)
+        for row_id, issue in duplicates.items():
+            current = [i for i in self.issues.get(row_id, []) if not i.duplicate]
+            self._store_issues(row_id, [*current, issue])
+            changed.add(row_id)
+        if changed:
+            self.rows_changed.emit(changed)
+
+    def revalidate_all(self) -> None:
+        self._set_issues(validate_rows(self.table.rows, self.zone))
+        self.all_changed.emit()
+        self.validation_changed.emit()
+
+    def set_zone(self, zone: ZoneInfo) -> None:
+        self.zone = zone
+        self.revalidate_all()
+
+    # ------------------------------------------------------------------ rows
+
+    def place_rows(self, rows: Sequence[EventRow], after: RowId | None = None) -> None:
+        """Add rows after ``after`` (in the table and in the view), default at the end."""
+        if not rows:
+            return
+        anchor = self._by_id.get(after) if after is not None else None
+        table_position = (
+            self.table.rows.index(anchor) + 1 if anchor is not None else len(self.table.rows)
+        )
+        self.table.rows[table_position:table_position] = rows
+        for row in rows:
+            self._by_id[row.row_id] = row
+        self._show(self.order.insert_position(after), rows)
+        self.dirty.rows.update(r.row_id for r in rows)
+        self.dirty.order = True
+        self._revalidate([r.row_id for r in rows], identity_changed=True)
+        self.edited.emit()
+
+    def _show(self, position: int, rows: Sequence[EventRow]) -> None:
+        self.rows_inserting.emit(position, position + len(rows) - 1)
+        self.order.insert(position, rows)
+        self.rows_inserted.emit()
+
+    def take_rows(self, row_ids: Iterable[RowId]) -> list[RemovedRow]:
+        """Remove rows (never rows in flight); returns what an undo needs to put each back
+        exactly where it was. The view loses them a contiguous run at a time."""
+        wanted = {r for r in row_ids if r not in self.locked}
+        removed = [
+            RemovedRow(i, r, self.outcomes.get(r.row_id), self.states.get(r.row_id))
+            for i, r in enumerate(self.table.rows)
+            if r.row_id in wanted
+        ]
+        if not removed:
+            return []
+        for first, last in reversed(contiguous(self.order.positions(wanted))):
+            self.rows_removing.emit(first, last)
+            self.order.remove(first, last)
+            self.rows_removed.emit()
+        self.order.reindex()
+        self.table.rows[:] = [r for r in self.table.rows if r.row_id not in wanted]
+        self.dirty.order = True
+        self.dirty.rows -= wanted
+        for row_id in wanted:
+            self._by_id.pop(row_id, None)
+            self.issues.pop(row_id, None)
+            self.cell_issues.pop(row_id, None)
+            self.outcomes.pop(row_id, None)
+            self.states.pop(row_id, None)
+        self._refresh_duplicates()
+        self.validation_changed.emit()
+        self.edited.emit()
+        return removed
+
+    def restore_rows(self, removed: Sequence[RemovedRow]) -> None:
+        """Put removed rows back at their table positions, with their outcomes; the view gets
+        each run of rows that were neighbours back in one piece (sorted again if it was)."""
+        entries = sorted(removed, key=lambda e: e.table_position)
+        for entry in entries:
+            self.table.rows.insert(entry.table_position, entry.row)
+            self._by_id[entry.row.row_id] = entry.row
+            if entry.outcome is not None:
+                self.outcomes[entry.row.row_id] = entry.outcome
+            self._set_state(entry.row.row_id, entry.state)
+        runs: list[list[RemovedRow]] = []
+        for entry in entries:
+            if runs and entry.table_position == runs[-1][-1].table_position + 1:
+                runs[-1].append(entry)
+            else:
+                runs.append([entry])
+        for run in runs:
+            first = run[0].table_position
+            before = self.table.rows[first - 1].row_id if first > 0 else None
+            position = 0 if before is None else self.order.insert_position(before)
+            self._show(position, [e.row for e in run])
+        if self.order.sort is not None:
+            self.reordering.emit()
+            self.order.resort()
+            self.reordered.emit()
+        ids = [e.row.row_id for e in entries]
+        self.dirty.rows.update(ids)
+        self.dirty.outcomes.update(ids)
+        self.dirty.order = True
+        self._revalidate(ids, identity_changed=True)
+        self.edited.emit()
+
+    # ------------------------------------------------------------------ columns
+
+    def insert_custom_column(self, name: str) -> None:
+        position = custom_column_position(self.table)
+        self.columns_inserting.emit(position, position)
+        self.table.custom_names.append(name)
+        self.columns.insert(position, custom_column(name))
+        self.dirty.meta = True
+        self.columns_inserted.emit()
+        self.edited.emit()
+
+    def drop_custom_column(self, name: str) -> None:
+        column = self.column_of(CUSTOM_KEY_PREFIX + name)
+        if column is None:
+            return
+        self.columns_removing.emit(column, column)
+        self.table.custom_names.remove(name)
+        del self.columns[column]
+        self.dirty.meta = True
+        self.columns_removed.emit()
+        self.edited.emit()
+
+    # ------------------------------------------------------------------ the view's order
+
+    def sort(self, column: int, descending: bool) -> None:
+        if not 0 <= column < len(self.columns):
+            return
+        key = sort_key(self.columns[column], self.zone, self.outcome_text, self.status_of)
+        self.reordering.emit()
+        self.order.sort_by(column, descending, key)
+        self.reordered.emit()
+
+    def set_filter(self, mode: RowFilter) -> None:
+        """Show only some rows (the sort is kept)."""
+
+        def keep(row: EventRow) -> bool:
+            if mode is RowFilter.INVALID:
+                return row.row_id in self.issues
+            if mode is RowFilter.FAILED:
+                return self.status_of(row.row_id) is RowStatus.FAILED
+            return not self.status_of(row.row_id).done
+
+        self.resetting.emit()
+        self.order.filtered(self.table.rows, mode, keep)
+        self.reset_done.emit()
+
+    # ------------------------------------------------------------------ runs and outcomes
+
+    def mark(self, row_ids: Iterable[RowId], status: RowStatus, *, lock: bool) -> None:
+        ids = list(row_ids)
+        self.dirty.outcomes.update(ids)
+        for row_id in ids:
+            self.states[row_id] = status
+            if lock:
+                self.locked.add(row_id)
+            else:
+                self.locked.discard(row_id)
+        self.rows_changed.emit(ids)
+
+    def apply_outcomes(self, outcomes: Sequence[Outcome]) -> None:
+        for outcome in outcomes:
+            self.outcomes[outcome.row_id] = outcome
+            self.states[outcome.row_id] = outcome.status
+            self.dirty.outcomes.add(outcome.row_id)
+            self.locked.discard(outcome.row_id)
+        self.rows_changed.emit([o.row_id for o in outcomes])
+
+    # ------------------------------------------------------------------ undo and redo
+
+    def undo(self) -> str | None:
+        """Undo the last change, unless it would touch a row in flight: then nothing changes
+        and the reason comes back."""
+        stack = self.undo_stack
+        if not stack.canUndo():
+            return None
+        refused = self._refusal(stack.command(stack.index() - 1), "undone")
+        if refused is None:
+            stack.undo()
+        return refused
+
+    def redo(self) -> str | None:
+        stack = self.undo_stack
+        if not stack.canRedo():
+            return None
+        refused = self._refusal(stack.command(stack.index()), "redone")
+        if refused is None:
+            stack.redo()
+        return refused
+
+    def _refusal(self, command: QUndoCommand | None, verb: str) -> str | None:
+        if command is None or not self.locked:
+            return None
+        if _touches(command, self.locked):
+            return f"'{command.text()}' cannot be {verb} while its rows are being sent"
+        return None
+
+
+def _touches(command: QUndoCommand, locked: set[RowId]) -> bool:
+    if isinstance(command, RowCommand):
+        rows = command.rows()
+        return rows is None or any(r in locked for r in rows)
+    return any(_touches(command.child(i), locked) for i in range(command.childCount()))
+
+
+def _by_column(issues: Sequence[Issue]) -> dict[str, str]:
+    cells: dict[str, str] = {}
+    for issue in issues:
+        cells[issue.field] = (
+            f"{cells[issue.field]}\n{issue.message}" if issue.field in cells else issue.message
+        )
+    return cells

@@ -1,0 +1,84 @@
+"""The status bar's permanent part: row counts, the progress of a read or a run with its
+Cancel button, the UTC value of the current date cell, and the time zone button."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton, QWidget
+
+from hubevents_gui.core.words import plural
+from hubevents_gui.ui.controller import RunProgress
+
+
+class RunStatus(QWidget):
+    """Not shown itself: it owns the widgets it puts in ``bar``."""
+
+    def __init__(self, bar: QStatusBar, cancel: QAction, zone: QAction) -> None:
+        super().__init__(bar)
+        self.bar = bar
+        self.counts = QLabel()
+        self.counts.setObjectName("rowCounts")
+        bar.addWidget(self.counts)
+        self.progress = QProgressBar()
+        self.progress.setObjectName("runProgress")
+        self.progress.setMinimumWidth(260)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        bar.addPermanentWidget(self.progress)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setObjectName("progressCancel")
+        self.cancel.setToolTip("Stop after the requests in flight (Esc)")
+        self.cancel.clicked.connect(cancel.trigger)
+        self.cancel.hide()
+        bar.addPermanentWidget(self.cancel)
+        self.preview = QLabel()
+        self.preview.setObjectName("utcPreview")
+        self.preview.setToolTip("What will be sent for the date-time in the current cell")
+        bar.addPermanentWidget(self.preview)
+        self.zone = QToolButton()
+        self.zone.setObjectName("timeZoneButton")
+        self.zone.setDefaultAction(zone)
+        bar.addPermanentWidget(self.zone)
+        self._zone_action = zone
+
+    def set_counts(self, total: int, shown: int, invalid: int) -> None:
+        filtered = f" ({shown} shown)" if shown != total else ""
+        self.counts.setText(
+            f"{plural(total, 'row')}{filtered}: {total - invalid} valid, {invalid} invalid"
+        )
+
+    def set_zone(self, name: str) -> None:
+        self._zone_action.setText(f"Time zone: {name}")
+
+    def _show_progress(self) -> None:
+        self.progress.show()
+        self.cancel.show()
+
+    def hide_progress(self) -> None:
+        self.progress.hide()
+        self.cancel.hide()
+
+    def reading(self, name: str) -> None:
+        self.progress.setRange(0, 0)
+        self.progress.setFormat(f"Reading {name}…")
+        self._show_progress()
+        self.bar.showMessage(f"Reading {name}…")
+
+    def rows_read(self, rows: int) -> None:
+        self.progress.setFormat(f"{plural(rows, 'row')} read")
+        self.bar.showMessage(f"{plural(rows, 'row')} read…")
+
+    def run_started(self, total: int) -> None:
+        self.progress.setRange(0, total)
+        self.progress.setValue(0)
+        self.progress.setFormat(f"0 / {total}")
+        self._show_progress()
+
+    def run_progress(self, progress: RunProgress) -> None:
+        c = progress.counts
+        self.progress.setValue(progress.done)
+        eta = f", ETA {progress.eta:.0f} s" if progress.eta is not None else ""
+        self.progress.setFormat(
+            f"{progress.done} / {progress.total}: {c.created} created, {c.updated} updated, "
+            f"{c.failed} failed ({progress.rate:.0f} rows/s{eta})"
+        )

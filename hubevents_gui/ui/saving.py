@@ -1,0 +1,104 @@
+"""Saving results from the window: where to (asked once, then Ctrl+S saves there again), never
+over the file that was opened, written by the controller off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, QObject, Slot
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from hubevents_gui.ui.controller import Controller
+from hubevents_gui.ui.settings import AppSettings
+
+
+class ResultsSaving(QObject):
+    def __init__(self, window: QMainWindow, controller: Controller, settings: AppSettings) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = controller
+        self.settings = settings
+        #: where Save Results writes after the first Save As
+        self.path: Path | None = None
+        self._saving = False
+        self._last_ok = False
+        controller.results_saved.connect(self._on_saved)
+        controller.results_failed.connect(self._on_failed)
+
+    def _default_path(self) -> Path:
+        source = self.controller.file or Path(self.settings.last_folder) / "events.xlsx"
+        return source.with_name(f"{source.stem}-results.xlsx")
+
+    def save(self, *, wait: bool = False) -> bool:
+        """Save Results (Ctrl+S): to the last place, else ask. With ``wait``, return only when
+        the file is written (the window keeps painting meanwhile), with whether it was."""
+        if self.path is None:
+            return self.save_as(wait=wait)
+        return self._write(self.path, into_source=False, wait=wait)
+
+    def save_as(self, *, wait: bool = False) -> bool:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self.window, "Save results", str(self._default_path()), "Excel workbook (*.xlsx)"
+        )
+        if not chosen:
+            return False
+        path = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
+        source = self.controller.document.table.file
+        if source is not None and path.resolve() == source.resolve():
+            QMessageBox.warning(
+                self.window,
+                "Choose another file",
+                "Saving results over the spreadsheet you opened would replace it. Use "
+                "'Add Results to the Original Workbook' to add columns to it instead.",
+            )
+            return False
+        return self.save_to(path, wait=wait)
+
+    def save_to(self, path: Path, *, wait: bool = False) -> bool:
+        """Save the results as a new workbook at ``path`` (see save for ``wait``)."""
+        return self._write(path, into_source=False, wait=wait)
+
+    def add_to_source(self) -> None:
+        source = self.controller.document.table.file
+        if source is None:
+            return
+        chosen, _ = QFileDialog.getSaveFileName(
+            self.window,
+            "Add results to a copy of the workbook (or to the workbook itself)",
+            str(source.with_name(f"{source.stem}-with-results{source.suffix}")),
+            f"Excel workbook (*{source.suffix})",
+        )
+        if chosen:
+            self._write(Path(chosen), into_source=True, wait=False)
+
+    def _write(self, path: Path, *, into_source: bool, wait: bool) -> bool:
+        if self._saving:
+            self.window.statusBar().showMessage("Results are being saved already", 5000)
+            return False
+        self._saving = True
+        self._last_ok = False
+        self.window.statusBar().showMessage(f"Saving results to {path.name}…")
+        task = self.controller.save_results(path, into_source=into_source)
+        if wait:
+            loop = QEventLoop()
+            task.worker_thread.finished.connect(loop.quit)
+            if task.worker_thread.isRunning():
+                loop.exec()
+        return self._last_ok if wait else True
+
+    @Slot(object, bool)
+    def _on_saved(self, path: Path, into_source: bool) -> None:
+        self._saving = False
+        self._last_ok = True
+        if not into_source:
+            self.path = path
+        self.window.setWindowModified(False)
+        verb = "added to" if into_source else "saved to"
+        self.window.statusBar().showMessage(f"Results {verb} {path}", 8000)
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._saving = False
+        self._last_ok = False
+        self.window.statusBar().clearMessage()
+        QMessageBox.warning(self.window, "Cannot save the results", message)

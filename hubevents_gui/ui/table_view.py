@@ -1,0 +1,103 @@
+"""The event table's view: editing triggers, the delegate, the Status column first, column
+widths from a sample of rows (or as the user left them), and addressing rows by RowId."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from hubevents_gui.core.rows import RowId, RowStatus
+from hubevents_gui.ui.delegates import EventDelegate
+from hubevents_gui.ui.event_model import EventTableModel
+from hubevents_gui.ui.settings import AppSettings
+
+#: rows looked at to fit a column (fitting all 100k rows takes seconds)
+_SAMPLE_ROWS = 40
+
+
+class EventTableView(QTableView):
+    def __init__(
+        self, model: EventTableModel, settings: AppSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("eventTable")
+        self.setAccessibleName("Events")
+        self.settings = settings
+        self.event_model = model
+        self.setModel(model)
+        self.setItemDelegate(EventDelegate(model, self))
+        self.setSortingEnabled(True)
+        header = self.horizontalHeader()
+        header.setSortIndicatorShown(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setHighlightSections(False)
+        header.setStretchLastSection(True)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setWordWrap(False)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        vertical = self.verticalHeader()
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header.sectionResized.connect(self._on_column_resized)
+        model.modelReset.connect(self._after_reset)
+
+    @Slot()
+    def _after_reset(self) -> None:
+        # outcomes first on screen: the Status column is shown at the left (the model, and
+        # result files, keep it after the data as the field table orders it)
+        header = self.horizontalHeader()
+        status = self.event_model.document.column_of("status")
+        if status is not None and header.visualIndex(status) != 0:
+            header.moveSection(header.visualIndex(status), 0)
+        self.size_columns()
+
+    def size_columns(self) -> None:
+        """Widths as the user left them, else from the header and a sample of rows."""
+        model = self.event_model
+        metrics = self.fontMetrics()
+        header = self.horizontalHeader()
+        sample = range(min(_SAMPLE_ROWS, model.rowCount()))
+        for number, column in enumerate(model.columns):
+            remembered = self.settings.column_width(column.key)
+            if remembered:
+                header.resizeSection(number, remembered)
+                continue
+            texts = [column.title]
+            texts += [str(model.index(r, number).data() or "") for r in sample]
+            if column.key == "status":  # room for its longest state, whatever is shown now
+                texts.append(RowStatus.EDITED.value)
+            width = max(metrics.horizontalAdvance(t) for t in texts) + 36
+            header.resizeSection(number, max(70, min(width, 340)))
+
+    @Slot(int, int, int)
+    def _on_column_resized(self, column: int, _old: int, new: int) -> None:
+        columns = self.event_model.columns
+        if 0 <= column < len(columns) and self.isVisible():
+            self.settings.set_column_width(columns[column].key, new)
+
+    def selected_row_ids(self) -> list[RowId]:
+        rows = {index.row() for index in self.selectionModel().selectedIndexes()}
+        current = self.currentIndex()
+        if not rows and current.isValid():
+            rows = {current.row()}
+        document = self.event_model.document
+        return [document.row_at(r).row_id for r in sorted(rows)]
+
+    def go_to(self, row_id: RowId, key: str, *, edit: bool = False) -> bool:
+        """Make a cell current and visible; False when the row is not shown."""
+        document = self.event_model.document
+        view_row = document.view_row_of(row_id)
+        column = document.column_of(key)
+        if view_row is None or column is None:
+            return False
+        index = self.event_model.index(view_row, column)
+        self.setCurrentIndex(index)
+        self.scrollTo(index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.setFocus()
+        if edit:
+            self.edit(index)
+        return True
