@@ -58,7 +58,7 @@ def create_window(settings: AppSettings, *, sandbox: bool, file: Path | None = N
     session = pending_session()
     window = MainWindow(controller, settings, Autosaver(document))
     if session is not None:
-        QTimer.singleShot(0, lambda: window.offer_recovery(session, then_open=file))
+        QTimer.singleShot(0, lambda: window.opening.offer_recovery(session, then_open=file))
     elif file is not None:
         QTimer.singleShot(0, lambda: controller.open_file(file))
     return window

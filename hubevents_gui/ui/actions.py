@@ -22,6 +22,7 @@ Shortcut = Key | str
 class ActionSpec:
     name: str
     text: str
+    #: what it triggers: a method of the window, or of one of its parts ("saving.save")
     slot: str
     shortcuts: tuple[Shortcut, ...] = ()
     tip: str = ""
@@ -30,80 +31,94 @@ class ActionSpec:
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
-    ActionSpec("actionOpen", "&Open…", "choose_file", (Key.Open,), "Open a spreadsheet of events"),
+    ActionSpec(
+        "actionOpen", "&Open…", "opening.choose_file", (Key.Open,), "Open a spreadsheet of events"
+    ),
     ActionSpec(
         "actionSaveResults",
         "&Save Results",
-        "save_results",
+        "saving.save",
         (Key.Save,),
         "Save the rows with their outcomes",
     ),
     ActionSpec(
         "actionSaveResultsAs",
         "Save Results &As…",
-        "save_results_as",
+        "saving.save_as",
         (Key.SaveAs,),
         "Save the rows with their outcomes to a new workbook",
     ),
     ActionSpec(
         "actionAddResultsToWorkbook",
         "Add Results to the Original Workbook…",
-        "add_results_to_source",
+        "saving.add_to_source",
         tip="Write Status, HubSpot ID and Message beside your columns, keeping its formatting",
     ),
     ActionSpec("actionQuit", "&Quit", "close", (Key.Quit,), "Close hubevents"),
     ActionSpec(
-        "actionUpsertAll", "&Upsert All", "upsert_all", ("Ctrl+Return",), "Send every valid row"
+        "actionUpsertAll",
+        "&Upsert All",
+        "running.upsert_all",
+        ("Ctrl+Return",),
+        "Send every valid row",
     ),
     ActionSpec(
         "actionUpsertSelected",
         "Upsert &Selected",
-        "upsert_selected",
+        "running.upsert_selected",
         ("Ctrl+Shift+Return",),
         "Send the selected rows",
     ),
     ActionSpec(
         "actionRetryFailed",
         "&Retry Failed",
-        "retry_failed",
+        "running.retry_failed",
         ("Ctrl+R",),
         "Send again the rows that failed or were not sent",
     ),
-    ActionSpec("actionCancel", "&Cancel", "cancel", ("Esc",), "Stop sending"),
+    ActionSpec("actionCancel", "&Cancel", "running.cancel", ("Esc",), "Stop sending"),
     ActionSpec(
         "actionConnection",
         "Co&nnection…",
-        "edit_connection",
+        "running.edit_connection",
         tip="Sandbox or HubSpot, and your token",
     ),
-    ActionSpec("actionAddRow", "&Add Row", "add_row", ("Ctrl+Shift+N",), "Add an empty row"),
+    ActionSpec("actionAddRow", "&Add Row", "rows.add_row", ("Ctrl+Shift+N",), "Add an empty row"),
     ActionSpec(
         "actionDuplicateRows",
         "&Duplicate Rows",
-        "duplicate_rows",
+        "rows.duplicate_rows",
         ("Ctrl+Shift+D",),
         "Copy the selected rows below them",
     ),
     ActionSpec(
-        "actionDeleteRows", "Delete &Rows", "delete_rows", ("Ctrl+-",), "Delete the selected rows"
+        "actionDeleteRows",
+        "Delete &Rows",
+        "rows.delete_rows",
+        ("Ctrl+-",),
+        "Delete the selected rows",
     ),
     ActionSpec(
         "actionAddCustomColumn",
         "Add &Custom Property Column…",
-        "add_custom_column",
+        "rows.add_custom_column",
         tip="A column for a custom property of your HubSpot marketing events",
     ),
-    ActionSpec("actionFind", "&Find…", "show_find", (Key.Find,), "Find text in any cell"),
-    ActionSpec("actionUndo", "&Undo", "undo", (Key.Undo,), "Undo the last change"),
-    ActionSpec("actionRedo", "&Redo", "redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone"),
-    ActionSpec("actionCopy", "&Copy", "copy_cells", (Key.Copy,), "Copy cells", table_only=True),
+    ActionSpec("actionFind", "&Find…", "find_bar.open_bar", (Key.Find,), "Find text in any cell"),
+    ActionSpec("actionUndo", "&Undo", "rows.undo", (Key.Undo,), "Undo the last change"),
     ActionSpec(
-        "actionPaste", "&Paste", "paste_cells", (Key.Paste,), "Paste cells", table_only=True
+        "actionRedo", "&Redo", "rows.redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo what was undone"
+    ),
+    ActionSpec(
+        "actionCopy", "&Copy", "editor.copy_cells", (Key.Copy,), "Copy cells", table_only=True
+    ),
+    ActionSpec(
+        "actionPaste", "&Paste", "editor.paste_cells", (Key.Paste,), "Paste cells", table_only=True
     ),
     ActionSpec(
         "actionFillDown",
         "Fill &Down",
-        "fill_down",
+        "editor.fill_down",
         ("Ctrl+D",),
         "Copy the top cell of each selected column into the cells below it",
         table_only=True,
@@ -111,7 +126,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
         "actionClearCells",
         "C&lear Cells",
-        "clear_cells",
+        "editor.clear_cells",
         (Key.Delete,),
         "Empty the selected cells",
         table_only=True,
@@ -197,8 +212,8 @@ def _tooltip(spec: ActionSpec, shortcuts: Sequence[QKeySequence]) -> str:
     return f"{text} ({keys})" if keys else text
 
 
-def build_actions(parent: QObject, target: object) -> dict[str, QAction]:
-    """One QAction per spec, triggering ``target``'s slot of that name."""
+def build_actions(parent: QObject) -> dict[str, QAction]:
+    """One QAction per spec, not yet connected (see connect_actions)."""
     actions: dict[str, QAction] = {}
     for spec in ACTIONS:
         action = QAction(spec.text, parent)
@@ -210,9 +225,17 @@ def build_actions(parent: QObject, target: object) -> dict[str, QAction]:
         action.setStatusTip(spec.tip or spec.text.replace("&", ""))
         if spec.table_only:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(getattr(target, spec.slot))
         actions[spec.name] = action
     return actions
+
+
+def connect_actions(actions: dict[str, QAction], target: object) -> None:
+    """Connect each action to its slot on ``target`` (the window), found by its dotted name."""
+    for spec in ACTIONS:
+        slot = target
+        for part in spec.slot.split("."):
+            slot = getattr(slot, part)
+        actions[spec.name].triggered.connect(slot)
 
 
 def table_actions(actions: dict[str, QAction]) -> list[QAction]:

@@ -25,27 +25,30 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from hubevents_gui.core.rows import RowId
-from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES, RawSheet, Target
-from hubevents_gui.core.words import plural
-from hubevents_gui.ui import commands
-from hubevents_gui.ui.actions import build_actions, fill_menus, fill_toolbar, table_actions
+from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES
+from hubevents_gui.ui.actions import (
+    build_actions,
+    connect_actions,
+    fill_menus,
+    fill_toolbar,
+    table_actions,
+)
 from hubevents_gui.ui.clipboard import TableEditor
-from hubevents_gui.ui.controller import Controller, RunProgress
-from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
+from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.event_model import EventTableModel
 from hubevents_gui.ui.find_bar import FindBar
 from hubevents_gui.ui.history_panel import HistoryPanel
 from hubevents_gui.ui.issues_panel import IssuesPanel
-from hubevents_gui.ui.recovery import ask_to_restore, restore_session
+from hubevents_gui.ui.opening import FileOpening
+from hubevents_gui.ui.row_actions import RowActions
 from hubevents_gui.ui.row_order import RowFilter
 from hubevents_gui.ui.run_status import RunStatus
+from hubevents_gui.ui.running import RunActions
 from hubevents_gui.ui.saving import ResultsSaving
 from hubevents_gui.ui.settings import AppSettings
 from hubevents_gui.ui.table_view import EventTableView
 
 if TYPE_CHECKING:
-    from hubevents_gui.core.journal import RecoveredSession
-    from hubevents_gui.hubspot.report import RunReport
     from hubevents_gui.ui.autosave import Autosaver
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
@@ -64,15 +67,14 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.document = controller.document
         self.model = EventTableModel(self.document, self)
-        self._keep_journal = True
         self._history_shown = False
         self.setAcceptDrops(True)
-        self.actions_by_name = build_actions(self, self)
+        self.actions_by_name = build_actions(self)
         self._build()
         self._wire()
-        self._update_title()
-        self._update_banner()
-        self._update_actions()
+        self.update_title()
+        self.update_banner()
+        self.update_actions()
         if settings.geometry is not None:
             self.restoreGeometry(settings.geometry)
         else:
@@ -130,6 +132,7 @@ class MainWindow(QMainWindow):
         self.toolbar = toolbar
 
         self.editor = TableEditor(self.table, self.model, self.statusBar())
+        self.rows = RowActions(self, self.table, self.document)
         self.saving = ResultsSaving(self, self.controller, self.settings)
         self.issues_dock = IssuesPanel(self.document, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.issues_dock)
@@ -142,10 +145,12 @@ class MainWindow(QMainWindow):
             self.statusBar(), self.action("actionCancel"), self.action("actionTimeZone")
         )
         self.run_status.set_zone(self.document.zone.key)
+        self.opening = FileOpening(self)
+        self.running = RunActions(self)
 
         menus = fill_menus(self.menuBar(), self.actions_by_name)
         self.recent_menu = menus["menuRecent"]
-        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_menu.aboutToShow.connect(self.opening.fill_recent)
         view = self.menuBar().addMenu("&View")
         view.setObjectName("menuView")
         for dock, name in ((self.issues_dock, "Issues"), (self.history_dock, "History")):
@@ -154,18 +159,9 @@ class MainWindow(QMainWindow):
             view.addAction(toggle)
 
     def _wire(self) -> None:
+        connect_actions(self.actions_by_name, self)
         c = self.controller
-        c.import_started.connect(self._on_import_started)
-        c.import_progress.connect(self.run_status.rows_read)
-        c.import_finished.connect(self._on_import_finished)
-        c.import_failed.connect(self._on_import_failed)
-        c.sheet_needed.connect(self._on_sheet_needed)
-        c.mapping_needed.connect(self._on_mapping_needed)
-        c.run_started.connect(self._on_run_started)
-        c.run_progress.connect(self._on_run_progress)
-        c.run_finished.connect(self._on_run_finished)
-        c.auth_required.connect(self._on_auth_required)
-        c.connection_changed.connect(self._update_banner)
+        c.connection_changed.connect(self.update_banner)
         c.storage_failed.connect(self._on_storage_failed)
         if self.autosaver is not None:
             self.autosaver.failed.connect(self._on_storage_failed)
@@ -182,12 +178,12 @@ class MainWindow(QMainWindow):
 
     # ------------------------------------------------------------------ state shown
 
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
         name = self.controller.file.name if self.controller.file else "Untitled"
         self.setWindowTitle(f"{name}[*] — hubevents")
 
     @Slot()
-    def _update_banner(self) -> None:
+    def update_banner(self) -> None:
         connection = self.controller.connection
         style = self.model.style
         if connection.sandbox:
@@ -213,7 +209,7 @@ class MainWindow(QMainWindow):
         undo.setText(f"&Undo {stack.undoText()}".rstrip())
         redo.setText(f"&Redo {stack.redoText()}".rstrip())
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         self._update_undo()
         has_rows = bool(self.document.rows)
         has_table = has_rows or self.document.table.file is not None
@@ -247,213 +243,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _after_reset(self) -> None:
         self._update_counts()
-        self._update_actions()
-
-    # ------------------------------------------------------------------ files
-
-    @Slot()
-    def choose_file(self) -> None:
-        from PySide6.QtWidgets import QFileDialog
-
-        if not self._may_replace():
-            return
-        path, _ = QFileDialog.getOpenFileName(
-            self, "Open a spreadsheet", self.settings.last_folder, FILE_FILTER
-        )
-        if path:
-            self.controller.open_file(Path(path))
-
-    def open_path(self, path: Path) -> None:
-        if self._may_replace():
-            self.controller.open_file(path)
-
-    def offer_recovery(self, session: RecoveredSession, then_open: Path | None = None) -> None:
-        """After a crash: offer the unsaved session back, exactly as it was."""
-        if ask_to_restore(self, session):
-            restore_session(self.document, session)
-            self.controller.file = session.table.file
-            self._update_title()
-            self.setWindowModified(True)
-            self._update_actions()
-            name = session.table.file.name if session.table.file else "the untitled table"
-            self.statusBar().showMessage(f"Restored the unsaved work on {name}", 10_000)
-        elif then_open is not None:
-            self.controller.open_file(then_open)
-
-    def _may_replace(self) -> bool:
-        """Ask before unsaved edits or outcomes would be replaced."""
-        if not self.isWindowModified():
-            return True
-        answer = QMessageBox.question(
-            self,
-            "Unsaved changes",
-            "The table has edits or outcomes that are not saved. Save the results first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-        )
-        if answer == QMessageBox.StandardButton.Save:
-            return self.saving.save(wait=True)
-        if answer == QMessageBox.StandardButton.Discard:
-            self._keep_journal = False  # given up on purpose: nothing to offer back
-            return True
-        return False
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-        for text in self.settings.recent_files:
-            action = self.recent_menu.addAction(text)
-            action.triggered.connect(lambda _=False, p=text: self.open_path(Path(p)))
-        if not self.settings.recent_files:
-            self.recent_menu.addAction("(none)").setEnabled(False)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        urls = event.mimeData().urls()
-        local = urls[0].toLocalFile() if urls and urls[0].isLocalFile() else ""
-        if local and Path(local).suffix.lower() in SUPPORTED_SUFFIXES:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        urls = event.mimeData().urls()
-        if urls:
-            event.acceptProposedAction()
-            self.open_path(Path(urls[0].toLocalFile()))
-
-    @Slot(str)
-    def _on_import_started(self, name: str) -> None:
-        self.run_status.reading(name)
-        self._update_actions()
-
-    @Slot()
-    def _on_import_finished(self) -> None:
-        self.run_status.hide_progress()
-        self.statusBar().clearMessage()
-        notes = self.document.table.notes
-        if notes:
-            self.statusBar().showMessage("; ".join(notes), 15_000)
-        self._update_title()
-        self.setWindowModified(False)
-        self._update_actions()
-
-    @Slot(str)
-    def _on_import_failed(self, message: str) -> None:
-        self.run_status.hide_progress()
-        self.statusBar().clearMessage()
-        self._update_actions()
-        QMessageBox.warning(self, "Cannot open the file", message)
-
-    @Slot(object, list)
-    def _on_sheet_needed(self, path: Path, names: list[str]) -> None:
-        name, ok = QInputDialog.getItem(
-            self, "Choose a sheet", f"{path.name} has several sheets of events. Which one?",
-            names, 0, False,
-        )  # fmt: skip
-        if ok and name:
-            self.controller.open_file(path, name)
-
-    @Slot(object, list)
-    def _on_mapping_needed(self, raw: RawSheet, guess: list[Target]) -> None:
-        dialog = MappingDialog(raw, guess, raw.peek(3), self)
-        if dialog.exec() == MappingDialog.DialogCode.Accepted:
-            self.controller.build(raw, dialog.mapping())
-        else:
-            self._on_import_finished()
-
-    # ------------------------------------------------------------------ results
-
-    @Slot()
-    def save_results(self) -> None:
-        self.saving.save()
-
-    @Slot()
-    def save_results_as(self) -> None:
-        self.saving.save_as()
-
-    @Slot()
-    def add_results_to_source(self) -> None:
-        self.saving.add_to_source()
-
-    # ------------------------------------------------------------------ editing
-
-    @Slot()
-    def add_row(self) -> None:
-        row = self.document.new_row()
-        commands.insert_rows(self.document, [row])
-        self.table.go_to(row.row_id, "externalAccountId", edit=True)
-
-    @Slot()
-    def duplicate_rows(self) -> None:
-        ids = self.table.selected_row_ids()
-        originals = [r for i in ids if (r := self.document.row(i)) is not None]
-        if not originals:
-            return
-        copies = [row.copy(self.document.row_ids()) for row in originals]
-        commands.insert_rows(self.document, copies, after=ids[-1])
-        self.table.go_to(copies[0].row_id, "externalEventId")
-        self.statusBar().showMessage(
-            f"{plural(len(copies), 'row')} duplicated: give each a new External Event ID", 8000
-        )
-
-    @Slot()
-    def delete_rows(self) -> None:
-        ids = self.table.selected_row_ids()
-        if not ids:
-            return
-        question = f"Delete {plural(len(ids), 'row')} from the table?"
-        if QMessageBox.question(self, "Delete rows", question) == QMessageBox.StandardButton.Yes:
-            left = commands.remove_rows(self.document, ids)
-            if left:
-                self.statusBar().showMessage(
-                    f"{plural(left, 'row')} being sent were kept; delete them after the run", 8000
-                )
-
-    @Slot()
-    def add_custom_column(self) -> None:
-        name, ok = QInputDialog.getText(
-            self,
-            "Add a custom property column",
-            "Internal name of the marketing-event property (it must exist in HubSpot):",
-        )
-        if not ok or not name.strip():
-            return
-        try:
-            column = commands.add_custom_column(self.document, name)
-        except ValueError as exc:
-            QMessageBox.warning(self, "Cannot add the column", str(exc))
-            return
-        self.table.horizontalHeader().resizeSection(column, 160)
-
-    @Slot()
-    def undo(self) -> None:
-        self._say_refused(self.document.undo())
-
-    @Slot()
-    def redo(self) -> None:
-        self._say_refused(self.document.redo())
-
-    def _say_refused(self, reason: str | None) -> None:
-        if reason:
-            self.statusBar().showMessage(reason, 8000)
-
-    @Slot()
-    def copy_cells(self) -> None:
-        self.editor.copy_cells()
-
-    @Slot()
-    def paste_cells(self) -> None:
-        self.editor.paste_cells()
-
-    @Slot()
-    def fill_down(self) -> None:
-        self.editor.fill_down()
-
-    @Slot()
-    def clear_cells(self) -> None:
-        self.editor.clear_cells()
-
-    @Slot()
-    def show_find(self) -> None:
-        self.find_bar.open_bar()
+        self.update_actions()
 
     @Slot(int, str)
     def _on_issue_activated(self, row_id: int, key: str) -> None:
@@ -463,9 +253,9 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_edited(self) -> None:
-        self._keep_journal = True
+        self.opening.keep_journal = True
         self.setWindowModified(True)
-        self._update_actions()
+        self.update_actions()
 
     @Slot(int)
     def _on_filter(self, position: int) -> None:
@@ -499,80 +289,17 @@ class MainWindow(QMainWindow):
     def _on_storage_failed(self, message: str) -> None:
         self.statusBar().showMessage(f"Autosave or run history failed: {message}", 30_000)
 
-    # ------------------------------------------------------------------ running
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        urls = event.mimeData().urls()
+        local = urls[0].toLocalFile() if urls and urls[0].isLocalFile() else ""
+        if local and Path(local).suffix.lower() in SUPPORTED_SUFFIXES:
+            event.acceptProposedAction()
 
-    def _send(self, row_ids: list[RowId] | None) -> None:
-        valid, invalid = self.controller.sendable(row_ids)
-        if not valid:
-            QMessageBox.information(
-                self, "Nothing to send", "No valid rows to send: fix the issues listed below."
-            )
-            return
-        if invalid:
-            question = (
-                f"{plural(invalid, 'invalid row')} will be skipped; "
-                f"{plural(len(valid), 'row')} will be sent. Continue?"
-            )
-            if QMessageBox.question(self, "Some rows are invalid", question) != (
-                QMessageBox.StandardButton.Yes
-            ):
-                return
-        self.controller.upsert(valid)
-
-    @Slot()
-    def upsert_all(self) -> None:
-        self._send(None)
-
-    @Slot()
-    def upsert_selected(self) -> None:
-        self._send(self.table.selected_row_ids())
-
-    @Slot()
-    def retry_failed(self) -> None:
-        self._send(self.controller.retryable())
-
-    @Slot()
-    def cancel(self) -> None:
-        self.controller.cancel_import()
-        self.controller.cancel_run()
-
-    @Slot(int)
-    def _on_run_started(self, total: int) -> None:
-        self.run_status.run_started(total)
-        self._update_actions()
-
-    @Slot(object)
-    def _on_run_progress(self, progress: RunProgress) -> None:
-        self.run_status.run_progress(progress)
-
-    @Slot(object)
-    def _on_run_finished(self, report: RunReport) -> None:
-        self.run_status.hide_progress()
-        self.setWindowModified(True)
-        self._update_actions()
-        c = report.counts
-        stopped = f" Stopped: {report.stopped_text}." if report.stopped else ""
-        self.statusBar().showMessage(
-            f"{c.created} created, {c.updated} updated, {c.failed} failed, "
-            f"{c.not_sent} not sent in {report.elapsed:.1f} s "
-            f"({plural(report.requests, 'request')}).{stopped}",
-            20_000,
-        )
-
-    @Slot(str)
-    def _on_auth_required(self, reason: str) -> None:
-        self.edit_connection(reason)
-
-    @Slot()
-    def edit_connection(self, reason: str = "") -> None:
-        # the dialog brings httpx along: loaded when first needed, not at start-up
-        from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
-
-        dialog = ConnectionDialog(self.controller, reason if isinstance(reason, str) else "", self)
-        self.connection_dialog = dialog
-        if dialog.exec() == ConnectionDialog.DialogCode.Accepted and dialog.note:
-            QMessageBox.information(self, "Token kept for this session", dialog.note)
-        self._update_banner()
+    def dropEvent(self, event: QDropEvent) -> None:
+        urls = event.mimeData().urls()
+        if urls:
+            event.acceptProposedAction()
+            self.opening.open_path(Path(urls[0].toLocalFile()))
 
     # ------------------------------------------------------------------ showing and closing
 
@@ -596,13 +323,13 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-        elif not self._may_replace():
+        elif not self.opening.may_replace():
             event.ignore()
             return
         self.controller.shutdown()
         if self.autosaver is not None:
             # a clean close after saving (or choosing to discard) leaves nothing to recover
-            self.autosaver.finish(keep=self.isWindowModified() and self._keep_journal)
+            self.autosaver.finish(keep=self.isWindowModified() and self.opening.keep_journal)
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()

@@ -53,10 +53,10 @@ def main() -> None:
         assert url is not None
         model.setData(model.index(0, name), "Renamed before the crash")
         model.setData(model.index(23, url), "https://acme.example/fixed")
-        window.add_row()
+        window.rows.add_row()
         model.setData(model.index(model.rowCount() - 1, name), "A row added by hand")
         window.table.selectRow(3)
-        window.delete_rows()
+        window.rows.delete_rows()
         commands.add_custom_column(model.document, "language")
     else:
         window.controller.sandbox = Sandbox(SandboxConfig(faults=Faults(latency=3.0)))

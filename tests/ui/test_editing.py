@@ -29,7 +29,7 @@ def window(qtbot: QtBot, settings: AppSettings) -> Iterator[MainWindow]:
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.open_path(SAMPLE)
+        window.opening.open_path(SAMPLE)
     yield window
     window.setWindowModified(False)
     window.close()
@@ -72,9 +72,9 @@ def check_undo_redo(window: MainWindow, change: Any) -> None:
     change()
     after = state(window.model)
     assert after != before
-    window.undo()
+    window.rows.undo()
     assert state(window.model) == before
-    window.redo()
+    window.rows.redo()
     assert state(window.model) == after
 
 
@@ -83,20 +83,20 @@ def test_undo_redo_a_cell_edit_restores_values_issues_and_outcomes(window: MainW
     row = model.document.row_at(0)
     model.document.apply_outcomes([Outcome(row.row_id, RowStatus.CREATED, "77")])
     check_undo_redo(window, lambda: model.setData(index_of(window, 0, "eventName"), ""))
-    window.undo()
+    window.rows.undo()
     assert model.document.status_of(row.row_id) is RowStatus.CREATED  # not "edited since" any more
 
 
 def test_undo_redo_rows_added_duplicated_and_deleted(window: MainWindow) -> None:
-    check_undo_redo(window, window.add_row)
+    check_undo_redo(window, window.rows.add_row)
     window.table.setCurrentIndex(index_of(window, 3, "eventName"))
-    check_undo_redo(window, window.duplicate_rows)
+    check_undo_redo(window, window.rows.duplicate_rows)
     model = window.model
     model.document.apply_outcomes(
         [Outcome(model.document.row_at(4).row_id, RowStatus.FAILED, message="no")]
     )
     select(window, 4, "eventName", 6, "eventName")
-    check_undo_redo(window, window.delete_rows)
+    check_undo_redo(window, window.rows.delete_rows)
 
 
 def test_undo_redo_a_custom_column(window: MainWindow) -> None:
@@ -112,11 +112,11 @@ def test_undo_an_import_over_an_open_table(
     other = write_xlsx(tmp_path / "other.xlsx", [HEADER, ["b", "1", "Other", "Org"]])
     window.setWindowModified(False)
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.open_path(other)
+        window.opening.open_path(other)
     assert len(model.document.rows) == 1
-    window.undo()
+    window.rows.undo()
     assert state(model) == before
-    window.redo()
+    window.rows.redo()
     assert [r.values["eventName"] for r in model.document.rows] == ["Other"]
 
 
@@ -129,19 +129,19 @@ def test_paste_a_block_from_a_spreadsheet_grows_the_table_in_one_step(window: Ma
     QApplication.clipboard().setText(text)
     last = len(model.document.rows) - 1
     window.table.setCurrentIndex(index_of(window, last, "externalAccountId"))
-    window.paste_cells()
+    window.editor.paste_cells()
     assert len(model.document.rows) == rows_before + 1  # the second pasted row needed a new row
     assert model.document.row_at(last).values["eventName"] == 'Launch\tnight\nwith "quotes"'
     assert model.document.row_at(last + 1).values["externalEventId"] == "NEW-2"
     assert model.document.undo_stack.undoText() == "Paste"
-    window.undo()
+    window.rows.undo()
     assert state(model) == before
 
 
 def test_paste_parses_through_the_field_table(window: MainWindow) -> None:
     QApplication.clipboard().setText("2026-07-01 10:00\tyes\n")
     window.table.setCurrentIndex(index_of(window, 0, "startDateTime"))
-    window.paste_cells()
+    window.editor.paste_cells()
     row = window.document.row_at(0)
     from datetime import datetime
 
@@ -154,7 +154,7 @@ def test_copy_gives_what_paste_reads(window: MainWindow) -> None:
     model = window.model
     model.setData(index_of(window, 0, "eventDescription"), 'Two lines\nand a "quote"')
     select(window, 0, "eventName", 1, "eventDescription")
-    window.copy_cells()
+    window.editor.copy_cells()
     block = parse_tsv(QApplication.clipboard().text())
     assert len(block) == 2
     assert block[0][0] == model.document.row_at(0).values["eventName"]
@@ -165,14 +165,14 @@ def test_copy_gives_what_paste_reads(window: MainWindow) -> None:
 def test_fill_down_and_clear(window: MainWindow) -> None:
     model = window.model
     select(window, 0, "eventOrganizer", 4, "eventOrganizer")
-    window.fill_down()
+    window.editor.fill_down()
     organizers = {model.document.row_at(r).values["eventOrganizer"] for r in range(5)}
     assert organizers == {model.document.row_at(0).values["eventOrganizer"]}
     before = state(model)
     select(window, 0, "eventType", 2, "eventType")
-    window.clear_cells()
+    window.editor.clear_cells()
     assert all("eventType" not in model.document.row_at(r).values for r in range(3))
-    window.undo()
+    window.rows.undo()
     assert state(model) == before
 
 
@@ -185,11 +185,11 @@ def test_undo_during_a_run_leaves_the_rows_in_flight_untouched(
     with qtbot.waitSignal(window.controller.run_finished, timeout=20_000):
         window.controller.upsert([first])  # the first row is in flight, the second is not
         assert first.row_id in document.locked
-        window.undo()  # its edit cannot be undone now: refused, said, nothing changed
+        window.rows.undo()  # its edit cannot be undone now: refused, said, nothing changed
         assert first.values["eventName"] == "Changed"
         assert "being sent" in window.statusBar().currentMessage()
         window.model.setData(index_of(window, 1, "eventName"), "Edited meanwhile")
-        window.undo()  # an edit of a row that is not being sent is undone as usual
+        window.rows.undo()  # an edit of a row that is not being sent is undone as usual
         assert second.values["eventName"] != "Edited meanwhile"
         # a paste, a fill or a delete leaves the row in flight as it is
         assert commands.change_cells(document, [(first.row_id, "eventName", "X")]) == 1
@@ -198,5 +198,5 @@ def test_undo_during_a_run_leaves_the_rows_in_flight_untouched(
         assert document.row(first.row_id) is first
         with pytest.raises(RuntimeError):
             commands.replace_table(document, document.table)
-    window.undo()  # once its outcome is in, the edit can be undone
+    window.rows.undo()  # once its outcome is in, the edit can be undone
     assert first.values["eventName"] != "Changed"

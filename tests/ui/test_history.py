@@ -23,7 +23,7 @@ def test_runs_with_failures_are_recorded_listed_and_exported(
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.open_path(SAMPLE)
+        window.opening.open_path(SAMPLE)
     controller = window.controller
     # HubSpot's daily limit after one request: 10 rows created, the other 13 not sent
     controller.sandbox = Sandbox(SandboxConfig(daily_limit=1))
@@ -31,7 +31,7 @@ def test_runs_with_failures_are_recorded_listed_and_exported(
         controller.connection.settings, batch_size=10, concurrency=1
     )
     with qtbot.waitSignal(controller.run_finished, timeout=20_000):
-        window.upsert_all()
+        window.running.upsert_all()
     runs = window.history_dock.runs
 
     def finished_run_listed() -> bool:

@@ -41,12 +41,12 @@ def window(qtbot: QtBot, settings: AppSettings) -> Iterator[MainWindow]:
 
 def load(qtbot: QtBot, window: MainWindow, path: Path = SAMPLE) -> None:
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.open_path(path)
+        window.opening.open_path(path)
 
 
 def run_all(qtbot: QtBot, window: MainWindow, timeout: int = 30_000) -> object:
     with qtbot.waitSignal(window.controller.run_finished, timeout=timeout) as finished:
-        window.upsert_all()
+        window.running.upsert_all()
     return finished.args[0]
 
 
@@ -108,7 +108,7 @@ def test_fix_then_retry_sends_only_the_fixed_row(qtbot: QtBot, window: MainWindo
     assert view_row is not None
     window.table.selectRow(view_row)
     with qtbot.waitSignal(window.controller.run_finished, timeout=20_000) as finished:
-        window.upsert_selected()
+        window.running.upsert_selected()
     assert finished.args[0].counts.created == 1
     assert model.document.status_of(fixed.row_id) is RowStatus.CREATED
 
@@ -121,11 +121,11 @@ def test_cancel_mid_run(qtbot: QtBot, window: MainWindow) -> None:
         controller.connection.settings, batch_size=1, concurrency=1
     )
     with qtbot.waitSignal(controller.run_finished, timeout=30_000) as finished:
-        window.upsert_all()
+        window.running.upsert_all()
         qtbot.waitUntil(
             lambda: any(s.done for s in window.document.states.values()), timeout=10_000
         )
-        window.cancel()
+        window.running.cancel()
     report = finished.args[0]
     assert report.stopped is not None
     assert 1 <= report.counts.created < 23
@@ -277,7 +277,7 @@ def test_results_added_to_the_original_workbook_keep_its_other_sheets(
     target = tmp_path / "with-results.xlsx"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     with qtbot.waitSignal(window.controller.results_saved, timeout=10_000):
-        window.add_results_to_source()
+        window.saving.add_to_source()
     workbook = load_workbook(target)
     assert workbook.sheetnames == ["Events", "About"]
     sheet = workbook["Events"]
@@ -310,7 +310,7 @@ def test_every_action_and_control_has_an_object_name(qtbot: QtBot, window: MainW
 
 def test_find(qtbot: QtBot, window: MainWindow) -> None:
     load(qtbot, window)
-    window.show_find()
+    window.find_bar.open_bar()
     window.find_bar.edit.setText("tokyo")
     window.find_bar.find_next()
     current = window.table.currentIndex()
@@ -326,7 +326,7 @@ def test_an_unreadable_file_is_one_clear_message(
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"\x00\x01 this is not a workbook" * 100)
     with qtbot.waitSignal(window.controller.import_failed, timeout=10_000):
-        window.open_path(path)
+        window.opening.open_path(path)
     assert answered[-1] == (
         "'broken.xlsx' is not a readable .xlsx workbook (it may be damaged, or another kind "
         "of file renamed)"

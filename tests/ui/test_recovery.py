@@ -85,7 +85,7 @@ def test_a_clean_close_after_saving_leaves_nothing_to_recover(
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.open_path(REPO / "resources" / "sample-events.xlsx")
+        window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
     name = window.document.column_of("eventName")
     assert name is not None
     window.model.setData(window.model.index(0, name), "Changed")

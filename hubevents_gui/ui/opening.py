@@ -1,0 +1,134 @@
+"""Opening tables in the window: the file dialog, recent files, drops, the questions on the
+way (which sheet, which columns), unsaved work, and crash recovery."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+
+from hubevents_gui.core.sheets import RawSheet, Target
+from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
+from hubevents_gui.ui.recovery import ask_to_restore, restore_session
+
+if TYPE_CHECKING:
+    from hubevents_gui.core.journal import RecoveredSession
+    from hubevents_gui.ui.main_window import MainWindow
+
+FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
+
+
+class FileOpening(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = window.controller
+        self.settings = window.settings
+        #: the unsaved work is worth offering back after a crash (not given up on purpose)
+        self.keep_journal = True
+        c = self.controller
+        c.import_started.connect(self._on_import_started)
+        c.import_progress.connect(window.run_status.rows_read)
+        c.import_finished.connect(self._on_import_finished)
+        c.import_failed.connect(self._on_import_failed)
+        c.sheet_needed.connect(self._on_sheet_needed)
+        c.mapping_needed.connect(self._on_mapping_needed)
+
+    @Slot()
+    def choose_file(self) -> None:
+        if not self.may_replace():
+            return
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Open a spreadsheet", self.settings.last_folder, FILE_FILTER
+        )
+        if path:
+            self.controller.open_file(Path(path))
+
+    def open_path(self, path: Path) -> None:
+        if self.may_replace():
+            self.controller.open_file(path)
+
+    def may_replace(self) -> bool:
+        """Ask before unsaved edits or outcomes would be replaced."""
+        if not self.window.isWindowModified():
+            return True
+        answer = QMessageBox.question(
+            self.window,
+            "Unsaved changes",
+            "The table has edits or outcomes that are not saved. Save the results first?",
+            QMessageBox.StandardButton.Save
+            | QMessageBox.StandardButton.Discard
+            | QMessageBox.StandardButton.Cancel,
+        )
+        if answer == QMessageBox.StandardButton.Save:
+            return self.window.saving.save(wait=True)
+        if answer == QMessageBox.StandardButton.Discard:
+            self.keep_journal = False  # given up on purpose: nothing to offer back
+            return True
+        return False
+
+    def offer_recovery(self, session: RecoveredSession, then_open: Path | None = None) -> None:
+        """After a crash: offer the unsaved session back, exactly as it was."""
+        window = self.window
+        if ask_to_restore(window, session):
+            restore_session(window.document, session)
+            self.controller.file = session.table.file
+            window.update_title()
+            window.setWindowModified(True)
+            window.update_actions()
+            name = session.table.file.name if session.table.file else "the untitled table"
+            window.statusBar().showMessage(f"Restored the unsaved work on {name}", 10_000)
+        elif then_open is not None:
+            self.controller.open_file(then_open)
+
+    @Slot()
+    def fill_recent(self) -> None:
+        menu = self.window.recent_menu
+        menu.clear()
+        for text in self.settings.recent_files:
+            action = menu.addAction(text)
+            action.triggered.connect(lambda _=False, p=text: self.open_path(Path(p)))
+        if not self.settings.recent_files:
+            menu.addAction("(none)").setEnabled(False)
+
+    @Slot(str)
+    def _on_import_started(self, name: str) -> None:
+        self.window.run_status.reading(name)
+        self.window.update_actions()
+
+    @Slot()
+    def _on_import_finished(self) -> None:
+        window = self.window
+        window.run_status.hide_progress()
+        window.statusBar().clearMessage()
+        notes = window.document.table.notes
+        if notes:
+            window.statusBar().showMessage("; ".join(notes), 15_000)
+        window.update_title()
+        window.setWindowModified(False)
+        window.update_actions()
+
+    @Slot(str)
+    def _on_import_failed(self, message: str) -> None:
+        window = self.window
+        window.run_status.hide_progress()
+        window.statusBar().clearMessage()
+        window.update_actions()
+        QMessageBox.warning(window, "Cannot open the file", message)
+
+    @Slot(object, list)
+    def _on_sheet_needed(self, path: Path, names: list[str]) -> None:
+        question = f"{path.name} has several sheets of events. Which one?"
+        name, ok = QInputDialog.getItem(self.window, "Choose a sheet", question, names, 0, False)
+        if ok and name:
+            self.controller.open_file(path, name)
+
+    @Slot(object, list)
+    def _on_mapping_needed(self, raw: RawSheet, guess: list[Target]) -> None:
+        dialog = MappingDialog(raw, guess, raw.peek(3), self.window)
+        if dialog.exec() == MappingDialog.DialogCode.Accepted:
+            self.controller.build(raw, dialog.mapping())
+        else:
+            self._on_import_finished()

@@ -1,0 +1,99 @@
+"""Sending from the window: which rows (all, selected, failed), the confirmation when some are
+invalid, cancel, the connection dialog, and what a finished run says."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QMessageBox
+
+from hubevents_gui.core.rows import RowId
+from hubevents_gui.core.words import plural
+
+if TYPE_CHECKING:
+    from hubevents_gui.hubspot.report import RunReport
+    from hubevents_gui.ui.main_window import MainWindow
+
+
+class RunActions(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = window.controller
+        self.status = window.run_status
+        c = self.controller
+        c.run_started.connect(self._on_run_started)
+        c.run_progress.connect(self.status.run_progress)
+        c.run_finished.connect(self._on_run_finished)
+        c.auth_required.connect(self.edit_connection)
+
+    def _send(self, row_ids: list[RowId] | None) -> None:
+        valid, invalid = self.controller.sendable(row_ids)
+        window = self.window
+        if not valid:
+            QMessageBox.information(
+                window, "Nothing to send", "No valid rows to send: fix the issues listed below."
+            )
+            return
+        if invalid:
+            question = (
+                f"{plural(invalid, 'invalid row')} will be skipped; "
+                f"{plural(len(valid), 'row')} will be sent. Continue?"
+            )
+            answer = QMessageBox.question(window, "Some rows are invalid", question)
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.controller.upsert(valid)
+
+    @Slot()
+    def upsert_all(self) -> None:
+        self._send(None)
+
+    @Slot()
+    def upsert_selected(self) -> None:
+        self._send(self.window.table.selected_row_ids())
+
+    @Slot()
+    def retry_failed(self) -> None:
+        self._send(self.controller.retryable())
+
+    @Slot()
+    def cancel(self) -> None:
+        self.controller.cancel_import()
+        self.controller.cancel_run()
+
+    @Slot(int)
+    def _on_run_started(self, total: int) -> None:
+        self.status.run_started(total)
+        self.window.update_actions()
+
+    @Slot(object)
+    def _on_run_finished(self, report: RunReport) -> None:
+        window = self.window
+        self.status.hide_progress()
+        window.setWindowModified(True)
+        window.update_actions()
+        c = report.counts
+        stopped = f" Stopped: {report.stopped_text}." if report.stopped else ""
+        window.statusBar().showMessage(
+            f"{c.created} created, {c.updated} updated, {c.failed} failed, "
+            f"{c.not_sent} not sent in {report.elapsed:.1f} s "
+            f"({plural(report.requests, 'request')}).{stopped}",
+            20_000,
+        )
+
+    @Slot()
+    @Slot(str)
+    def edit_connection(self, reason: str = "") -> None:
+        # the dialog brings httpx along: loaded when first needed, not at start-up
+        from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
+
+        window = self.window
+        dialog = ConnectionDialog(
+            self.controller, reason if isinstance(reason, str) else "", window
+        )
+        self.dialog = dialog  # tests and accessibility tools find the open dialog here
+        if dialog.exec() == ConnectionDialog.DialogCode.Accepted and dialog.note:
+            QMessageBox.information(window, "Token kept for this session", dialog.note)
+        window.update_banner()
