@@ -44,7 +44,7 @@ def secure_backend() -> bool:
         return bool(getattr(backend, "backends", None))
     try:
         return float(getattr(backend, "priority", 0)) > 0
-    except Exception:
+    except Exception:  # noqa: BLE001 - a backend's priority may probe the OS and fail
         return False
 
 

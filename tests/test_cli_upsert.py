@@ -124,7 +124,7 @@ def test_missing_token_and_bad_arguments_exit_2(
     assert run("upsert", str(path), "--sandbox", "--api-version", "v9")[0] == 2
 
 
-def test_runs_are_recorded_in_the_history(tmp_path: Path) -> None:
+def test_runs_are_recorded_in_the_history() -> None:
     from hubevents_gui.core.history import RunHistory
     from hubevents_gui.core.paths import data_dir
 

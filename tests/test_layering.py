@@ -21,10 +21,12 @@ BLOCK_QT = textwrap.dedent(
     sys.meta_path.insert(0, BlockQt())
     import pkgutil, importlib
     import hubevents_gui
-    names = ["hubevents_gui.cli", "hubevents_gui.credentials"]
-    for package in ("hubevents_gui.core", "hubevents_gui.hubspot"):
+    names = ["hubevents_gui.credentials"]
+    for package in ("hubevents_gui.core", "hubevents_gui.hubspot", "hubevents_gui.cli"):
         module = importlib.import_module(package)
-        names += [f"{package}.{m.name}" for m in pkgutil.iter_modules(module.__path__)]
+        names += [package]
+        found = pkgutil.walk_packages(module.__path__, package + ".")
+        names += [m.name for m in found if not m.name.endswith("__main__")]
     for name in names:
         try:
             importlib.import_module(name)
@@ -35,6 +37,7 @@ BLOCK_QT = textwrap.dedent(
     code = main(["validate", sys.argv[1], "--timezone", "UTC"])
     assert not any(m.startswith("PySide6") for m in sys.modules)
     print("imported", len(names), "modules; validate exit", code)
+    assert len(names) > 30, names  # every module of the packages, subpackages included
     """
 )
 

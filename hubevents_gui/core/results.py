@@ -64,7 +64,7 @@ def layout(table: EventTable) -> list[tuple[str, str]]:
     return headers
 
 
-def cell_value(table: EventTable, row: EventRow, key: str) -> object:
+def cell_value(row: EventRow, key: str) -> object:
     """A cell as it goes into a workbook: typed where Excel has the type, text otherwise."""
     if key.startswith(EXTRA_KEY_PREFIX):
         index = int(key.partition(":")[2])
@@ -107,7 +107,7 @@ def write_results(
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([*(cell_value(table, row, key) for key, _ in columns), *result_of(row)])
+        sheet.append([*(cell_value(row, key) for key, _ in columns), *result_of(row)])
     _save(workbook, path)
 
 
@@ -126,7 +126,7 @@ def add_result_columns(
         raise ResultsError("results can be added only to an .xlsx or .xlsm workbook")
     try:
         workbook = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
         raise ResultsError(f"'{source.name}' cannot be opened to add results: {exc}") from None
     sheet = workbook[table.sheet]
     header_row = table.header_row or 1
@@ -145,7 +145,7 @@ def add_result_columns(
         if row.source_row is None:
             continue
         for key, column in table.source_columns.items():
-            sheet.cell(row.source_row, column + 1, cell_value(table, row, key))
+            sheet.cell(row.source_row, column + 1, cell_value(row, key))
     _save(workbook, path)
 
 

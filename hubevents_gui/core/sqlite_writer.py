@@ -117,11 +117,11 @@ class SqliteWriter:
     def _commit(self, db: sqlite3.Connection, writes: list[Write]) -> None:
         try:
             self._transaction(db, writes)
-        except Exception:  # some write failed: find it, keep the others
+        except Exception:  # noqa: BLE001 - some write failed: find it, keep the others
             for write in writes:
                 try:
                     self._transaction(db, [write])
-                except Exception as exc:  # reported and logged; the next write goes on
+                except Exception as exc:  # noqa: BLE001 - reported and logged; the rest go on
                     self._report("writing to", exc)
 
     @staticmethod

@@ -17,7 +17,7 @@ def local_zone_name() -> str:
         import tzlocal
 
         name = tzlocal.get_localzone_name()
-    except Exception:  # tzlocal raises several kinds on odd systems; UTC is a safe answer
+    except Exception:  # noqa: BLE001 - tzlocal raises several kinds on odd systems; UTC is safe
         return "UTC"
     if not name:
         return "UTC"

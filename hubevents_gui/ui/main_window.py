@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QInputDialog,
     QLabel,
-    QMainWindow,
     QMessageBox,
     QToolBar,
     QVBoxLayout,
@@ -46,6 +45,7 @@ from hubevents_gui.ui.run_status import RunStatus
 from hubevents_gui.ui.running import RunActions
 from hubevents_gui.ui.saving import ResultsSaving
 from hubevents_gui.ui.settings import AppSettings
+from hubevents_gui.ui.shell import WindowShell
 from hubevents_gui.ui.table_view import EventTableView
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All f
 _ROW_ACTIONS = ("actionUpsertAll", "actionUpsertSelected", "actionSaveResults")
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowShell):
     def __init__(
         self, controller: Controller, settings: AppSettings, autosaver: Autosaver | None = None
     ) -> None:

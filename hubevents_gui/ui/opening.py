@@ -12,16 +12,16 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 from hubevents_gui.core.sheets import RawSheet, Target
 from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
 from hubevents_gui.ui.recovery import ask_to_restore, restore_session
+from hubevents_gui.ui.shell import WindowShell
 
 if TYPE_CHECKING:
     from hubevents_gui.core.journal import RecoveredSession
-    from hubevents_gui.ui.main_window import MainWindow
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
 
 
 class FileOpening(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowShell) -> None:
         super().__init__(window)
         self.window = window
         self.controller = window.controller

@@ -10,14 +10,14 @@ from PySide6.QtWidgets import QMessageBox
 
 from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.words import plural
+from hubevents_gui.ui.shell import WindowShell
 
 if TYPE_CHECKING:
     from hubevents_gui.hubspot.report import RunReport
-    from hubevents_gui.ui.main_window import MainWindow
 
 
 class RunActions(QObject):
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: WindowShell) -> None:
         super().__init__(window)
         self.window = window
         self.controller = window.controller

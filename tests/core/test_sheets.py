@@ -19,7 +19,7 @@ from hubevents_gui.core.sheets import (
 )
 from tests.helpers import HEADER, write_csv, write_ods, write_xls, write_xlsx
 
-ROWS = [
+ROWS: list[list[object]] = [
     [*HEADER, "Start", "Cancelled", "custom:region", "Notes"],
     ["acme", 42, "Launch", "Acme", datetime(2026, 3, 4, 9, 30), True, "EMEA", "keep me"],
     ["acme", "00123", "Workshop", "Acme Academy", "2026-03-05T10:00:00Z", "no", "", ""],

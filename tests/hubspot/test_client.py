@@ -7,6 +7,7 @@ import logging
 import random
 import threading
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -248,7 +249,7 @@ def test_unmatched_rows_are_confirmed_by_external_ids() -> None:
 
 @respx.mock
 def test_transient_failures_are_retried_and_counted_once() -> None:
-    answers = iter(
+    answers: Iterator[httpx.Response | Exception] = iter(
         [
             httpx.Response(503, json={"message": "down"}),
             httpx.ReadTimeout("slow"),

@@ -62,7 +62,7 @@ def make_sandbox(clock: FakeClock | None = None, **config: Any) -> Sandbox:
 def client(sandbox: Sandbox, token: str | None = DEFAULT_TOKEN) -> httpx.Client:
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return httpx.Client(
-        transport=SandboxTransport(sandbox, sleep=lambda s: None),
+        transport=SandboxTransport(sandbox, sleep=lambda _s: None),
         base_url="https://api.hubapi.com",
         headers=headers,
     )
@@ -284,7 +284,7 @@ def test_search_list_token_info_and_account_details() -> None:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[SandboxServer]:
+def server() -> Iterator[SandboxServer]:
     with SandboxServer(make_sandbox(rate_limit=None)) as running:
         yield running
 

@@ -23,7 +23,7 @@ SAMPLE = REPO / "resources" / "sample-events.xlsx"
 class MemoryKeyring(KeyringBackend):
     """A secure-looking keyring that lives in memory: never the user's."""
 
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,12 +74,12 @@ def answered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     asked: list[str] = []
 
     def question(
-        parent: object, title: str, text: str, *args: object
+        _parent: object, _title: str, text: str, *_args: object
     ) -> QMessageBox.StandardButton:
         asked.append(text)
         return QMessageBox.StandardButton.Yes
 
-    def note(parent: object, title: str, text: str, *args: object) -> QMessageBox.StandardButton:
+    def note(_parent: object, _title: str, text: str, *_args: object) -> QMessageBox.StandardButton:
         asked.append(text)
         return QMessageBox.StandardButton.Ok
 

@@ -41,7 +41,7 @@ def main() -> None:
     mode, settings_file, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     app = QApplication([])
     # the user answers Yes to "Delete rows?"
-    QMessageBox.question = lambda *a, **k: QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
+    QMessageBox.question = lambda *_a, **_k: QMessageBox.StandardButton.Yes  # type: ignore[method-assign]
     window = create_window(AppSettings(settings_file), sandbox=True, file=SAMPLE)
     window.show()
     model = window.model

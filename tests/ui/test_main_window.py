@@ -167,8 +167,9 @@ def test_a_rejected_token_opens_the_connection_dialog_with_the_reason(
     assert statuses == {RowStatus.NOT_SENT, RowStatus.NEW}
 
 
+@pytest.mark.usefixtures("null_keyring")
 def test_without_a_secure_keyring_the_token_is_kept_for_the_session(
-    qtbot: QtBot, window: MainWindow, null_keyring: None, settings: AppSettings
+    qtbot: QtBot, window: MainWindow, settings: AppSettings
 ) -> None:
     dialog = ConnectionDialog(window.controller, parent=window)
     qtbot.addWidget(dialog)
@@ -217,7 +218,9 @@ def test_mapping_dialog(qtbot: QtBot, tmp_path: Path) -> None:
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     assert not ok.isEnabled()
     assert "missing required column 'External Account ID'" in dialog.problems.text()
-    assert dialog.table.item(0, 1).text() == "a"
+    first = dialog.table.item(0, 1)
+    assert first is not None
+    assert first.text() == "a"
     dialog.combos[0].setCurrentIndex(dialog.combos[0].findData("externalAccountId"))
     dialog.combos[4].setCurrentIndex(dialog.combos[4].findData("custom:budget"))
     assert ok.isEnabled()
@@ -275,7 +278,7 @@ def test_results_added_to_the_original_workbook_keep_its_other_sheets(
     load(qtbot, window)
     run_all(qtbot, window)
     target = tmp_path / "with-results.xlsx"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), ""))
     with qtbot.waitSignal(window.controller.results_saved, timeout=10_000):
         window.saving.add_to_source()
     workbook = load_workbook(target)

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from pytestqt.qtbot import QtBot
 
@@ -20,7 +21,7 @@ from tests.conftest import REPO
 from tests.ui.state import table_state
 
 
-def crash(mode: str, settings: AppSettings, tmp_path: Path) -> dict[str, object]:
+def crash(mode: str, settings: AppSettings, tmp_path: Path) -> dict[str, Any]:
     out = tmp_path / "before-the-kill.json"
     settings.sync()
     done = subprocess.run(
@@ -33,7 +34,7 @@ def crash(mode: str, settings: AppSettings, tmp_path: Path) -> dict[str, object]
     return state
 
 
-def restart(qtbot: QtBot, settings: AppSettings) -> dict[str, object]:
+def restart(qtbot: QtBot, settings: AppSettings) -> dict[str, Any]:
     window = create_window(settings, sandbox=True)
     qtbot.addWidget(window)
     window.show()
@@ -51,23 +52,26 @@ def test_a_kill_during_edits_loses_nothing(
     before = crash("edits", settings, tmp_path)
     after = restart(qtbot, settings)
     assert after == before
-    names = [r["cells"]["eventName"] for r in after["rows"]]  # type: ignore[index]
+    names = [r["cells"]["eventName"] for r in after["rows"]]
     assert "Renamed before the crash" in names
     assert "A row added by hand" in names
-    assert "custom:language" in after["columns"]  # type: ignore[operator]
+    assert "custom:language" in after["columns"]
 
 
 def test_a_kill_during_a_sandbox_run(qtbot: QtBot, settings: AppSettings, tmp_path: Path) -> None:
     before = crash("run", settings, tmp_path)
     after = restart(qtbot, settings)
-    created_before = {r["id"]: r["hubspot_id"] for r in before["rows"] if r["status"] == "CREATED"}  # type: ignore[union-attr, index]
-    created_after = {r["id"]: r["hubspot_id"] for r in after["rows"] if r["status"] == "CREATED"}  # type: ignore[union-attr, index]
+    created_before = {r["id"]: r["hubspot_id"] for r in before["rows"] if r["status"] == "CREATED"}
+    created_after = {r["id"]: r["hubspot_id"] for r in after["rows"] if r["status"] == "CREATED"}
     assert created_before
     assert created_after == created_before  # every confirmed row kept its HubSpot id
     # the rows that were queued or in flight got no answer: they are "not sent", to send again
-    interrupted = [r for r in after["rows"] if r["status"] == "NOT_SENT"]  # type: ignore[union-attr, index]
+    interrupted = [r for r in after["rows"] if r["status"] == "NOT_SENT"]
     assert len(interrupted) == 23 - len(created_before)
-    strip = lambda s: [{k: v for k, v in r.items() if k not in ("status",)} for r in s["rows"]]  # noqa: E731
+
+    def strip(state: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{k: v for k, v in r.items() if k != "status"} for r in state["rows"]]
+
     assert strip(after) == strip(before)
     # the history shows the killed run as interrupted, with exactly the rows HubSpot confirmed
     history = RunHistory(data_dir() / "history.sqlite")

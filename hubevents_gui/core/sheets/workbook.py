@@ -35,7 +35,7 @@ def open_workbook(path: Path) -> python_calamine.CalamineWorkbook:
         raise SheetError(f"{describe_file(path)} cannot be read: permission denied") from None
     except OSError as exc:
         raise SheetError(f"{describe_file(path)} cannot be read: {exc.strerror or exc}") from None
-    except Exception:  # calamine raises several kinds (ZipError, XmlError, CalamineError, ...)
+    except Exception:  # noqa: BLE001 - calamine raises ZipError, XmlError, CalamineError...
         raise SheetError(
             f"{describe_file(path)} is not a readable {path.suffix.lower()} workbook "
             "(it may be damaged, or another kind of file renamed)"
@@ -58,7 +58,7 @@ def _sheet_header(
 ) -> RawSheet | None:
     try:
         sheet = workbook.get_sheet_by_name(name)
-    except Exception:
+    except Exception:  # noqa: BLE001 - as above: any calamine failure is one sentence
         raise SheetError(f"{describe_file(path)}: sheet {name!r} cannot be read") from None
     start = sheet.start
     if start is None:
