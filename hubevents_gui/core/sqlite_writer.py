@@ -61,7 +61,10 @@ class SqliteWriter:
         self._thread.join(10)
         if remove:
             for suffix in ("", "-wal", "-shm", "-journal"):
-                Path(str(self.path) + suffix).unlink(missing_ok=True)
+                try:
+                    Path(str(self.path) + suffix).unlink(missing_ok=True)
+                except OSError as exc:  # a folder that is not one, or gone: nothing to remove
+                    log.warning("cannot remove %s%s: %s", self.path.name, suffix, exc)
 
     def _report(self, what: str, exc: BaseException) -> None:
         self.failures += 1

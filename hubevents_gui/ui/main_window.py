@@ -287,6 +287,7 @@ class MainWindow(WindowShell):
 
     @Slot(str)
     def _on_storage_failed(self, message: str) -> None:
+        self.run_status.storage_failed(message, self.model.style.note_css("error"))
         self.statusBar().showMessage(f"Autosave or run history failed: {message}", 30_000)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:

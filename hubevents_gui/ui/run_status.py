@@ -19,6 +19,12 @@ class RunStatus(QWidget):
         self.counts = QLabel()
         self.counts.setObjectName("rowCounts")
         bar.addWidget(self.counts)
+        #: shown from the first failure of autosave or the run history until the window closes
+        self.storage = QLabel()
+        self.storage.setObjectName("storageWarning")
+        self.storage.hide()
+        # permanent: a temporary message would hide it
+        bar.addPermanentWidget(self.storage)
         self.progress = QProgressBar()
         self.progress.setObjectName("runProgress")
         self.progress.setMinimumWidth(260)
@@ -46,6 +52,15 @@ class RunStatus(QWidget):
         self.counts.setText(
             f"{plural(total, 'row')}{filtered}: {total - invalid} valid, {invalid} invalid"
         )
+
+    def storage_failed(self, message: str, css: str) -> None:
+        """Say that autosave or the run history could not write, and why (kept in view: a
+        passing message would be lost under the next one)."""
+        self.storage.setText("⚠ Autosave or run history failed")
+        self.storage.setToolTip(message)
+        self.storage.setAccessibleDescription(message)
+        self.storage.setStyleSheet(css)
+        self.storage.show()
 
     def set_zone(self, name: str) -> None:
         self._zone_action.setText(f"Time zone: {name}")

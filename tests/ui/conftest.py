@@ -12,8 +12,11 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
+from hubevents_gui.app import create_window
 from hubevents_gui.core.sheets import guess_mapping, open_sheet
+from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
 from tests.conftest import REPO
 
@@ -104,3 +107,27 @@ def _no_thread_left_running() -> Iterator[None]:
             return
         time.sleep(0.05)
     pytest.fail(f"threads left running: {[t.name for t in left]}")
+
+
+@pytest.fixture
+def window(qtbot: QtBot, settings: AppSettings) -> Iterator[MainWindow]:
+    """The window on the sandbox, shown, with nothing open; closed without questions."""
+    window = create_window(settings, sandbox=True)
+    qtbot.addWidget(window)
+    window.show()
+    yield window
+    window.setWindowModified(False)
+    window.close()
+
+
+def load(qtbot: QtBot, window: MainWindow, path: Path = SAMPLE) -> None:
+    """Open a file in the window as a user would, and wait until it is shown."""
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.opening.open_path(path)
+
+
+def run_all(qtbot: QtBot, window: MainWindow, timeout: int = 30_000) -> object:
+    """Upsert All, and the run's report when it has finished."""
+    with qtbot.waitSignal(window.controller.run_finished, timeout=timeout) as finished:
+        window.running.upsert_all()
+    return finished.args[0]

@@ -3,7 +3,6 @@ the table), fill down and clear."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,27 +11,20 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from hubevents_gui.app import create_window
 from hubevents_gui.core.rows import Outcome, RowStatus
 from hubevents_gui.ui import commands
 from hubevents_gui.ui.clipboard import parse_tsv, tsv_cell
 from hubevents_gui.ui.event_model import EventTableModel
 from hubevents_gui.ui.main_window import MainWindow
-from hubevents_gui.ui.settings import AppSettings
 from tests.helpers import HEADER, write_xlsx
-from tests.ui.conftest import SAMPLE
+from tests.ui.conftest import load
 
 
 @pytest.fixture
-def window(qtbot: QtBot, settings: AppSettings) -> Iterator[MainWindow]:
-    window = create_window(settings, sandbox=True)
-    qtbot.addWidget(window)
-    window.show()
-    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.opening.open_path(SAMPLE)
-    yield window
-    window.setWindowModified(False)
-    window.close()
+def window(qtbot: QtBot, window: MainWindow) -> MainWindow:
+    """The window with the sample open."""
+    load(qtbot, window)
+    return window
 
 
 def state(model: EventTableModel) -> list[Any]:

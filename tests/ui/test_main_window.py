@@ -3,7 +3,6 @@ the keyring flows, the mapping dialog, results workbooks, and names for every co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QWidget
 from pytestqt.qtbot import QtBot
 
-from hubevents_gui.app import create_window
 from hubevents_gui.core.rows import RowStatus
 from hubevents_gui.core.sheets import guess_mapping, open_sheet
 from hubevents_gui.hubspot.sandbox import Faults, Sandbox, SandboxConfig, SandboxServer, TokenInfo
@@ -26,28 +24,7 @@ from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.row_order import RowFilter
 from hubevents_gui.ui.settings import AppSettings
 from tests.helpers import write_xlsx
-from tests.ui.conftest import SAMPLE
-
-
-@pytest.fixture
-def window(qtbot: QtBot, settings: AppSettings) -> Iterator[MainWindow]:
-    window = create_window(settings, sandbox=True)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.setWindowModified(False)
-    window.close()
-
-
-def load(qtbot: QtBot, window: MainWindow, path: Path = SAMPLE) -> None:
-    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.opening.open_path(path)
-
-
-def run_all(qtbot: QtBot, window: MainWindow, timeout: int = 30_000) -> object:
-    with qtbot.waitSignal(window.controller.run_finished, timeout=timeout) as finished:
-        window.running.upsert_all()
-    return finished.args[0]
+from tests.ui.conftest import load, run_all
 
 
 def test_the_sample_opens_and_says_sandbox(qtbot: QtBot, window: MainWindow) -> None:

@@ -1,0 +1,91 @@
+"""The writer thread of the journal and the run history survives failing writes."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.sqlite_writer import SqliteWriter
+from hubevents_gui.core.tally import Tally
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS t (v TEXT NOT NULL);"
+
+
+def insert(value: str | None):  # type: ignore[no-untyped-def]
+    def write(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO t VALUES (?)", (value,))
+
+    return write
+
+
+def values(path: Path) -> list[str]:
+    with sqlite3.connect(path) as db:
+        return [v for (v,) in db.execute("SELECT v FROM t ORDER BY rowid")]
+
+
+def test_a_failing_write_is_rolled_back_reported_and_later_writes_land(tmp_path: Path) -> None:
+    path = tmp_path / "w.sqlite"
+    reported: list[str] = []
+    writer = SqliteWriter(path, SCHEMA, "test-writer", reported.append)
+    try:
+        writer.put(insert("before"))
+        writer.put(insert(None))  # NOT NULL: this one fails
+        writer.put(insert("beside"))  # in the same transaction: kept all the same
+        assert writer.flush(5)
+        writer.put(insert("after"))
+        assert writer.flush(5)  # never a silent timeout
+    finally:
+        writer.close()
+    assert values(path) == ["before", "beside", "after"]
+    assert len(reported) == 1
+    assert "w.sqlite" in reported[0]
+    assert "NOT NULL" in reported[0]
+    assert writer.failures == 1
+    assert writer.last_error == reported[0]
+
+
+def test_a_write_that_raises_something_else_is_survived_too(tmp_path: Path) -> None:
+    path = tmp_path / "w.sqlite"
+    reported: list[str] = []
+    writer = SqliteWriter(path, SCHEMA, "test-writer", reported.append)
+
+    def broken(_db: sqlite3.Connection) -> None:
+        raise RuntimeError("dictionary changed size during iteration")
+
+    try:
+        writer.put(broken)
+        writer.put(insert("still here"))
+        assert writer.flush(5)
+    finally:
+        writer.close()
+    assert values(path) == ["still here"]
+    assert "dictionary changed size" in reported[0]
+
+
+def test_a_file_that_cannot_be_opened_is_reported_and_flushes_still_return(
+    tmp_path: Path,
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the folder should be")
+    reported: list[str] = []
+    writer = SqliteWriter(blocker / "w.sqlite", SCHEMA, "test-writer", reported.append)
+    try:
+        writer.put(insert("lost"))
+        assert writer.flush(5)
+    finally:
+        writer.close()
+    assert len(reported) == 1
+    assert reported[0].startswith("opening w.sqlite failed")
+
+
+def test_the_run_history_reports_through_its_handler(tmp_path: Path) -> None:
+    reported: list[str] = []
+    history = RunHistory(tmp_path / "history.sqlite", on_error=reported.append)
+    run_id = history.start_run("sandbox", "events.xlsx", "Events", [])
+    history.finish_run(run_id, Tally(1, 2, 3, 4), 5, "")
+    history.flush()
+    history.close()
+    run = history.runs()[0]
+    assert (run.created, run.updated, run.failed, run.not_sent, run.requests) == (1, 2, 3, 4, 5)
+    assert reported == []

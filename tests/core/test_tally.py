@@ -1,0 +1,74 @@
+"""Counting outcomes, plurals, and the garbage collector's one switchboard."""
+
+from __future__ import annotations
+
+import gc
+import threading
+
+from hubevents_gui.core import collector
+from hubevents_gui.core.rows import Outcome, RowId, RowStatus
+from hubevents_gui.core.tally import Tally
+from hubevents_gui.core.words import plural
+
+
+def test_a_tally_counts_each_final_status_once() -> None:
+    tally = Tally()
+    tally.add_outcomes(
+        Outcome(RowId(i), status)
+        for i, status in enumerate(
+            [RowStatus.CREATED, RowStatus.CREATED, RowStatus.UPDATED, RowStatus.FAILED]
+            + [RowStatus.NOT_SENT] * 3
+        )
+    )
+    assert (tally.created, tally.updated, tally.failed, tally.not_sent) == (2, 1, 1, 3)
+    assert tally.done == 7
+    assert tally.stored == 3
+    copy = tally.copy()
+    copy.add(RowStatus.CREATED)
+    assert tally.created == 2  # a copy is its own
+
+
+def test_a_tally_reads_the_history_spelling_of_statuses() -> None:
+    counts = {"created": 4, "updated": 1, "failed": 2, "not sent": 5, "pending": 9}
+    assert Tally.of(counts) == Tally(4, 1, 2, 5)
+
+
+def test_plurals() -> None:
+    assert plural(1, "row") == "1 row"
+    assert plural(0, "row") == "0 rows"
+    assert plural(2, "invalid row") == "2 invalid rows"
+    assert plural(3, "match", "matches") == "3 matches"
+
+
+def test_pauses_nest_across_threads_and_the_collector_comes_back_once() -> None:
+    assert gc.isenabled()
+    collector.pause()
+    other = threading.Thread(target=collector.pause)
+    other.start()
+    other.join()
+    collector.resume()
+    assert not gc.isenabled()  # the other thread's pause still holds
+    collector.resume()
+    assert gc.isenabled()
+    collector.resume()  # one too many changes nothing
+    assert gc.isenabled()
+    with collector.paused():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+
+
+def test_a_pause_does_not_turn_on_a_collector_that_was_off() -> None:
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_freeze_and_thaw() -> None:
+    collector.freeze()
+    assert gc.get_freeze_count() > 0
+    collector.thaw()
+    assert gc.get_freeze_count() == 0

@@ -1,0 +1,198 @@
+"""The window's smaller parts on their own: settings, the status style, the delegate's editors,
+the connection check that gets a page instead of JSON, and storage failures made visible."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QComboBox, QLineEdit, QStyleOptionViewItem, QWidget
+from pytestqt.qtbot import QtBot
+
+from hubevents_gui.core.journal import Journal
+from hubevents_gui.core.rows import RowStatus
+from hubevents_gui.hubspot.settings import HUBSPOT_URL, ConnectionSettings
+from hubevents_gui.ui.delegates import DateTimeEditor
+from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
+from hubevents_gui.ui.main_window import MainWindow
+from hubevents_gui.ui.settings import AppSettings
+from hubevents_gui.ui.status_style import DARK, LIGHT, NOTES_DARK, NOTES_LIGHT, StatusStyle
+from tests.ui.conftest import load
+
+
+def test_settings_keep_the_connection_and_clamp_what_is_out_of_range(tmp_path: Path) -> None:
+    settings = AppSettings(tmp_path / "s.ini")
+    assert settings.connection == ConnectionSettings(base_url=HUBSPOT_URL)
+    settings.connection = ConnectionSettings(
+        base_url="https://eu1.example", api_version="2026-03", batch_size=50, concurrency=2
+    )
+    settings.sync()
+    again = AppSettings(tmp_path / "s.ini")
+    assert again.connection.base_url == "https://eu1.example"
+    assert (again.connection.batch_size, again.connection.concurrency) == (50, 2)
+    again.connection = ConnectionSettings(batch_size=5000, concurrency=0)
+    assert (again.connection.batch_size, again.connection.concurrency) == (100, 1)
+
+
+def test_settings_remember_recent_files_widths_and_mappings(tmp_path: Path) -> None:
+    settings = AppSettings(tmp_path / "s.ini")
+    for n in range(12):
+        settings.add_recent(tmp_path / f"f{n}.xlsx")
+    settings.add_recent(tmp_path / "f5.xlsx")
+    assert settings.recent_files[0].endswith("f5.xlsx")
+    assert len(settings.recent_files) == 8
+    assert len(set(settings.recent_files)) == 8
+    settings.set_column_width("eventName", 222)
+    assert settings.column_width("eventName") == 222
+    assert settings.column_width("eventUrl") is None
+    headers = ["Acct", "Key"]
+    assert settings.mapping_for(headers) is None
+    settings.remember_mapping(headers, ["externalAccountId", None])
+    assert settings.mapping_for(headers) == ["externalAccountId", None]
+
+
+@pytest.mark.usefixtures("qapp")
+@pytest.mark.parametrize("dark", [False, True])
+def test_every_status_has_its_own_icon_and_colours_in_both_palettes(dark: bool) -> None:
+    style = StatusStyle(dark=dark)
+    swatches = DARK if dark else LIGHT
+    assert set(style.icons) == set(RowStatus)
+    images = {status: icon.pixmap(16, 16).toImage() for status, icon in style.icons.items()}
+    assert len({bytes(image.constBits()) for image in images.values()}) == len(RowStatus)
+    assert style.backgrounds[RowStatus.NEW] is None  # a new row keeps the table's own colour
+    failed = style.backgrounds[RowStatus.FAILED]
+    assert failed is not None
+    assert failed.color().name() == swatches[RowStatus.FAILED].background
+    notes = NOTES_DARK if dark else NOTES_LIGHT
+    assert notes["sandbox"][0] in style.note_css("sandbox")
+    assert notes["error"][1] in style.note_css("error")
+
+
+@pytest.mark.usefixtures("qapp")
+def test_the_date_editor_shows_the_zone_and_keeps_an_explicit_offset() -> None:
+    from datetime import timedelta, timezone
+
+    editor = DateTimeEditor("Europe/Berlin")
+    editor.set_value(datetime(2026, 3, 4, 9, 30), "Europe/Berlin")
+    assert editor.zone.text() == "Europe/Berlin"
+    assert editor.text() == "2026-03-04 09:30"
+    editor.set_value(datetime(2026, 3, 4, 9, 30, tzinfo=timezone(timedelta(hours=-5))), "X")
+    assert editor.zone.text() == "UTC-05:00"
+    assert editor.text() == "2026-03-04 09:30-05:00"
+
+
+def test_the_delegate_gives_each_kind_of_column_its_editor(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    load(qtbot, window)
+    delegate = window.table.itemDelegate()
+    document = window.document
+    parent = QWidget()
+    qtbot.addWidget(parent)
+
+    def editor_for(key: str) -> QWidget:
+        column = document.column_of(key)
+        assert column is not None
+        index = window.model.index(0, column)
+        return delegate.createEditor(parent, QStyleOptionViewItem(), index)
+
+    assert isinstance(editor_for("startDateTime"), DateTimeEditor)
+    choice = editor_for("eventType")
+    assert isinstance(choice, QComboBox)
+    assert choice.isEditable()
+    assert isinstance(editor_for("eventName"), QLineEdit)
+    # what the editor holds goes back through the field table
+    column = document.column_of("eventType")
+    assert column is not None
+    index = window.model.index(0, column)
+    choice.setCurrentText("  CONFERENCE  ")
+    delegate.setModelData(choice, window.model, index)
+    assert document.row_at(0).values["eventType"] == "CONFERENCE"
+
+
+class _Page(BaseHTTPRequestHandler):
+    """A captive portal or a wrong base URL: 200, and a web page instead of JSON."""
+
+    delay = 0.0
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        threading.Event().wait(self.delay)
+        body = b"<html><body>Please sign in</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        return None
+
+
+@pytest.fixture
+def page_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join()
+
+
+def test_a_page_instead_of_token_info_ends_the_check_with_a_message(
+    qtbot: QtBot, window: MainWindow, page_server: str
+) -> None:
+    dialog = ConnectionDialog(window.controller, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.hubspot.setChecked(True)
+    dialog.base_url.setText(page_server)
+    dialog.token.setText("pat-na1-whatever")
+    dialog.test.click()
+    qtbot.waitUntil(lambda: "Not connected" in dialog.result_label.text(), timeout=10_000)
+    assert "not HubSpot's token information" in dialog.result_label.text()
+    assert dialog.test.isEnabled()
+    assert "pat-na1-whatever" not in dialog.result_label.text()
+
+
+def test_closing_the_dialog_never_waits_for_a_check(
+    qtbot: QtBot, window: MainWindow, page_server: str
+) -> None:
+    _Page.delay = 2.0
+    try:
+        dialog = ConnectionDialog(window.controller, parent=window)
+        qtbot.addWidget(dialog)
+        dialog.hubspot.setChecked(True)
+        dialog.base_url.setText(page_server)
+        dialog.token.setText("pat-na1-slow")
+        dialog.test.click()
+        checking = [t for t in threading.enumerate() if t.name == "hubevents-check-token"]
+        dialog.reject()
+        assert not dialog.isVisible()
+        assert checking
+        assert checking[0].is_alive()  # closed while the check was still waiting
+        checking[0].join(10)
+    finally:
+        _Page.delay = 0.0
+
+
+def test_a_journal_that_cannot_be_written_is_said_in_the_status_bar(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    autosaver = window.autosaver
+    assert autosaver is not None
+    autosaver.journal.close()
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the data folder should be")
+    # the journal's writer thread reports; the window hears it on the GUI thread
+    autosaver.journal = Journal(blocker / "session.sqlite", on_error=autosaver.failed.emit)
+    load(qtbot, window)
+    autosaver.save_changes()
+    warning = window.run_status.storage
+    qtbot.waitUntil(warning.isVisible, timeout=5_000)
+    assert "Autosave" in warning.text()
+    assert "session.sqlite" in warning.toolTip()  # and why, in the user's words
