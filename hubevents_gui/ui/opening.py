@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from hubevents_gui.core.sheets import RawSheet, Target
-from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
 from hubevents_gui.ui.recovery import ask_to_restore, restore_session
 from hubevents_gui.ui.shell import WindowShell
 
@@ -127,6 +126,9 @@ class FileOpening(QObject):
 
     @Slot(object, list)
     def _on_mapping_needed(self, raw: RawSheet, guess: list[Target]) -> None:
+        # loaded when first needed: most files match by their headers, and start-up is short
+        from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
+
         dialog = MappingDialog(raw, guess, raw.peek(3), self.window)
         if dialog.exec() == MappingDialog.DialogCode.Accepted:
             self.controller.build(raw, dialog.mapping())
