@@ -21,7 +21,7 @@ from hubevents_gui.cli.common import (
 )
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
-from hubevents_gui.core.recorder import RunRecorder, source_rows
+from hubevents_gui.core.recorder import RunRecorder
 from hubevents_gui.core.results import ResultsError, result_cells, write_results
 from hubevents_gui.core.rows import EventRow, Outcome, RowId, RowStatus
 from hubevents_gui.core.tally import Tally
@@ -106,14 +106,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     progress = ProgressLine(err, len(items), enabled=err.isatty())
     # every run is recorded, as the app records its own (see the app's Run history panel)
     history = RunHistory(data_dir() / "history.sqlite")
-    recorder = RunRecorder(
-        history,
-        settings.describe(),
-        batches,
-        file=table.file,
-        sheet=table.sheet,
-        source=source_rows(valid),
-    )
+    recorder = RunRecorder(history, settings.describe(), batches, table, valid)
 
     def collect(batch: list[Outcome]) -> None:
         # called from the engine's worker threads: dict stores are atomic, the rest locks

@@ -7,20 +7,14 @@ only queues a write: it is safe from the engine's worker threads and never waits
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 from hubevents_gui.core.history import RunHistory
-from hubevents_gui.core.rows import EventRow, Outcome, RowId
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId
 from hubevents_gui.core.tally import Tally
 
 Batches = Sequence[Sequence[tuple[RowId, dict[str, Any]]]]
-
-
-def source_rows(rows: Sequence[EventRow]) -> dict[RowId, int | None]:
-    """Each row's spreadsheet row number, taken where the rows live (the caller's thread)."""
-    return {row.row_id: row.source_row for row in rows}
 
 
 class RunRecorder:
@@ -29,16 +23,16 @@ class RunRecorder:
         history: RunHistory,
         where: str,
         batches: Batches,
-        *,
-        file: Path | None,
-        sheet: str | None,
-        source: Mapping[RowId, int | None],
+        table: EventTable,
+        rows: Sequence[EventRow],
     ) -> None:
+        """``rows`` are the rows sent (a list of the caller's, not the live table's rows)."""
         self.history = history
+        source = {row.row_id: row.source_row for row in rows}
         self.run_id = history.start_run(
             where,
-            str(file or ""),
-            sheet or "",
+            str(table.file or ""),
+            table.sheet or "",
             [
                 (row_id, source.get(row_id), number, body)
                 for number, batch in enumerate(batches)

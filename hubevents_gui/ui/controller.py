@@ -183,6 +183,7 @@ class Controller(QObject):
         self._tasks.stop_all(timeout_ms)
         self._apply_pending()  # outcomes that arrived while stopping are kept
         self._end_import_pause()
+        collector.thaw()  # what was kept out of the collector's sight is its business again
         if self._history is not None:
             self._history.close()
             self._history = None
@@ -297,7 +298,7 @@ class Controller(QObject):
     def upsert(self, rows: list[EventRow]) -> None:
         if self.busy or not rows:
             return
-        from hubevents_gui.core.recorder import RunRecorder, source_rows
+        from hubevents_gui.core.recorder import RunRecorder
         from hubevents_gui.hubspot.batching import compose_batches
         from hubevents_gui.hubspot.engine import UpsertEngine
         from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
@@ -323,7 +324,6 @@ class Controller(QObject):
         rows = list(rows)
         history = self.history
         table = document.table
-        source = source_rows(rows)
         pending = self._pending
         payloads_built = self._payloads_built
 
@@ -335,14 +335,7 @@ class Controller(QObject):
             payloads_built.emit(frozen)
             frozen.wait(1.0)
             # recorded before anything is sent: a killed run still shows what was confirmed
-            recorder = RunRecorder(
-                history,
-                settings.describe(),
-                batches,
-                file=table.file,
-                sheet=table.sheet,
-                source=source,
-            )
+            recorder = RunRecorder(history, settings.describe(), batches, table, rows)
 
             def deliver(outcomes: list[Outcome]) -> None:
                 # a deque, not a signal: emitting Qt signals from the engine's Python threads

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from hubevents_gui.core.fields import COLUMN_FIELDS, CUSTOM_KEY_PREFIX, custom_property_name
 from hubevents_gui.core.sheets import RawSheet, Target, mapping_problems
 from hubevents_gui.core.values import cell_text
+from hubevents_gui.ui.status_style import StatusStyle
 
 IGNORE = "Ignore (keep in result files)"
 
@@ -84,7 +85,7 @@ class MappingDialog(QDialog):
         self.problems = QLabel()
         self.problems.setObjectName("mappingProblems")
         self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #c62828;")
+        self.problems.setStyleSheet(StatusStyle().note_css("error"))
         layout.addWidget(self.problems)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
