@@ -13,8 +13,10 @@ payloads) never does, whichever thread it runs on.
   collector's sight, or each full collection walks its million objects holding the GIL while the
   window waits to paint. Rows are acyclic, so reference counting still frees them when another
   table replaces them; what a freeze can keep is only cycles made before it and dropped after.
-  :func:`thaw` gives everything back to the collector. benchmarks/bench_gui.py prints the peak
-  memory of an import with and without the freeze.
+  benchmarks/bench_gui.py prints the peak memory of an import with and without the freeze.
+  The window never unfreezes: a collection over what was frozen then finds window objects in
+  cycles whose Qt side is already gone, and crashed the test run at exit (tried; that teardown
+  is the cause to fix, not the freeze).
 """
 
 from __future__ import annotations
@@ -59,7 +61,3 @@ def paused() -> Iterator[None]:
 
 def freeze() -> None:
     gc.freeze()
-
-
-def thaw() -> None:
-    gc.unfreeze()

@@ -183,7 +183,6 @@ class Controller(QObject):
         self._tasks.stop_all(timeout_ms)
         self._apply_pending()  # outcomes that arrived while stopping are kept
         self._end_import_pause()
-        collector.thaw()  # what was kept out of the collector's sight is its business again
         if self._history is not None:
             self._history.close()
             self._history = None

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
 
 from hubevents_gui.core.rows import Outcome, RowStatus, Unreadable
@@ -22,7 +23,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture
-def model() -> EventTableModel:
+def model(qapp: QApplication) -> EventTableModel:
+    assert qapp is not None  # the status icons are pixmaps: they need the application
     document = TableDocument(BERLIN)
     model = EventTableModel(document)
     document.set_table(read_table(SAMPLE))
