@@ -133,3 +133,18 @@ def test_the_installed_command_has_no_traceback_on_random_bytes(tmp_path: Path) 
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert "'random.xlsx' is not a readable .xlsx workbook" in done.stderr
+
+
+def test_several_sheets_of_events_ask_for_sheet(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "two.xlsx",
+        {"North": [HEADER, ["a", 1, "n", "o"]], "South": [HEADER, ["b", 2, "m", "p"]]},
+    )
+    err = io.StringIO()
+    assert main(["validate", str(path), "--timezone", "UTC"], io.StringIO(), err) == 2
+    assert "several sheets of events ('North', 'South')" in err.getvalue()
+    assert "--sheet NAME" in err.getvalue()
+    assert (
+        main(["validate", str(path), "--sheet", "South", "--timezone", "UTC"], io.StringIO(), err)
+        == 0
+    )

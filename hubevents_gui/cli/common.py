@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from hubevents_gui import credentials
 from hubevents_gui.core.rows import EventRow, EventTable, RowId
-from hubevents_gui.core.sheets import SheetError, read_table
+from hubevents_gui.core.sheets import SheetError, build_table, choose_sheet, guess_mapping
 from hubevents_gui.core.validation import Issue, validate_rows
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
 
@@ -55,7 +55,15 @@ def load_checked(args: argparse.Namespace) -> CheckedTable:
     except ZoneError as exc:
         raise UsageError(f"--timezone: {exc}") from None
     try:
-        table = read_table(Path(args.file), args.sheet, day_first=args.day_first)
+        choice = choose_sheet(Path(args.file), args.sheet)
+        if choice.raw is None:
+            names = ", ".join(f"'{name}'" for name in choice.candidates)
+            raise UsageError(
+                f"'{Path(args.file).name}' has several sheets of events ({names}): "
+                "choose one with --sheet NAME"
+            )
+        raw = choice.raw
+        table = build_table(raw, guess_mapping(raw.headers), day_first=args.day_first)
     except SheetError as exc:
         raise UsageError(str(exc)) from None
     issues = validate_rows(table.rows, zone)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -131,24 +132,29 @@ class EventTable:
 
 
 class RowIds:
-    """Hands out RowIds that are never reused within one process."""
+    """Hands out RowIds that are never reused within one process; thread-safe (an import on a
+    worker takes ids while the window adds rows)."""
 
     def __init__(self, start: int = 1) -> None:
         self._next = start
+        self._lock = threading.Lock()
 
     def __call__(self) -> RowId:
-        row_id = RowId(self._next)
-        self._next += 1
-        return row_id
+        with self._lock:
+            row_id = RowId(self._next)
+            self._next += 1
+            return row_id
 
     def take(self, count: int) -> range:
         """``count`` fresh ids at once (as ints: wrap in RowId where the type matters)."""
-        first = self._next
-        self._next += count
-        return range(first, first + count)
+        with self._lock:
+            first = self._next
+            self._next += count
+            return range(first, first + count)
 
     def skip_past(self, used: int) -> None:
-        self._next = max(self._next, used + 1)
+        with self._lock:
+            self._next = max(self._next, used + 1)
 
 
 def column_letter(index: int) -> str:

@@ -133,7 +133,8 @@ class SqliteWriter:
         try:
             for write in writes:
                 write(db)
+            db.execute("COMMIT")  # a commit can fail too (a deferred constraint, a full disk)
         except BaseException:
-            db.execute("ROLLBACK")
+            if db.in_transaction:
+                db.execute("ROLLBACK")
             raise
-        db.execute("COMMIT")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QApplication, QStatusBar, QTableView
 
 from hubevents_gui.core.words import plural
@@ -35,10 +35,11 @@ def parse_tsv(text: str) -> list[list[str]]:
     return rows
 
 
-class TableEditor:
+class TableEditor(QObject):
     """Block edits on a table view over an EventTableModel."""
 
     def __init__(self, table: QTableView, model: EventTableModel, status: QStatusBar) -> None:
+        super().__init__(table)
         self.table = table
         self.model = model
         self.status = status
@@ -58,6 +59,7 @@ class TableEditor:
         columns = [header.logicalIndex(v) for v in range(visual[0], visual[-1] + 1)]
         return rows, columns
 
+    @Slot()
     def copy_cells(self) -> None:
         """The selected block as tab-separated text, as spreadsheets put it on the clipboard."""
         rows, columns = self._selected_block()
@@ -76,6 +78,7 @@ class TableEditor:
             lines.append("\t".join(cells))
         QApplication.clipboard().setText("\n".join(lines) + "\n")
 
+    @Slot()
     def paste_cells(self) -> None:
         """Tab-separated text from Excel, LibreOffice or Google Sheets into the table from the
         current cell, each value parsed through the field table; the table grows when the block
@@ -122,6 +125,7 @@ class TableEditor:
             stack.endMacro()
         self._say_left_out(in_flight, skipped)
 
+    @Slot()
     def fill_down(self) -> None:
         rows, columns = self._selected_block()
         if len(rows) < 2:
@@ -136,6 +140,7 @@ class TableEditor:
             changes += [(document.row_at(r).row_id, column.key, top) for r in rows[1:]]
         self._say_left_out(change_cells(document, changes, "Fill down"))
 
+    @Slot()
     def clear_cells(self) -> None:
         document = self.model.document
         changes = [

@@ -79,6 +79,9 @@ class RemoveRowsCommand(RowCommand):
 
 
 class AddColumnCommand(RowCommand):
+    """A new custom property column. It touches no row's values (an empty column until edited,
+    and edits are their own commands), so it may be undone during a run."""
+
     def __init__(self, document: TableDocument, name: str) -> None:
         super().__init__(f"Add column {CUSTOM_KEY_PREFIX}{name}")
         self.document = document

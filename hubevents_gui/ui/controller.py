@@ -123,7 +123,7 @@ class Controller(QObject):
                 self.connection.sandbox = False
                 self.connection.token = token
         self._sandbox: Sandbox | None = None
-        self._tasks = TaskSet()
+        self._tasks = TaskSet(self)
         self._import: Task | None = None
         self._import_paused = False
         self._run: Task | None = None

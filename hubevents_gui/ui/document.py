@@ -483,7 +483,10 @@ def _touches(command: QUndoCommand, locked: set[RowId]) -> bool:
     if isinstance(command, RowCommand):
         rows = command.rows()
         return rows is None or any(r in locked for r in rows)
-    return any(_touches(command.child(i), locked) for i in range(command.childCount()))
+    children = command.childCount()
+    if not children:
+        return True  # a change that does not say what it touches might touch a row in flight
+    return any(_touches(command.child(i), locked) for i in range(children))
 
 
 def _by_column(issues: Sequence[Issue]) -> dict[str, str]:

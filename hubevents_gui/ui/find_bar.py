@@ -15,6 +15,7 @@ class FindBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 8, 4)
         label = QLabel("Find:", self)
+        label.setObjectName("findLabel")
         layout.addWidget(label)
         self.edit = QLineEdit(self)
         self.edit.setObjectName("findText")

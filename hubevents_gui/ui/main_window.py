@@ -51,7 +51,6 @@ from hubevents_gui.ui.table_view import EventTableView
 if TYPE_CHECKING:
     from hubevents_gui.ui.autosave import Autosaver
 
-FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
 #: actions that need rows and no run
 _ROW_ACTIONS = ("actionUpsertAll", "actionUpsertSelected", "actionSaveResults")
 
@@ -118,12 +117,15 @@ class MainWindow(WindowShell):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         fill_toolbar(toolbar, self.actions_by_name)
         toolbar.addSeparator()
-        toolbar.addWidget(QLabel(" Show: "))
+        show = QLabel(" Show: ")
+        show.setObjectName("rowFilterLabel")
+        toolbar.addWidget(show)
         self.filter_combo = QComboBox(toolbar)
         self.filter_combo.setObjectName("rowFilter")
         self.filter_combo.setAccessibleName("Show rows")
         for mode in RowFilter:
             self.filter_combo.addItem(mode.value, mode)
+        show.setBuddy(self.filter_combo)
         toolbar.addWidget(self.filter_combo)
         toolbar.addSeparator()
         toolbar.addAction(self.action("actionConnection"))
@@ -242,6 +244,12 @@ class MainWindow(WindowShell):
 
     @Slot()
     def _after_reset(self) -> None:
+        # a new table (or an undone import) shows every row: the filter box says so too
+        mode = self.document.order.row_filter
+        if self.filter_combo.currentData() is not mode:
+            self.filter_combo.blockSignals(True)
+            self.filter_combo.setCurrentIndex(self.filter_combo.findData(mode))
+            self.filter_combo.blockSignals(False)
         self._update_counts()
         self.update_actions()
 

@@ -3,6 +3,7 @@ Cancel button, the UTC value of the current date cell, and the time zone button.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton, QWidget
 
@@ -79,16 +80,19 @@ class RunStatus(QWidget):
         self._show_progress()
         self.bar.showMessage(f"Reading {name}…")
 
+    @Slot(int)
     def rows_read(self, rows: int) -> None:
         self.progress.setFormat(f"{plural(rows, 'row')} read")
         self.bar.showMessage(f"{plural(rows, 'row')} read…")
 
+    @Slot(int)
     def run_started(self, total: int) -> None:
         self.progress.setRange(0, total)
         self.progress.setValue(0)
         self.progress.setFormat(f"0 / {total}")
         self._show_progress()
 
+    @Slot(object)
     def run_progress(self, progress: RunProgress) -> None:
         c = progress.counts
         self.progress.setValue(progress.done)

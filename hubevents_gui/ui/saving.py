@@ -22,13 +22,24 @@ class ResultsSaving(QObject):
         self.path: Path | None = None
         self._saving = False
         self._last_ok = False
+        #: changes made to the table so far, and how many the file being written holds
+        self._changes = 0
+        self._saved_changes = 0
         controller.results_saved.connect(self._on_saved)
         controller.results_failed.connect(self._on_failed)
+        controller.document.edited.connect(self._on_changed)
+        controller.run_finished.connect(self._on_changed)
+
+    @Slot()
+    @Slot(object)
+    def _on_changed(self, *_args: object) -> None:
+        self._changes += 1
 
     def _default_path(self) -> Path:
         source = self.controller.file or Path(self.settings.last_folder) / "events.xlsx"
         return source.with_name(f"{source.stem}-results.xlsx")
 
+    @Slot()
     def save(self, *, wait: bool = False) -> bool:
         """Save Results (Ctrl+S): to the last place, else ask. With ``wait``, return only when
         the file is written (the window keeps painting meanwhile), with whether it was."""
@@ -36,6 +47,7 @@ class ResultsSaving(QObject):
             return self.save_as(wait=wait)
         return self._write(self.path, into_source=False, wait=wait)
 
+    @Slot()
     def save_as(self, *, wait: bool = False) -> bool:
         chosen, _ = QFileDialog.getSaveFileName(
             self.window, "Save results", str(self._default_path()), "Excel workbook (*.xlsx)"
@@ -58,6 +70,7 @@ class ResultsSaving(QObject):
         """Save the results as a new workbook at ``path`` (see save for ``wait``)."""
         return self._write(path, into_source=False, wait=wait)
 
+    @Slot()
     def add_to_source(self) -> None:
         source = self.controller.document.table.file
         if source is None:
@@ -77,14 +90,20 @@ class ResultsSaving(QObject):
             return False
         self._saving = True
         self._last_ok = False
+        self._saved_changes = self._changes  # the snapshot taken now holds these
         self.window.statusBar().showMessage(f"Saving results to {path.name}…")
-        task = self.controller.save_results(path, into_source=into_source)
-        if wait:
-            loop = QEventLoop()
-            task.worker_thread.finished.connect(loop.quit)
-            if task.worker_thread.isRunning():
-                loop.exec()
-        return self._last_ok if wait else True
+        loop = QEventLoop() if wait else None
+        if loop is not None:
+            self.controller.results_saved.connect(loop.quit)
+            self.controller.results_failed.connect(loop.quit)
+        self.controller.save_results(path, into_source=into_source)
+        if loop is None:
+            return True
+        if self._saving:  # the answer arrives by queued signal: paint and wait for it
+            loop.exec()
+        self.controller.results_saved.disconnect(loop.quit)
+        self.controller.results_failed.disconnect(loop.quit)
+        return self._last_ok
 
     @Slot(object, bool)
     def _on_saved(self, path: Path, into_source: bool) -> None:
@@ -92,9 +111,14 @@ class ResultsSaving(QObject):
         self._last_ok = True
         if not into_source:
             self.path = path
-        self.window.setWindowModified(False)
         verb = "added to" if into_source else "saved to"
-        self.window.statusBar().showMessage(f"Results {verb} {path}", 8000)
+        if self._changes == self._saved_changes:
+            self.window.setWindowModified(False)
+            self.window.statusBar().showMessage(f"Results {verb} {path}", 8000)
+        else:  # edits made while it was written are not in the file: still unsaved
+            self.window.statusBar().showMessage(
+                f"Results {verb} {path}; the changes made since are not saved yet", 8000
+            )
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from hubevents_gui.core.results import ResultsError
 from hubevents_gui.core.sheets import SheetError
@@ -61,17 +61,26 @@ class Task(QObject):
         self.worker_thread.start()
 
 
-class TaskSet:
-    """Strong references to running tasks until their threads have finished."""
+class TaskSet(QObject):
+    """Strong references to running tasks until their threads have finished; let go on the
+    GUI thread (a reference dropped on the worker could delete a QThread still running)."""
 
-    def __init__(self) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
         self._tasks: set[Task] = set()
 
     def start(self, task: Task) -> Task:
         self._tasks.add(task)
-        task.worker_thread.finished.connect(lambda: self._tasks.discard(task))
+        task.worker_thread.finished.connect(
+            self._on_thread_finished, Qt.ConnectionType.QueuedConnection
+        )
         task.start()
         return task
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        thread = self.sender()
+        self._tasks = {t for t in self._tasks if t.worker_thread is not thread}
 
     def stop_all(self, timeout_ms: int) -> None:
         """Cancel every task and wait for its thread (on window close)."""

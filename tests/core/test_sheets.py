@@ -305,3 +305,30 @@ def test_open_sheet_gives_the_header_before_any_parsing(tmp_path: Path) -> None:
     raw = open_sheet(path)
     assert raw.headers == ["When", "What", "Who"]
     assert raw.header_row == 1
+
+
+def test_a_cover_sheet_that_cannot_be_read_does_not_hide_the_events(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = write_xlsx(
+        tmp_path / "covered.xlsx",
+        {"Cover": [["Quarterly events", None, None]], "Events": [HEADER, ["a", 1, "n", "o"]]},
+    )
+    workbook = load_workbook(path)
+    workbook["Cover"].merge_cells("A1:C1")  # a merged title row
+    workbook.save(path)
+    choice = choose_sheet(path)
+    assert choice.raw is not None
+    assert choice.raw.sheet == "Events"
+    with pytest.raises(SheetError, match="merged cells at Cover!A1:C1"):
+        choose_sheet(path, "Cover")  # asked for by name, it still says why it cannot be read
+
+
+def test_several_sheets_of_events_are_for_the_user_to_choose(tmp_path: Path) -> None:
+    path = write_xlsx(
+        tmp_path / "two.xlsx",
+        {"North": [HEADER, ["a", 1, "n", "o"]], "South": [HEADER, ["b", 2, "m", "p"]]},
+    )
+    choice = choose_sheet(path)
+    assert choice.raw is None
+    assert choice.candidates == ["North", "South"]

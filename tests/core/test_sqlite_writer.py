@@ -89,3 +89,32 @@ def test_the_run_history_reports_through_its_handler(tmp_path: Path) -> None:
     run = history.runs()[0]
     assert (run.created, run.updated, run.failed, run.not_sent, run.requests) == (1, 2, 3, 4, 5)
     assert reported == []
+
+
+def test_a_commit_that_fails_is_rolled_back_and_the_writer_goes_on(tmp_path: Path) -> None:
+    schema = (
+        "PRAGMA foreign_keys = ON;"
+        "CREATE TABLE IF NOT EXISTS parent (id INTEGER PRIMARY KEY);"
+        "CREATE TABLE IF NOT EXISTS t (v TEXT NOT NULL, p INTEGER REFERENCES parent(id)"
+        " DEFERRABLE INITIALLY DEFERRED);"
+    )
+    path = tmp_path / "w.sqlite"
+    reported: list[str] = []
+    writer = SqliteWriter(path, schema, "test-writer", reported.append)
+
+    def orphan(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO t VALUES ('orphan', 42)")  # only refused at COMMIT
+
+    def after(db: sqlite3.Connection) -> None:
+        db.execute("INSERT INTO t VALUES ('after', NULL)")
+
+    try:
+        writer.put(orphan)
+        assert writer.flush(5)
+        writer.put(after)
+        assert writer.flush(5)
+    finally:
+        writer.close()
+    assert values(path) == ["after"]
+    assert len(reported) == 1
+    assert "FOREIGN KEY" in reported[0]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyleOptionViewItem, QWidget
+from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from hubevents_gui.core.journal import Journal
@@ -196,3 +197,50 @@ def test_a_journal_that_cannot_be_written_is_said_in_the_status_bar(
     qtbot.waitUntil(warning.isVisible, timeout=5_000)
     assert "Autosave" in warning.text()
     assert "session.sqlite" in warning.toolTip()  # and why, in the user's words
+
+
+def test_edits_made_while_results_are_written_stay_unsaved(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    load(qtbot, window)
+    window.setWindowModified(True)
+    name = window.document.column_of("eventName")
+    assert name is not None
+    with qtbot.waitSignal(window.controller.results_saved, timeout=10_000):
+        window.saving.save_to(tmp_path / "results.xlsx")
+        # the file is written from a snapshot taken just now: this edit is not in it
+        window.model.setData(window.model.index(0, name), "Edited while saving")
+    assert (tmp_path / "results.xlsx").exists()
+    assert window.isWindowModified()  # closing will still ask, and the journal keeps it
+    assert "not saved yet" in window.statusBar().currentMessage()
+
+
+def test_an_undo_that_does_not_say_what_it_touches_is_refused_during_a_run(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtGui import QUndoCommand
+
+    load(qtbot, window)
+    document = window.document
+    document.undo_stack.push(QUndoCommand("Something unknown"))
+    document.mark([document.row_at(0).row_id], RowStatus.SENDING, lock=True)
+    assert document.undo() is not None
+    assert document.undo_stack.canUndo()  # nothing was undone
+    document.mark([document.row_at(0).row_id], RowStatus.NEW, lock=False)
+    assert document.undo() is None
+
+
+def test_the_issues_and_run_row_models_pass_qts_model_tester(
+    qtbot: QtBot, window: MainWindow, qtmodeltester: ModelTester
+) -> None:
+    from hubevents_gui.core.history import RunRow
+    from hubevents_gui.ui.dialogs.history_dialog import RunRowsModel
+
+    load(qtbot, window)
+    issues = window.issues_dock.model
+    qtbot.waitUntil(lambda: issues.rowCount() == 2)
+    qtmodeltester.check(issues, force_py=True)
+    rows = [
+        RunRow(1, 2, 0, {"externalEventId": "E1", "eventName": "A"}, "created", "9", "", None, 1.0)
+    ]
+    qtmodeltester.check(RunRowsModel(rows), force_py=True)

@@ -195,14 +195,21 @@ def choose_workbook_sheet(path: Path, wanted: str | None) -> SheetChoice:
             return SheetChoice(_with_checks(raw))
         if not names:
             raise SheetError(f"{describe_file(path)} has no worksheets")
-        found = [
-            (header_score(raw.headers), raw)
-            for name in names
-            if (raw := _sheet_header(path, workbook, name, must_have_rows=False)) is not None
-        ]
+        found: list[tuple[tuple[bool, int], RawSheet]] = []
+        unreadable: list[str] = []
+        for name in names:
+            try:
+                raw = _sheet_header(path, workbook, name, must_have_rows=False)
+            except SheetError as exc:  # a cover sheet with a merged title: not the events
+                unreadable.append(str(exc))
+                continue
+            if raw is not None:
+                found.append((header_score(raw.headers), raw))
     finally:
         # the rows are already in Python lists; the Rust workbook can go
         workbook.close()
+    if not found and unreadable:
+        raise SheetError(unreadable[0])
     if not found:
         if len(names) == 1:
             raise SheetError(f"{describe_file(path)}: sheet {names[0]!r} is empty")

@@ -168,6 +168,7 @@ class ConnectionDialog(QDialog):
         self.note: str | None = None
         self.resize(560, self.sizeHint().height())
 
+    @Slot()
     def _mode_changed(self) -> None:
         hubspot = self.hubspot.isChecked()
         self.token_box.setEnabled(hubspot)

@@ -122,7 +122,7 @@ class RunDialog(QDialog):
         for column, width in enumerate((60, 60, 160, 220, 90, 110)):
             self.table.setColumnWidth(column, width)
         layout.addWidget(self.table, 1)
-        self._tasks = TaskSet()
+        self._tasks = TaskSet(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.setObjectName("runButtons")
         self.export_button = QPushButton("Export…")
@@ -133,6 +133,7 @@ class RunDialog(QDialog):
         layout.addWidget(buttons)
         self.resize(900, 520)
 
+    @Slot()
     def _choose_and_export(self) -> None:
         chosen, _ = QFileDialog.getSaveFileName(
             self, "Export the run", f"run-{self.run.id[:8]}.xlsx", "Excel workbook (*.xlsx)"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -103,6 +104,7 @@ class MappingDialog(QDialog):
     def mapping(self) -> list[Target]:
         return [combo.currentData() for combo in self.combos]
 
+    @Slot()
     def _check(self) -> None:
         problems = mapping_problems(self.raw, self.mapping())
         text = "\n".join(p.split(": ", 1)[-1] for p in problems)
