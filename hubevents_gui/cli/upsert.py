@@ -24,7 +24,7 @@ from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.recorder import RunRecorder
 from hubevents_gui.core.results import ResultsError, result_cells, write_results
 from hubevents_gui.core.rows import EventRow, Outcome, RowId, RowStatus
-from hubevents_gui.core.tally import Tally
+from hubevents_gui.core.tally import Progress
 from hubevents_gui.hubspot.batching import compose_batches
 from hubevents_gui.hubspot.engine import UpsertEngine
 from hubevents_gui.hubspot.report import StopReason
@@ -38,29 +38,27 @@ class ProgressLine:
 
     def __init__(self, err: TextIO, total: int, enabled: bool) -> None:
         self.err = err
-        self.total = total
         self.enabled = enabled
-        self.counts = Tally()
-        self.started = time.monotonic()
+        self.progress = Progress(total)
         self.shown = 0.0
         self.lock = threading.Lock()
 
     def add(self, outcomes: list[Outcome]) -> None:
         with self.lock:
-            self.counts.add_outcomes(outcomes)
+            self.progress.counts.add_outcomes(outcomes)
             now = time.monotonic()
-            if self.enabled and (now - self.shown > 0.2 or self.counts.done >= self.total):
+            finished = self.progress.done >= self.progress.total
+            if self.enabled and (now - self.shown > 0.2 or finished):
                 self.shown = now
-                self.err.write("\r" + self.line(now) + "\033[K")
+                self.err.write("\r" + self.line() + "\033[K")
                 self.err.flush()
 
-    def line(self, now: float) -> str:
-        c = self.counts
-        rate = c.done / max(now - self.started, 1e-6)
-        eta = (self.total - c.done) / rate if rate > 0 else 0.0
+    def line(self) -> str:
+        p, c = self.progress, self.progress.counts
         return (
-            f"{c.done}/{self.total} rows: {c.created} created, {c.updated} updated, "
-            f"{c.failed} failed, {c.not_sent} not sent; {rate:.0f} rows/s, ETA {eta:.0f} s"
+            f"{p.done}/{p.total} rows: {c.created} created, {c.updated} updated, "
+            f"{c.failed} failed, {c.not_sent} not sent; {p.rate:.0f} rows/s, "
+            f"ETA {p.eta or 0:.0f} s"
         )
 
     def finish(self) -> None:

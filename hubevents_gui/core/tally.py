@@ -3,8 +3,9 @@ command line's progress line and the run history."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from hubevents_gui.core.rows import Outcome, RowStatus
 
@@ -51,3 +52,25 @@ class Tally:
 
     def copy(self) -> Tally:
         return Tally(self.created, self.updated, self.failed, self.not_sent)
+
+
+@dataclass
+class Progress:
+    """A run under way: its tally against the total, with the rate and the time left."""
+
+    total: int
+    counts: Tally = field(default_factory=Tally)
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def done(self) -> int:
+        return self.counts.done
+
+    @property
+    def rate(self) -> float:
+        return self.done / max(time.monotonic() - self.started, 1e-6)
+
+    @property
+    def eta(self) -> float | None:
+        rate = self.rate
+        return (self.total - self.done) / rate if rate > 0 and self.done else None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -34,10 +34,10 @@ from hubevents_gui.core.sheets import (
     guess_mapping,
     mapping_problems,
 )
-from hubevents_gui.core.tally import Tally
+from hubevents_gui.core.tally import Progress, Tally
 from hubevents_gui.core.validation import Issue, validate_rows
-from hubevents_gui.hubspot.settings import SANDBOX_URL, ConnectionSettings
 from hubevents_gui.ui.commands import replace_table
+from hubevents_gui.ui.connection import Connection
 from hubevents_gui.ui.document import TableDocument
 from hubevents_gui.ui.settings import AppSettings
 from hubevents_gui.ui.tasks import Task, TaskSet
@@ -50,41 +50,6 @@ if TYPE_CHECKING:  # httpx and the engine load when the first upsert starts, not
 _APPLY_SLICE = 0.012
 
 Built = tuple[EventTable, dict[RowId, list[Issue]], dict[RowId, EventRow]]
-
-
-@dataclass
-class Connection:
-    """Where upserts go: the sandbox, or HubSpot with these settings and a token (held here in
-    memory only)."""
-
-    sandbox: bool = True
-    settings: ConnectionSettings = field(default_factory=ConnectionSettings)
-    token: str | None = field(default=None, repr=False)
-    #: the token is only in memory (no secure keyring, or not saved)
-    session_only: bool = False
-
-    def engine_settings(self) -> ConnectionSettings:
-        return replace(self.settings, base_url=SANDBOX_URL) if self.sandbox else self.settings
-
-
-@dataclass
-class RunProgress:
-    total: int
-    counts: Tally = field(default_factory=Tally)
-    started: float = field(default_factory=time.monotonic)
-
-    @property
-    def done(self) -> int:
-        return self.counts.done
-
-    @property
-    def rate(self) -> float:
-        return self.done / max(time.monotonic() - self.started, 1e-6)
-
-    @property
-    def eta(self) -> float | None:
-        rate = self.rate
-        return (self.total - self.done) / rate if rate > 0 and self.done else None
 
 
 class Controller(QObject):
@@ -129,7 +94,7 @@ class Controller(QObject):
         self._run: Task | None = None
         self._run_cancel: threading.Event | None = None
         self._pending: deque[Outcome] = deque()
-        self._progress: RunProgress | None = None
+        self._progress: Progress | None = None
         self._progress_shown = 0.0
         self._report: RunReport | None = None
         self._flush = QTimer(self)
@@ -318,7 +283,7 @@ class Controller(QObject):
         assert token is not None
         cancel = threading.Event()
         self._run_cancel = cancel
-        self._progress = RunProgress(total=len(rows))
+        self._progress = Progress(total=len(rows))
         self._report = None
         rows = list(rows)
         history = self.history

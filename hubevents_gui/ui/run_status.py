@@ -7,8 +7,8 @@ from PySide6.QtCore import Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton, QWidget
 
+from hubevents_gui.core.tally import Progress
 from hubevents_gui.core.words import plural
-from hubevents_gui.ui.controller import RunProgress
 
 
 class RunStatus(QWidget):
@@ -93,7 +93,7 @@ class RunStatus(QWidget):
         self._show_progress()
 
     @Slot(object)
-    def run_progress(self, progress: RunProgress) -> None:
+    def run_progress(self, progress: Progress) -> None:
         c = progress.counts
         self.progress.setValue(progress.done)
         eta = f", ETA {progress.eta:.0f} s" if progress.eta is not None else ""

@@ -17,7 +17,7 @@ from hubevents_gui.core.rows import RowStatus
 from hubevents_gui.core.sheets import guess_mapping, open_sheet
 from hubevents_gui.hubspot.sandbox import Faults, Sandbox, SandboxConfig, SandboxServer, TokenInfo
 from hubevents_gui.hubspot.settings import ConnectionSettings
-from hubevents_gui.ui.controller import Connection
+from hubevents_gui.ui.connection import Connection
 from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
 from hubevents_gui.ui.dialogs.mapping_dialog import IGNORE, MappingDialog
 from hubevents_gui.ui.main_window import MainWindow

@@ -35,7 +35,8 @@ from hubevents_gui.hubspot.settings import (
     ConnectionSettings,
 )
 from hubevents_gui.hubspot.token_check import ConnectionCheckError, check_token
-from hubevents_gui.ui.controller import Connection, Controller
+from hubevents_gui.ui.connection import Connection
+from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.status_style import StatusStyle
 
 log = logging.getLogger("hubevents")
