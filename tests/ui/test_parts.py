@@ -145,15 +145,23 @@ def page_server() -> Iterator[str]:
     thread.join()
 
 
-def test_a_page_instead_of_token_info_ends_the_check_with_a_message(
-    qtbot: QtBot, window: MainWindow, page_server: str
-) -> None:
+def checking_dialog(
+    qtbot: QtBot, window: MainWindow, base_url: str, token: str
+) -> ConnectionDialog:
+    """The connection dialog, HubSpot chosen at ``base_url``, Test connection clicked."""
     dialog = ConnectionDialog(window.controller, parent=window)
     qtbot.addWidget(dialog)
     dialog.hubspot.setChecked(True)
-    dialog.base_url.setText(page_server)
-    dialog.token.setText("pat-na1-whatever")
+    dialog.base_url.setText(base_url)
+    dialog.token.setText(token)
     dialog.test.click()
+    return dialog
+
+
+def test_a_page_instead_of_token_info_ends_the_check_with_a_message(
+    qtbot: QtBot, window: MainWindow, page_server: str
+) -> None:
+    dialog = checking_dialog(qtbot, window, page_server, "pat-na1-whatever")
     qtbot.waitUntil(lambda: "Not connected" in dialog.result_label.text(), timeout=10_000)
     assert "not HubSpot's token information" in dialog.result_label.text()
     assert dialog.test.isEnabled()
@@ -165,12 +173,7 @@ def test_closing_the_dialog_never_waits_for_a_check(
 ) -> None:
     _Page.delay = 2.0
     try:
-        dialog = ConnectionDialog(window.controller, parent=window)
-        qtbot.addWidget(dialog)
-        dialog.hubspot.setChecked(True)
-        dialog.base_url.setText(page_server)
-        dialog.token.setText("pat-na1-slow")
-        dialog.test.click()
+        dialog = checking_dialog(qtbot, window, page_server, "pat-na1-slow")
         checking = [t for t in threading.enumerate() if t.name == "hubevents-check-token"]
         dialog.reject()
         assert not dialog.isVisible()
