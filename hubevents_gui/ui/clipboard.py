@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtWidgets import QApplication, QStatusBar, QTableView
 
 from hubevents_gui.core.words import plural
+from hubevents_gui.ui.columns import Column
 from hubevents_gui.ui.commands import change_cells, insert_rows
 from hubevents_gui.ui.event_model import EventTableModel
 
@@ -100,26 +101,38 @@ class TableEditor(QObject):
         model = self.model
         document = model.document
         header = self.table.horizontalHeader()
+        # where each value goes (block row, column), decided before anything changes
+        cells: list[tuple[int, Column, str]] = []
+        skipped = 0
+        for r, values in enumerate(block):
+            for c, text in enumerate(values):
+                visual = start_visual + c
+                column = (
+                    model.columns[header.logicalIndex(visual)]
+                    if visual < len(model.columns)
+                    else None
+                )
+                if column is None or not column.editable:
+                    skipped += 1
+                    continue
+                cells.append((r, column, text))
+        missing = start_row + len(block) - model.rowCount()
+        locked = document.locked
+        lands = missing > 0 or any(
+            document.row_at(start_row + r).row_id not in locked for r, _, _ in cells
+        )
+        if not cells or not lands:  # nothing would change: no empty step on the undo stack
+            self._say_left_out(len(cells), skipped)
+            return
         stack = document.undo_stack
         stack.beginMacro("Paste")
         try:
-            missing = start_row + len(block) - model.rowCount()
             if missing > 0:
                 insert_rows(document, [document.new_row() for _ in range(missing)])
-            changes = []
-            skipped = 0
-            for r, values in enumerate(block):
-                row = document.row_at(start_row + r)
-                for c, text in enumerate(values):
-                    visual = start_visual + c
-                    if visual >= model.columnCount():
-                        skipped += 1
-                        continue
-                    column = model.columns[header.logicalIndex(visual)]
-                    if not column.editable:
-                        skipped += 1
-                        continue
-                    changes.append((row.row_id, column.key, model.parse(column, text)))
+            changes = [
+                (document.row_at(start_row + r).row_id, column.key, model.parse(column, text))
+                for r, column, text in cells
+            ]
             in_flight = change_cells(document, changes, "Paste")
         finally:
             stack.endMacro()

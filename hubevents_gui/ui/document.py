@@ -315,9 +315,9 @@ class TableDocument(QObject):
         self._revalidate([r.row_id for r in rows], identity_changed=True)
         self.edited.emit()
 
-    def _show(self, position: int, rows: Sequence[EventRow]) -> None:
+    def _show(self, position: int, rows: Sequence[EventRow], *, reindex: bool = True) -> None:
         self.rows_inserting.emit(position, position + len(rows) - 1)
-        self.order.insert(position, rows)
+        self.order.insert(position, rows, reindex=reindex)
         self.rows_inserted.emit()
 
     def take_rows(self, row_ids: Iterable[RowId]) -> list[RemovedRow]:
@@ -366,11 +366,18 @@ class TableDocument(QObject):
                 runs[-1].append(entry)
             else:
                 runs.append([entry])
-        for run in runs:
+        # every run's place in the view as it stands, then inserted from the highest place down
+        # (a lower one is not moved by them) and indexed once: thousands of scattered rows put
+        # back cost one pass, not one per run
+        placed = []
+        for number, run in enumerate(runs):
             first = run[0].table_position
             before = self.table.rows[first - 1].row_id if first > 0 else None
             position = 0 if before is None else self.order.insert_position(before)
-            self._show(position, [e.row for e in run])
+            placed.append((position, number, run))
+        for position, _, run in sorted(placed, key=lambda p: (p[0], p[1]), reverse=True):
+            self._show(position, [e.row for e in run], reindex=False)
+        self.order.reindex()
         if self.order.sort is not None:
             self.reordering.emit()
             self.order.resort()

@@ -96,9 +96,12 @@ class RowOrder:
         self._sorted(self._key, self.sort[1])
         return True
 
-    def insert(self, position: int, rows: Sequence[EventRow]) -> None:
+    def insert(self, position: int, rows: Sequence[EventRow], *, reindex: bool = True) -> None:
+        """Rows into the view; ``reindex=False`` when several inserts follow (the caller
+        reindexes once, and inserts from the highest position down)."""
         self.view[position:position] = rows
-        self.reindex()
+        if reindex:
+            self.reindex()
 
     def remove(self, first: int, last: int) -> None:
         del self.view[first : last + 1]

@@ -192,3 +192,13 @@ def test_undo_during_a_run_leaves_the_rows_in_flight_untouched(
             commands.replace_table(document, document.table)
     window.rows.undo()  # once its outcome is in, the edit can be undone
     assert first.values["eventName"] != "Changed"
+
+
+def test_a_paste_that_changes_nothing_leaves_no_undo_step(window: MainWindow) -> None:
+    document = window.document
+    steps = document.undo_stack.count()
+    QApplication.clipboard().setText("x\n")
+    select(window, 0, "status", 0, "status")  # a read-only column
+    window.editor.paste_cells()
+    assert document.undo_stack.count() == steps
+    assert "read-only" in window.statusBar().currentMessage()

@@ -193,3 +193,34 @@ def test_bad_cells_read_from_the_file_show_their_text(model: EventTableModel) ->
     model.document.revalidate_all()
     index = model.index(0, model.document.column_of("eventOrganizer") or 0)
     assert model.data(index, Qt.ItemDataRole.ToolTipRole) == "part of merged cells"
+
+
+def test_undoing_a_delete_of_scattered_rows_puts_each_back_in_its_place(
+    model: EventTableModel, qtmodeltester: ModelTester
+) -> None:
+    document = model.document
+    before = [r.row_id for r in document.rows]
+    qtmodeltester.check(model, force_py=True)
+    commands.remove_rows(document, before[::2])  # 13 runs of one row each
+    assert [r.row_id for r in document.rows] == before[1::2]
+    document.undo()
+    assert [r.row_id for r in document.rows] == before
+    view = [document.row_at(v).row_id for v in range(model.rowCount())]
+    assert view == before
+    assert all(document.view_row_of(r) == i for i, r in enumerate(before))
+
+
+def test_undoing_a_delete_in_a_filtered_and_sorted_view_keeps_the_view_whole(
+    model: EventTableModel,
+) -> None:
+    document = model.document
+    name = document.column_of("eventName")
+    assert name is not None
+    model.sort(name, Qt.SortOrder.DescendingOrder)
+    shown = [document.row_at(v).row_id for v in range(model.rowCount())]
+    commands.remove_rows(document, shown[1::3])
+    document.undo()
+    again = [document.row_at(v).row_id for v in range(model.rowCount())]
+    assert sorted(again) == sorted(shown)
+    names = [model.index(v, name).data() for v in range(model.rowCount())]
+    assert names == sorted(names, key=str.casefold, reverse=True)
