@@ -89,10 +89,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         for batch in batches:
             json.dump({"inputs": [body for _, body in batch]}, out, ensure_ascii=False)
             out.write("\n")
-        where = "the sandbox" if args.sandbox else settings.base_url + settings.events_path()
+        upsert = f"{settings.base_url}{settings.events_path()}/upsert"
+        where = "the sandbox" if args.sandbox else upsert
         err.write(
-            f"dry run: {len(items)} rows in {len(batches)} requests to {where}/upsert; "
-            "nothing was sent\n"
+            f"dry run: {len(items)} rows in {len(batches)} requests to {where}; nothing was sent\n"
         )
         return EXIT_ROWS if invalid else EXIT_OK
     if args.sandbox:

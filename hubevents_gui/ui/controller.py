@@ -4,7 +4,8 @@ document.
 Jobs get plain data (a path, a snapshot of rows) and hand back plain data (a table, outcomes,
 a report) through queued signals; they never touch widgets, indexes or the live row list.
 Outcomes arrive in bursts of thousands per second and are applied in time-boxed slices so the
-window stays responsive. The run is recorded in the history from the job itself.
+window stays responsive, and recorded in the run history as they are applied; the job
+records the run's start and end.
 """
 
 from __future__ import annotations

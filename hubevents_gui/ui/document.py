@@ -377,8 +377,9 @@ class TableDocument(QObject):
             placed.append((position, number, run))
         for position, _, run in sorted(placed, key=lambda p: (p[0], p[1]), reverse=True):
             self._show(position, [e.row for e in run], reindex=False)
-        self.order.reindex()
-        if self.order.sort is not None:
+        if self.order.sort is None:
+            self.order.reindex()
+        else:  # back where the sort in force puts them (the re-sort reindexes)
             self.reordering.emit()
             self.order.resort()
             self.reordered.emit()

@@ -62,9 +62,8 @@ class RowOrder:
     ) -> None:
         self.row_filter = mode
         self.view = [r for r in rows if keep(r)] if mode is not RowFilter.ALL else list(rows)
-        self.reindex()
-        if self._key is not None and self.sort is not None:
-            self._sorted(self._key, self.sort[1])
+        if not self.resort():
+            self.reindex()
 
     # ------------------------------------------------------------------ sort
 
@@ -74,9 +73,15 @@ class RowOrder:
         self._sorted(key, descending)
 
     def _sorted(self, key: SortKey, descending: bool) -> None:
-        # rows without a value go last, whichever the direction
-        keyed = [(k, r) for r in self.view if (k := key(r)) is not None]
-        empty = [r for r in self.view if key(r) is None]
+        # rows without a value go last, whichever the direction; each key is computed once
+        keyed: list[tuple[Any, EventRow]] = []
+        empty: list[EventRow] = []
+        for row in self.view:
+            value = key(row)
+            if value is None:
+                empty.append(row)
+            else:
+                keyed.append((value, row))
         keyed.sort(key=lambda pair: pair[0], reverse=descending)
         self.view = [r for _, r in keyed] + empty
         self.reindex()
@@ -90,7 +95,8 @@ class RowOrder:
         return len(self.view) if found is None else found + 1
 
     def resort(self) -> bool:
-        """Sort again by the sort in force (rows were put back); False when there is none."""
+        """Sort again by the sort in force (rows came back or the filter changed), reindexed;
+        False when there is none."""
         if self._key is None or self.sort is None:
             return False
         self._sorted(self._key, self.sort[1])
