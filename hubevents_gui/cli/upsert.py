@@ -25,6 +25,7 @@ from hubevents_gui.core.recorder import RunRecorder
 from hubevents_gui.core.results import ResultsError, result_cells, write_results
 from hubevents_gui.core.rows import EventRow, Outcome, RowId, RowStatus
 from hubevents_gui.core.tally import Progress
+from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
 from hubevents_gui.hubspot.engine import UpsertEngine
 from hubevents_gui.hubspot.report import StopReason
@@ -92,7 +93,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         upsert = f"{settings.base_url}{settings.events_path()}/upsert"
         where = "the sandbox" if args.sandbox else upsert
         err.write(
-            f"dry run: {len(items)} rows in {len(batches)} requests to {where}; nothing was sent\n"
+            f"dry run: {plural(len(items), 'row')} in {plural(len(batches), 'request')} to "
+            f"{where}; nothing was sent\n"
         )
         return EXIT_ROWS if invalid else EXIT_OK
     if args.sandbox:
