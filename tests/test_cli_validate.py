@@ -13,7 +13,7 @@ import pytest
 
 from hubevents_gui.cli import main
 from tests.conftest import REPO
-from tests.helpers import HEADER, write_xlsx
+from tests.helpers import HEADER, write_csv, write_xlsx
 
 SAMPLE = REPO / "resources" / "sample-events.xlsx"
 
@@ -33,8 +33,8 @@ def test_sample_has_two_mistakes_named_by_cell() -> None:
         "sample-events.xlsx, sheet 'Events': 25 rows read, 23 valid, 2 invalid "
         "(dates without an offset read in Europe/Berlin)"
     )
-    assert "Events!H25 (eventUrl): not an absolute http(s) URL" in lines
-    assert "Events!G26 (endDateTime): the event ends before it starts" in lines
+    assert "Events!H25 (Event URL): not an absolute http(s) URL" in lines
+    assert "Events!G26 (End): the event ends before it starts" in lines
     assert "note: not sent to HubSpot (kept in result files): 'Internal notes'" in lines
 
 
@@ -148,3 +148,37 @@ def test_several_sheets_of_events_ask_for_sheet(tmp_path: Path) -> None:
         main(["validate", str(path), "--sheet", "South", "--timezone", "UTC"], io.StringIO(), err)
         == 0
     )
+
+
+def test_dates_beyond_what_utc_can_hold_are_invalid_in_every_output(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "edge.csv",
+        [
+            [*HEADER, "Start", "End"],
+            ["acme", "E1", "Launch", "Acme", "9999-12-31 22:00", "9999-12-31 23:00"],
+            ["acme", "E2", "Fine", "Acme", "2026-01-01 10:00", "2026-01-01 11:00"],
+        ],
+    )
+    zone = ("--timezone", "America/Los_Angeles")
+    code, out, err = run("validate", str(path), *zone)
+    assert (code, err) == (1, "")
+    assert "edge!E2 (Start): 9999-12-31 22:00 cannot be sent: in UTC it falls outside" in out
+    code, out, err = run("validate", str(path), "--json", *zone)
+    assert (code, err) == (1, "")
+    rows = json.loads(out)["rows"]
+    assert rows[0]["input"] is None
+    assert rows[1]["input"]["startDateTime"].startswith("2026")
+    code, out, err = run("upsert", str(path), "--sandbox", "--dry-run", *zone)
+    assert code == 1, err
+    assert "Traceback" not in err
+
+
+def test_an_id_with_a_line_break_is_invalid_and_names_its_column(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "ids.csv",
+        [[*HEADER], ["acme", "E\n1", "Launch", "Acme"], ["acme", "E\u200b2", "Launch", "Acme"]],
+    )
+    code, out, _ = run("validate", str(path))
+    assert code == 1
+    assert "ids!B2 (External Event ID): an id cannot contain a line break (character 2)" in out
+    assert "ids!B3 (External Event ID): an id cannot contain an invisible character (U+200B)" in out

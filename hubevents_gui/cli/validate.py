@@ -62,4 +62,5 @@ def _print_issues(checked: CheckedTable, out: TextIO) -> None:
         out.write(f"note: {note}\n")
     for row in table.rows:
         for issue in checked.issues.get(row.row_id, []):
-            out.write(f"{table.cell_name(row, issue.field)} ({issue.field}): {issue.message}\n")
+            where = f"{table.cell_name(row, issue.field)} ({table.column_title(issue.field)})"
+            out.write(f"{where}: {issue.message}\n")

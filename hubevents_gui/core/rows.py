@@ -9,7 +9,7 @@ from enum import Enum
 from pathlib import Path
 from typing import NewType
 
-from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, FIELD_BY_KEY
 
 #: a row's identity for its whole life: survives sorting, filtering, edits and deletion of others
 RowId = NewType("RowId", int)
@@ -121,6 +121,14 @@ class EventTable:
         if self.sheet:
             return self.sheet
         return self.file.stem if self.file else "table"
+
+    def column_title(self, column_key: str) -> str:
+        """The column as the user knows it: its header in their file, else the field's title."""
+        header = self.headers.get(column_key)
+        if header:
+            return header
+        spec = FIELD_BY_KEY.get(column_key)
+        return spec.title if spec is not None else column_key
 
     def cell_name(self, row: EventRow, column_key: str) -> str:
         """Where a row's cell is in the source: ``Sheet1!C7``, or a description for new rows."""

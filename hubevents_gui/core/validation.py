@@ -16,7 +16,7 @@ from hubevents_gui.core.fields import (
     custom_header,
 )
 from hubevents_gui.core.rows import EventRow, RowId
-from hubevents_gui.core.zones import WallClock, wall_clock
+from hubevents_gui.core.zones import WallClock, is_edge_of_time, wall_clock
 
 #: the code of an issue that concerns several rows at once (the same event ids twice)
 DUPLICATE = "duplicate"
@@ -109,6 +109,8 @@ def _check_dates(
         and end.tzinfo is None
         and clock.ordinary_day(start)
         and clock.ordinary_day(end)
+        and not is_edge_of_time(start)
+        and not is_edge_of_time(end)
     ):
         # both wall-clock times on days without a clock change: compare them as they are
         if end < start:

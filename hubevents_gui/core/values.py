@@ -63,6 +63,41 @@ _MONTH_NAME_DAY: Final = re.compile(
 )
 
 
+#: the most characters a workbook cell holds (Excel's limit): a longer value could not come back
+#: in the results file as it was sent, so it is refused before anything is sent
+MAX_CELL_TEXT: Final = 32_767
+
+# characters an id must not contain (Unicode's controls, format characters, line and paragraph
+# separators and every space but the plain one): line breaks and tabs from a pasted mail, and
+# the invisible characters of web pages (zero-width spaces, joiners, marks, the byte-order mark,
+# a non-breaking space between words); each makes an id look like another one that it is not.
+# Spaces of any kind around an id are trimmed before this is asked.
+_ID_FORBIDDEN: Final = re.compile(
+    r"[\x00-\x1f\x7f-\xa0\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891"
+    r"\u08e2\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f"
+    r"\u3000\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    r"\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001"
+    r"\U000e0020-\U000e007f]"
+)
+_SPACES: Final = re.compile(r"[\xa0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_CHARACTER_NAMES: Final = {"\n": "a line break", "\r": "a line break", "\t": "a tab"}
+
+
+def text_problem(text: str, *, identifier: bool = False) -> str | None:
+    """Why trimmed ``text`` cannot be sent as it stands, or None."""
+    if len(text) > MAX_CELL_TEXT:
+        return (
+            f"too long: {len(text):,} characters, and a workbook cell holds at most "
+            f"{MAX_CELL_TEXT:,}"
+        )
+    if identifier and (found := _ID_FORBIDDEN.search(text)):
+        char = found.group()
+        kind = "a special space" if _SPACES.match(char) else "an invisible character"
+        name = _CHARACTER_NAMES.get(char, f"{kind} (U+{ord(char):04X})")
+        return f"an id cannot contain {name} (character {found.start() + 1}); retype it without it"
+    return None
+
+
 def number_text(value: float) -> str:
     """A number as a person typed it: 42.0 -> "42", 0.1 -> "0.1", 1e16 -> "10000000000000000"."""
     if math.isfinite(value) and value == int(value):
@@ -208,7 +243,12 @@ def parse_text(cell: object, *, identifier: bool = False) -> str | Unreadable | 
     if isinstance(cell, float) and not math.isfinite(cell):
         return Unreadable(cell_text(cell), "not a number that can be written as text")
     text = cell_text(cell)
-    return text or None
+    if not text:
+        return None
+    problem = text_problem(text, identifier=identifier)
+    if problem:
+        return Unreadable(text, problem)
+    return text
 
 
 def parse_cell(field: Field, cell: object, *, day_first: bool = False) -> CellValue:
@@ -287,7 +327,8 @@ def parse_column(
     """
     if field is None:
         slow = _Slow(parse_custom)
-        return _text_column(cells, slow), slow.unreadable
+        texts = _text_column(cells, slow)
+        return texts, slow.unreadable + _refuse_unusable_text(texts, cells, identifier=False)
     kind = field.kind
     if kind is Kind.DATETIME:
         slow = _Slow(partial(parse_datetime, day_first=day_first))
@@ -298,7 +339,36 @@ def parse_column(
     else:
         slow = _Slow(partial(parse_text, identifier=field.identifier))
         values = _text_column(cells, slow)
+        return values, slow.unreadable + _refuse_unusable_text(
+            values, cells, identifier=field.identifier
+        )
     return values, slow.unreadable
+
+
+def _refuse_unusable_text(
+    values: list[CellValue], cells: Sequence[object], *, identifier: bool
+) -> int:
+    """Make text that text_problem refuses Unreadable in place; how many cells it changed.
+
+    The fast path of _text_column takes text as it is. Whether any cell needs a closer look is
+    asked of the whole column at once (its longest text; one search of all ids joined), so a
+    clean column of 100k cells costs a few milliseconds.
+    """
+    texts = [c for c in cells if c.__class__ is str]
+    if not texts:
+        return 0
+    if max(map(len, texts)) <= MAX_CELL_TEXT and not (
+        identifier and _ID_FORBIDDEN.search("".join(texts))
+    ):
+        return 0
+    changed = 0
+    for i, value in enumerate(values):
+        if value.__class__ is str:
+            problem = text_problem(value, identifier=identifier)
+            if problem:
+                values[i] = Unreadable(value, problem)
+                changed += 1
+    return changed
 
 
 def _text_column(cells: Sequence[object], slow: _Slow) -> list[CellValue]:

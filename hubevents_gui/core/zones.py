@@ -86,6 +86,10 @@ class WallClock:
         A time skipped by a daylight-saving change is refused rather than silently moved by an
         hour. A repeated one (clocks go back) means its first occurrence.
         """
+        if not _SAFE_FIRST <= value.replace(tzinfo=None) <= _SAFE_LAST:
+            out_of_range = _beyond_utc(value, self.zone)
+            if out_of_range:
+                return out_of_range
         if value.tzinfo is not None and value.utcoffset() is not None:
             return value
         if self._offset_of_day(value.toordinal()) is not None:
@@ -114,6 +118,28 @@ class WallClock:
                 raise ValueError(placed)
             value = placed
         return utc_text(value)
+
+
+#: wall-clock times in this span stay within datetime's years 1-9999 under any UTC offset (at
+#: most a day); only the first and last day of that range need the exact check
+_SAFE_FIRST = datetime(1, 1, 2)
+_SAFE_LAST = datetime(9999, 12, 30, 23, 59, 59, 999999)
+
+
+def is_edge_of_time(value: datetime) -> bool:
+    """True when ``value`` lies on the first or last day datetime can hold (needs exact())."""
+    return not _SAFE_FIRST <= value.replace(tzinfo=None) <= _SAFE_LAST
+
+
+def _beyond_utc(value: datetime, zone: ZoneInfo) -> str | None:
+    # HubSpot takes an instant in UTC: a time that lands before year 1 or after 9999 there
+    # cannot be written down, let alone sent
+    placed = value if value.tzinfo is not None else value.replace(tzinfo=zone)
+    try:
+        placed.astimezone(UTC)
+    except (OverflowError, ValueError):
+        return f"{value:%Y-%m-%d %H:%M} cannot be sent: in UTC it falls outside the years 1 to 9999"
+    return None
 
 
 def _iso_z(naive_utc: datetime) -> str:

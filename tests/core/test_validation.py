@@ -1,7 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from hubevents_gui.core.rows import EventRow, RowId, Unreadable
 from hubevents_gui.core.validation import validate_row, validate_rows
@@ -109,3 +111,26 @@ def test_issues_come_in_column_order() -> None:
         "eventUrl",
         "startDateTime",
     ]
+
+
+@pytest.mark.parametrize(
+    ("zone", "start"),
+    [
+        # a wall-clock time east of UTC on the first day: in UTC it is before year 1
+        ("Asia/Tokyo", datetime(1, 1, 1, 3)),
+        # west of UTC on the last day: in UTC it is after 9999
+        ("America/Los_Angeles", datetime(9999, 12, 31, 22)),
+        # an explicit offset does the same
+        ("UTC", datetime(1, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=5)))),
+    ],
+)
+def test_a_date_that_cannot_be_an_instant_in_utc_is_invalid(zone: str, start: datetime) -> None:
+    end = datetime(1, 1, 1, 5) if start.year == 1 else datetime(9999, 12, 31, 23)
+    row = make_row(startDateTime=start, endDateTime=end)
+    found = {i.field: i.message for i in validate_row(row, ZoneInfo(zone))}
+    assert "outside the years 1 to 9999" in found["startDateTime"]
+
+
+def test_the_first_and_last_days_are_fine_where_they_fit_in_utc() -> None:
+    row = make_row(startDateTime=datetime(1, 1, 1, 12), endDateTime=datetime(9999, 12, 31, 12))
+    assert messages(row) == {}  # Berlin is one hour off UTC: both still fit

@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from hubevents_gui.core.fields import FIELD_BY_KEY
+from hubevents_gui.core.fields import FIELD_BY_KEY, Field
 from hubevents_gui.core.rows import Unreadable
 from hubevents_gui.core.values import (
+    MAX_CELL_TEXT,
     display_text,
     parse_bool,
     parse_cell,
+    parse_column,
+    parse_custom,
     parse_datetime,
 )
 
@@ -116,3 +122,65 @@ def test_display_round_trips_through_parse() -> None:
         datetime(2026, 3, 4, 9, 30, tzinfo=UTC),
     ):
         assert parse_datetime(display_text(value)) == value
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [
+        ("E-\n1", "a line break"),
+        ("E-1\tA", "a tab"),
+        ("E\u200b1", "an invisible character (U+200B)"),
+        ("\ufeffE1", "an invisible character (U+FEFF)"),
+        ("E\x001", "an invisible character (U+0000)"),
+        ("Spring\xa0Summit", "a special space (U+00A0)"),
+    ],
+)
+def test_an_id_with_a_control_or_invisible_character_is_refused(typed: str, named: str) -> None:
+    value = parse_cell(ID, typed)
+    assert isinstance(value, Unreadable)
+    assert value.text == typed.strip()  # what the user typed is kept to be fixed
+    assert named in value.reason
+
+
+def test_non_breaking_spaces_around_an_id_are_trimmed_like_spaces() -> None:
+    assert parse_cell(ID, "\xa0 E-1\xa0") == "E-1"
+
+
+def test_a_column_of_ids_is_checked_like_a_single_cell() -> None:
+    values, unusable = parse_column(ID, ["E1", "E\n2", " E3 ", 4.0], day_first=False)
+    assert values[0] == "E1"
+    assert values[2] == "E3"
+    assert values[3] == "4"
+    assert isinstance(values[1], Unreadable)
+    assert "line break" in values[1].reason
+    assert unusable == 1
+
+
+@pytest.mark.parametrize("field", [ID, FIELD_BY_KEY["eventName"], None])
+def test_text_longer_than_a_workbook_cell_is_refused(field: Field | None) -> None:
+    long = "x" * (MAX_CELL_TEXT + 1)
+    values, unusable = parse_column(field, [long, "x" * MAX_CELL_TEXT], day_first=False)
+    assert isinstance(values[0], Unreadable)
+    assert values[0].text == long
+    assert "32,767" in values[0].reason
+    assert values[1] == "x" * MAX_CELL_TEXT
+    assert unusable == 1
+    single = parse_custom(long) if field is None else parse_cell(field, long)
+    assert isinstance(single, Unreadable)
+
+
+@given(st.text(max_size=12))
+def test_an_id_is_its_trimmed_text_or_refused_with_the_text_kept(typed: str) -> None:
+    value = parse_cell(ID, typed)
+    (column,), _ = parse_column(ID, [typed], day_first=False)
+    assert value == column  # the cell-by-cell path and the import path agree
+    if isinstance(value, Unreadable):
+        assert value.text == typed.strip()
+    elif isinstance(value, str):
+        assert value == typed.strip()
+        assert not any(unicodedata.category(ch) in _INVISIBLE and ch != " " for ch in value), (
+            "an id that looks like another one"
+        )
+
+
+_INVISIBLE = {"Cc", "Cf", "Cs", "Zl", "Zp", "Zs"}
