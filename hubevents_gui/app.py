@@ -61,6 +61,11 @@ def create_window(settings: AppSettings, *, sandbox: bool, file: Path | None = N
         QTimer.singleShot(0, lambda: window.opening.offer_recovery(session, then_open=file))
     elif file is not None:
         QTimer.singleShot(0, lambda: controller.open_file(file))
+    notice = controller.start_notice
+    if notice is not None:
+        # the last session sent to HubSpot and this one cannot: said at start, with the dialog
+        # to fix it, rather than found out from the banner
+        QTimer.singleShot(0, lambda: window.running.edit_connection(notice))
     return window
 
 

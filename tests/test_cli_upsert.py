@@ -136,3 +136,33 @@ def test_runs_are_recorded_in_the_history() -> None:
     rows = history.rows(recorded.id)
     assert {r.status for r in rows} == {"created"}
     assert all(r.hubspot_id for r in rows)
+
+
+@pytest.mark.parametrize(
+    ("token", "named"),
+    [
+        ("pat-na1-secret\nline", "a line break at position 15"),
+        ("pat-na1-se\u200bcret", "an invisible character (U+200B) at position 11"),
+    ],
+)
+def test_a_pasted_token_with_a_stray_character_exits_2_naming_its_position(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, token: str, named: str
+) -> None:
+    monkeypatch.setenv("HS_TOKEN", token)
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["a", 1, "n", "o"]])
+    results = tmp_path / "out.xlsx"
+    code, out, err = run(
+        "upsert",
+        str(path),
+        "--token-env",
+        "HS_TOKEN",
+        "--results",
+        str(results),
+        "--base-url",
+        "http://127.0.0.1:9",
+    )
+    assert code == 2
+    assert f"the environment variable HS_TOKEN: the token has {named}" in err
+    assert "Traceback" not in err
+    assert "secret" not in err + out
+    assert not results.exists()  # nothing was sent, so there is nothing to write

@@ -71,15 +71,24 @@ def load_checked(args: argparse.Namespace) -> CheckedTable:
 
 
 def token_for(args: argparse.Namespace) -> str:
+    """The token to send with, checked for what a paste brings along (never printed)."""
+    from hubevents_gui.hubspot.token_check import TokenFormatError, clean_token
+
     if args.token_env:
         from_env = os.environ.get(args.token_env, "").strip()
         if not from_env:
             raise UsageError(f"--token-env: the environment variable {args.token_env} is not set")
-        return from_env
-    token = credentials.get_token()
-    if not token:
-        raise UsageError(
-            "no HubSpot token is saved: save one in the app's connection dialog, pass "
-            "--token-env VAR, or try --sandbox"
-        )
-    return token
+        where, token = f"the environment variable {args.token_env}", from_env
+    else:
+        saved = credentials.get_token()
+        if not saved:
+            raise UsageError(
+                "no HubSpot token is saved: save one in the app's connection dialog, pass "
+                "--token-env VAR, or try --sandbox"
+            )
+        token = saved
+        where = "the token saved in the keyring"
+    try:
+        return clean_token(token)
+    except TokenFormatError as exc:
+        raise UsageError(f"{where}: {exc}") from None

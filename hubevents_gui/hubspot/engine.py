@@ -40,6 +40,7 @@ from hubevents_gui.hubspot.ratelimit import RateLimiter
 from hubevents_gui.hubspot.redaction import TokenRedactor, redact
 from hubevents_gui.hubspot.report import RunReport, StopReason
 from hubevents_gui.hubspot.settings import ConnectionSettings
+from hubevents_gui.hubspot.token_check import clean_token
 from hubevents_gui.hubspot.wire import JsonObject, attribute, outcome_of
 
 log = logging.getLogger("hubevents.upsert")
@@ -68,7 +69,8 @@ class UpsertEngine:
         seed: int | None = None,
     ) -> None:
         self.settings = settings
-        self._token = token
+        # a token that cannot go into a header fails here, with its position, before any row
+        self._token = token = clean_token(token)
         self._clock = clock
         self._random = random.Random(seed)
         self._transport = transport

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import json
 import logging
+from functools import cache
+from urllib.parse import quote, quote_plus
+
+MASK = "[token]"
+
+
+@cache
+def _forms(token: str) -> tuple[str, ...]:
+    """The token as it is and as the libraries that write it out escape it: repr and JSON
+    escapes (httpx's errors print a header's value with repr), percent-encoding, UTF-8 bytes
+    shown as escapes. Longest first, so a longer form is never half replaced."""
+    forms = {
+        token,
+        repr(token)[1:-1],
+        json.dumps(token)[1:-1],
+        json.dumps(token, ensure_ascii=False)[1:-1],
+        token.encode("unicode_escape").decode("ascii"),
+        str(token.encode("utf-8", "backslashreplace"))[2:-1],
+        quote(token, safe=""),
+        quote_plus(token, safe=""),
+    }
+    return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
 def redact(text: str, token: str | None) -> str:
-    if token and token in text:
-        return text.replace(token, "[token]")
+    if not token:
+        return text
+    for form in _forms(token):
+        if form in text:
+            text = text.replace(form, MASK)
     return text
 
 
@@ -20,10 +46,12 @@ class TokenRedactor(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.token:
-            record.msg = redact(str(record.msg), self.token)
-            if record.args:
-                record.args = tuple(
-                    redact(a, self.token) if isinstance(a, str) else a
-                    for a in (record.args if isinstance(record.args, tuple) else (record.args,))
-                )
+            # the message with its arguments (an exception among them prints its own text), and
+            # the traceback as text: formatted here, so nothing is formatted again later
+            record.msg = redact(record.getMessage(), self.token)
+            record.args = None
+            if record.exc_info and not record.exc_text:
+                record.exc_text = logging.Formatter().formatException(record.exc_info)
+            if record.exc_text:
+                record.exc_text = redact(record.exc_text, self.token)
         return True

@@ -15,6 +15,44 @@ class ConnectionCheckError(Exception):
     """A connection test failed; the message names the status and never the token."""
 
 
+class TokenFormatError(ValueError):
+    """A token that cannot be one: the message names the character and its position, never the
+    token."""
+
+
+def clean_token(text: str) -> str:
+    """The token as HubSpot issues it: ``text`` without surrounding whitespace.
+
+    A token goes into an HTTP header, which holds printable ASCII only. Whatever else is in it
+    came with the paste (a line break from a mail, a zero-width space from a web page, a
+    non-breaking space): it is refused with its position, before anything is sent, so it can
+    neither fail every row nor end up in a message in clear.
+    """
+    token = text.strip()
+    if not token:
+        raise TokenFormatError("the token is empty")
+    for position, char in enumerate(token, start=1):
+        if "!" <= char <= "~":
+            continue
+        if char == " ":
+            what = "a space"
+        elif char in "\r\n":
+            what = "a line break"
+        elif char == "\t":
+            what = "a tab"
+        elif char.isspace():
+            what = f"a special space (U+{ord(char):04X})"
+        elif char.isprintable():
+            what = f"a character outside plain ASCII (U+{ord(char):04X})"
+        else:
+            what = f"an invisible character (U+{ord(char):04X})"
+        raise TokenFormatError(
+            f"the token has {what} at position {position} of {len(token)}: copy it again "
+            "from HubSpot (Settings > Integrations > Private apps) and paste only the token"
+        )
+    return token
+
+
 def check_token(
     settings: ConnectionSettings, token: str, transport: httpx.BaseTransport | None = None
 ) -> dict[str, Any]:

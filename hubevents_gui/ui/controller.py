@@ -84,11 +84,11 @@ class Controller(QObject):
         self.settings = settings
         self.document = document
         self.connection = Connection(sandbox=True, settings=settings.connection)
+        #: why the window is on the sandbox although the last session sent to HubSpot (said
+        #: once at start, with the connection dialog), or None
+        self.start_notice: str | None = None
         if not sandbox and not settings.use_sandbox:
-            token = credentials.get_token()
-            if token:
-                self.connection.sandbox = False
-                self.connection.token = token
+            self.start_notice = self._connect_saved_token()
         self._sandbox: Sandbox | None = None
         self._tasks = TaskSet(self)
         self._import: Task | None = None
@@ -269,12 +269,19 @@ class Controller(QObject):
         from hubevents_gui.hubspot.batching import compose_batches
         from hubevents_gui.hubspot.engine import UpsertEngine
         from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
+        from hubevents_gui.hubspot.token_check import TokenFormatError, clean_token
         from hubevents_gui.hubspot.wire import inputs_for
 
         connection = self.connection
         if not connection.sandbox and not connection.token:
             self.auth_required.emit("Paste a HubSpot token (or choose the sandbox) to upsert.")
             return
+        if not connection.sandbox and connection.token:
+            try:
+                clean_token(connection.token)
+            except TokenFormatError as exc:
+                self.auth_required.emit(f"The token cannot be used: {exc}.")
+                return
         document = self.document
         zone = document.zone
         # the rows are locked (read-only) until their outcome arrives, so the job can take its
@@ -439,6 +446,30 @@ class Controller(QObject):
         return self._tasks.start(task)
 
     # ------------------------------------------------------------------ connection
+
+    def _connect_saved_token(self) -> str | None:
+        """Send to HubSpot with the keyring's token, as the last session did; or say why not."""
+        from hubevents_gui.hubspot.token_check import TokenFormatError, clean_token
+
+        token = credentials.get_token()
+        if not token:
+            if not credentials.secure_backend():
+                return (
+                    "Last time you sent to HubSpot. This computer has no secure keyring, so the "
+                    "token was kept only for that session: paste it again to send to HubSpot. "
+                    "Until then everything goes to the sandbox."
+                )
+            return (
+                "Last time you sent to HubSpot, but no token is saved in the system keyring "
+                "now: paste it again to send to HubSpot. Until then everything goes to the "
+                "sandbox."
+            )
+        try:
+            self.connection.token = clean_token(token)
+        except TokenFormatError as exc:
+            return f"The token saved in the keyring cannot be used: {exc}."
+        self.connection.sandbox = False
+        return None
 
     def set_connection(self, connection: Connection, *, save_token: bool) -> str | None:
         """Use a connection; save its token in the keyring when asked and possible. Returns a

@@ -94,6 +94,7 @@ class RunActions(QObject):
             self.controller, reason if isinstance(reason, str) else "", window
         )
         self.dialog = dialog  # tests and accessibility tools find the open dialog here
-        if dialog.exec() == ConnectionDialog.DialogCode.Accepted and dialog.note:
-            QMessageBox.information(window, "Token kept for this session", dialog.note)
+        # no second word on a missing keyring: the dialog said it, and the banner keeps saying
+        # "token kept for this session only"
+        dialog.exec()
         window.update_banner()

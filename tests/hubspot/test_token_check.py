@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 import respx
+from hypothesis import given
+from hypothesis import strategies as st
 
+from hubevents_gui.hubspot.engine import UpsertEngine
+from hubevents_gui.hubspot.redaction import redact
 from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, Sandbox, SandboxTransport
 from hubevents_gui.hubspot.settings import SANDBOX_URL, ConnectionSettings
-from hubevents_gui.hubspot.token_check import ConnectionCheckError, check_token
+from hubevents_gui.hubspot.token_check import (
+    ConnectionCheckError,
+    TokenFormatError,
+    check_token,
+    clean_token,
+)
 
 BASE = "https://api.hubapi.com"
 INFO = BASE + "/oauth/v2/private-apps/get/access-token-info"
@@ -55,3 +66,66 @@ def test_an_unreachable_address_names_it() -> None:
     respx.post(INFO).mock(side_effect=httpx.ConnectError("refused"))
     with pytest.raises(ConnectionCheckError, match=f"cannot reach {BASE}"):
         check_token(ConnectionSettings(), TOKEN)
+
+
+_TOKEN_CHARS = st.characters(codec="utf-8")
+
+
+@given(st.text(_TOKEN_CHARS, min_size=0, max_size=40))
+def test_a_token_is_plain_printable_ascii_or_refused_by_position(typed: str) -> None:
+    try:
+        token = clean_token(typed)
+    except TokenFormatError as exc:
+        message = str(exc)
+        inner = typed.strip()
+        if len(inner) >= 4:
+            assert inner not in message  # never the token
+        assert message == "the token is empty" or " at position " in message
+        return
+    assert token == typed.strip()
+    assert all("!" <= ch <= "~" for ch in token)
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [
+        ("pat-na1-abc\ndef", "a line break at position 12 of 15"),
+        ("pat-na1-\u200babc", "an invisible character (U+200B) at position 9"),
+        ("pat-na1-ab c", "a space at position 11"),
+        ("pat-na1-ab\xa0c", "a special space (U+00A0)"),
+        ("pat-na1-é", "a character outside plain ASCII (U+00E9)"),
+    ],
+)
+def test_what_a_paste_brings_along_is_named_with_its_position(typed: str, named: str) -> None:
+    with pytest.raises(TokenFormatError, match=re.escape(named)):
+        clean_token(typed)
+
+
+def test_whitespace_around_a_token_is_trimmed() -> None:
+    assert clean_token(" \tpat-na1-ok\r\n") == "pat-na1-ok"
+
+
+@pytest.mark.parametrize("token", ["pat-na1-abc\ndef", "pat-na1-é\u200b", "pat na1/+&"])
+def test_redaction_covers_escaped_and_encoded_forms(token: str) -> None:
+    import json
+    from urllib.parse import quote
+
+    for form in (token, repr(token), json.dumps(token), quote(token, safe=""), ascii(token)):
+        text = f"Illegal header value b'Bearer {form}' sent"
+        redacted = redact(text, token)
+        assert "[token]" in redacted, form
+        assert form.strip("'\"") not in redacted
+
+
+def test_the_engine_refuses_a_bad_token_before_sending_anything() -> None:
+    sent: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(200, json={"results": []})
+
+    with pytest.raises(TokenFormatError, match="line break at position 12"):
+        UpsertEngine(
+            ConnectionSettings(), "pat-na1-abc\ndef", transport=httpx.MockTransport(handler)
+        )
+    assert sent == []

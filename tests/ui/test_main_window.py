@@ -146,7 +146,7 @@ def test_a_rejected_token_opens_the_connection_dialog_with_the_reason(
 
 @pytest.mark.usefixtures("null_keyring")
 def test_without_a_secure_keyring_the_token_is_kept_for_the_session(
-    qtbot: QtBot, window: MainWindow, settings: AppSettings
+    qtbot: QtBot, window: MainWindow, settings: AppSettings, answered: list[str]
 ) -> None:
     dialog = ConnectionDialog(window.controller, parent=window)
     qtbot.addWidget(dialog)
@@ -159,6 +159,7 @@ def test_without_a_secure_keyring_the_token_is_kept_for_the_session(
     assert window.controller.connection.token == "pat-na1-session-only"
     assert window.controller.connection.session_only
     assert "session only" in window.banner.text()
+    assert answered == []  # said once, in the dialog: no box on top of it
     settings.sync()
     assert "pat-na1-session-only" not in Path(settings.file_name).read_text()
 
@@ -313,3 +314,46 @@ def test_an_unreadable_file_is_one_clear_message(
     )
     assert "Traceback" not in answered[-1]
     assert window.action("actionOpen").isEnabled()  # ready for the next file
+
+
+@pytest.mark.usefixtures("null_keyring")
+def test_a_start_without_the_last_sessions_token_says_so_and_offers_the_dialog(
+    qtbot: QtBot, settings: AppSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hubevents_gui.app import create_window
+
+    reasons: list[str] = []
+
+    def fake_exec(dialog: ConnectionDialog) -> int:
+        reasons.append(dialog.reason.text())
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(ConnectionDialog, "exec", fake_exec)
+    settings.use_sandbox = False  # the last session sent to HubSpot
+    window = create_window(settings, sandbox=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: bool(reasons))
+    assert "no secure keyring" in reasons[0]
+    assert "Until then everything goes to the sandbox" in reasons[0]
+    assert window.controller.connection.sandbox
+    assert "Sandbox" in window.banner.text()
+    window.close()
+
+
+def test_a_token_with_a_stray_character_is_refused_in_the_dialog(
+    qtbot: QtBot, window: MainWindow, memory_keyring: object
+) -> None:
+    dialog = ConnectionDialog(window.controller, parent=window)
+    qtbot.addWidget(dialog)
+    dialog.hubspot.setChecked(True)
+    dialog.token.setText("pat-na1-abc\u200bdef")
+    dialog.test.click()
+    assert "invisible character (U+200B) at position 12" in dialog.result_label.text()
+    dialog.accept()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert "invisible character" in dialog.result_label.text()
+    assert "abc" not in dialog.result_label.text()
+    assert window.controller.connection.sandbox  # nothing changed
+    assert memory_keyring.store == {}  # type: ignore[attr-defined]
+    dialog.reject()

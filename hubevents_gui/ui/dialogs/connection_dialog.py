@@ -34,7 +34,12 @@ from hubevents_gui.hubspot.settings import (
     SANDBOX_URL,
     ConnectionSettings,
 )
-from hubevents_gui.hubspot.token_check import ConnectionCheckError, check_token
+from hubevents_gui.hubspot.token_check import (
+    ConnectionCheckError,
+    TokenFormatError,
+    check_token,
+    clean_token,
+)
 from hubevents_gui.ui.connection import Connection
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.status_style import StatusStyle
@@ -194,8 +199,9 @@ class ConnectionDialog(QDialog):
         if connection.sandbox:
             token, transport = DEFAULT_TOKEN, SandboxTransport(self.controller.sandbox)
         else:
-            if not connection.token:
-                self.result_label.setText("Paste a token first.")
+            problem = self._token_problem(connection)
+            if problem or not connection.token:
+                self.result_label.setText(problem or "Paste a token first.")
                 return
             token, transport = connection.token, None
         base_url = SANDBOX_URL if connection.sandbox else connection.settings.base_url
@@ -233,8 +239,10 @@ class ConnectionDialog(QDialog):
         connection = self.connection()
         if not connection.sandbox and info["can_write"]:
             self.note = self.controller.set_connection(connection, save_token=True)
-            saved = self.note or "The token is saved in the system keyring."
-            self.result_label.setText(self.result_label.text() + " " + saved)
+            if self.note is None:  # the note above the token already says when it cannot be
+                self.result_label.setText(
+                    self.result_label.text() + " The token is saved in the system keyring."
+                )
 
     @Slot()
     def _clear(self) -> None:
@@ -243,10 +251,24 @@ class ConnectionDialog(QDialog):
         self.sandbox.setChecked(True)
         self.result_label.setText("The saved token was removed.")
 
+    def _token_problem(self, connection: Connection) -> str | None:
+        """Why the pasted token cannot be one (said here, before anything is sent), or None."""
+        if connection.sandbox or not connection.token:
+            return None
+        try:
+            clean_token(connection.token)
+        except TokenFormatError as exc:
+            return self.palette_style.error_html(f"{str(exc)[:1].upper()}{str(exc)[1:]}.")
+        return None
+
     def accept(self) -> None:
         connection = self.connection()
         if not connection.sandbox and not connection.token:
             self.result_label.setText("Paste a token, or choose the sandbox.")
+            return
+        problem = self._token_problem(connection)
+        if problem:
+            self.result_label.setText(problem)
             return
         self.note = self.controller.set_connection(connection, save_token=not connection.sandbox)
         super().accept()
