@@ -166,3 +166,15 @@ def test_a_pasted_token_with_a_stray_character_exits_2_naming_its_position(
     assert "Traceback" not in err
     assert "secret" not in err + out
     assert not results.exists()  # nothing was sent, so there is nothing to write
+
+
+@pytest.mark.parametrize("size", ["101", "5000"])
+def test_a_batch_size_beyond_what_hubspot_takes_exits_2(
+    tmp_path: Path, size: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["a", 1, "n", "o"]])
+    code, _, _ = run("upsert", str(path), "--sandbox", "--batch-size", size)
+    assert code == 2
+    assert f"{size} rows per request is more than HubSpot takes: at most 100" in (
+        capsys.readouterr().err
+    )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hubevents_gui import __version__
 from hubevents_gui.cli import sandbox, upsert, validate
-from hubevents_gui.hubspot.settings import HUBSPOT_URL
+from hubevents_gui.hubspot.settings import HUBSPOT_URL, MAX_BATCH_SIZE
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,6 +32,15 @@ def positive(text: str) -> int:
         value = 0
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
+    return value
+
+
+def batch_size(text: str) -> int:
+    value = positive(text)
+    if value > MAX_BATCH_SIZE:
+        raise argparse.ArgumentTypeError(
+            f"{value} rows per request is more than HubSpot takes: at most {MAX_BATCH_SIZE}"
+        )
     return value
 
 
@@ -68,7 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="VAR",
         help="read the token from this environment variable (default: the app's keyring entry)",
     )
-    upserting.add_argument("--batch-size", type=positive, default=100, help="inputs per request")
+    upserting.add_argument(
+        "--batch-size",
+        type=batch_size,
+        default=MAX_BATCH_SIZE,
+        help=f"rows per request, 1 to {MAX_BATCH_SIZE} (default {MAX_BATCH_SIZE})",
+    )
     upserting.add_argument("--concurrency", type=positive, default=4, help="requests in flight")
     upserting.add_argument(
         "--dry-run", action="store_true", help="validate and print what would be sent; send nothing"

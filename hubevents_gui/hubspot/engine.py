@@ -31,10 +31,12 @@ from hubevents_gui.core.threads import lower_priority
 from hubevents_gui.hubspot.batching import Batch, Item
 from hubevents_gui.hubspot.errors import (
     TRANSIENT,
+    batch_limit,
     error_text,
     errors_by_event,
     missing_scopes,
     named_index,
+    network_sentence,
 )
 from hubevents_gui.hubspot.ratelimit import RateLimiter
 from hubevents_gui.hubspot.redaction import TokenRedactor, redact
@@ -135,6 +137,8 @@ class _Run:
         self.split_budget = 8 * len(batches) + 40 if budget is None else budget
         self.stop_reason: StopReason | None = None
         self.path = self.settings.events_path()
+        #: the most inputs the endpoint said it takes per request (0: not told yet)
+        self.max_inputs = 0
 
     def execute(self) -> RunReport:
         self.report.started = self.engine._clock()
@@ -308,6 +312,10 @@ class _Run:
         return [_Unit(unit.items, unit.attempt + 1, self.engine._clock() + delay)]
 
     def _send(self, unit: _Unit) -> list[_Unit]:
+        limit = self.max_inputs
+        if limit and len(unit.items) > limit:
+            # the endpoint said how many it takes: the planned batches follow, unsent
+            return _chunks(unit, limit)
         if not self.engine.limiter.acquire(self._stopping):
             self._emit_not_sent(unit)
             return []
@@ -321,7 +329,7 @@ class _Run:
             return self._retry(unit, "HubSpot did not answer in time", None)
         except httpx.TransportError as exc:
             self.engine.limiter.observe({})
-            return self._retry(unit, f"connection failed: {type(exc).__name__}: {exc}", None)
+            return self._retry(unit, network_sentence(exc, self.settings.base_url), None)
         self.engine.limiter.observe(response.headers)
         status = response.status_code
         if status in (200, 207):
@@ -385,6 +393,16 @@ class _Run:
         body: JsonObject,
     ) -> list[_Unit]:
         items = unit.items
+        limit = batch_limit(status, message)
+        if limit is not None and len(items) > 1:
+            # not a bad row but too many in one request: smaller requests, not a search for
+            # bad rows (no split budget), and every later batch is cut to fit before it goes
+            size = limit if 0 < limit < len(items) else len(items) // 2
+            with self.lock:
+                self.max_inputs = min(self.max_inputs or size, size)
+                self.report.split_requests += -(-len(items) // size)
+            log.info("the endpoint takes at most %d inputs per request: splitting", size)
+            return _chunks(unit, size)
         if len(items) == 1:
             self._emit(
                 [
@@ -492,3 +510,8 @@ class _Run:
         if not resend:
             return []
         return self._retry(_Unit(resend, unit.attempt), "HubSpot did not confirm these rows", None)
+
+
+def _chunks(unit: _Unit, size: int) -> list[_Unit]:
+    items = unit.items
+    return [_Unit(items[i : i + size], unit.attempt) for i in range(0, len(items), size)]

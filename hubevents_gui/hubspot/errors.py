@@ -12,6 +12,15 @@ from hubevents_gui.hubspot.wire import JsonObject
 #: statuses worth sending again after a pause
 TRANSIENT = frozenset({408, 500, 502, 503, 504, 521, 522, 523, 524})
 _INPUT_INDEX = re.compile(r"inputs\[(\d+)\]")
+# how batch endpoints say a request holds too many inputs: "at most 100 inputs", "maximum of
+# 100", "limit of 100", "too many inputs", "batch size ... exceeds"
+_TOO_LARGE = re.compile(
+    r"(?:at most|maximum(?: of)?|max(?:imum)? (?:batch )?size(?: is| of)?|limit of|up to)\s*"
+    r"(?P<n>\d+)\s*(?:inputs|items|records|objects|events)"
+    r"|too many (?:inputs|items|records|objects|events)"
+    r"|(?:batch|request|input) size[^.]{0,40}exceed",
+    re.IGNORECASE,
+)
 
 
 def error_text(response: httpx.Response) -> tuple[str, str | None, str | None, JsonObject]:
@@ -71,6 +80,54 @@ def named_index(body: JsonObject, size: int) -> int | None:
     if match and int(match.group(1)) < size:
         return int(match.group(1))
     return None
+
+
+def batch_limit(status: int, message: str) -> int | None:
+    """For a 400 saying the batch holds too many inputs: the most it takes (0 when it does not
+    say how many); None for any other answer."""
+    if status not in (400, 413, 422):
+        return None
+    match = _TOO_LARGE.search(message)
+    if match is None:
+        return None
+    return int(match.group("n")) if match.group("n") else 0
+
+
+def network_sentence(exc: Exception, base_url: str) -> str:
+    """A failed connection as a sentence a marketer can act on (never an exception's name)."""
+    where = httpx.URL(base_url).host or base_url
+    port = httpx.URL(base_url).port
+    if port:
+        where = f"{where}:{port}"
+    text = str(exc)
+    low = text.lower()
+    if isinstance(exc, httpx.TimeoutException):
+        if isinstance(exc, httpx.ConnectTimeout):
+            return f"Could not reach {where}: it did not answer in time."
+        return f"{where} did not answer in time."
+    if isinstance(exc, httpx.ConnectError):
+        if "refused" in low or "errno 111" in low or "errno 61" in low or "10061" in low:
+            return f"Could not reach {where}: the connection was refused."
+        if (
+            "name or service" in low
+            or "nodename" in low
+            or "getaddrinfo" in low
+            or ("name resolution" in low)
+        ):
+            return (
+                f"Could not find {where}: check the address and this computer's internet "
+                "connection."
+            )
+        if "certificate" in low or "ssl" in low:
+            return f"The secure connection to {where} failed: its certificate was not accepted."
+        if "unreachable" in low:
+            return f"Could not reach {where}: the network is unreachable."
+        return f"Could not reach {where}."
+    if isinstance(exc, httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError):
+        return f"The connection to {where} was closed before it answered."
+    if isinstance(exc, httpx.ProxyError):
+        return f"The proxy refused the connection to {where}."
+    return f"The connection to {where} failed."
 
 
 def errors_by_event(errors: list[JsonObject]) -> dict[str, JsonObject]:

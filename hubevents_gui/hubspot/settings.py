@@ -14,6 +14,9 @@ SANDBOX_URL = "https://sandbox.hubevents.invalid"
 
 API_VERSIONS = ("v3", "2026-03")
 WRITE_SCOPE = "crm.objects.marketing_events.write"
+#: inputs per batch request: HubSpot's rule for its batch endpoints (the upsert documents none);
+#: a batch the endpoint still finds too large is split (engine)
+MAX_BATCH_SIZE = 100
 READ_SCOPE = "crm.objects.marketing_events.read"
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from hubevents_gui.hubspot.errors import error_text
+from hubevents_gui.hubspot.errors import error_text, network_sentence
 from hubevents_gui.hubspot.redaction import redact
 from hubevents_gui.hubspot.settings import WRITE_SCOPE, ConnectionSettings
 
@@ -70,7 +70,7 @@ def check_token(
             )
     except httpx.HTTPError as exc:
         raise ConnectionCheckError(
-            redact(f"cannot reach {settings.base_url}: {type(exc).__name__}", token)
+            redact(network_sentence(exc, settings.base_url), token)
         ) from None
     if info.status_code != 200:
         message, category, _, _ = error_text(info)

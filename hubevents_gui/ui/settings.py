@@ -13,7 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from hubevents_gui.core.zones import local_zone_name
-from hubevents_gui.hubspot.settings import HUBSPOT_URL, ConnectionSettings
+from hubevents_gui.hubspot.settings import HUBSPOT_URL, MAX_BATCH_SIZE, ConnectionSettings
 
 MAX_RECENT = 8
 
@@ -161,7 +161,7 @@ class AppSettings:
         return ConnectionSettings(
             base_url=self._str("connection/base_url", HUBSPOT_URL) or HUBSPOT_URL,
             api_version=self._str("connection/api_version", "v3") or "v3",
-            batch_size=self._int("connection/batch_size", 100, 1, 100),
+            batch_size=self._int("connection/batch_size", MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE),
             concurrency=self._int("connection/concurrency", 4, 1, 16),
         )
 

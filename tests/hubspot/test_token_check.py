@@ -64,8 +64,20 @@ def test_a_refused_token_names_the_status_and_never_the_token() -> None:
 @respx.mock
 def test_an_unreachable_address_names_it() -> None:
     respx.post(INFO).mock(side_effect=httpx.ConnectError("refused"))
-    with pytest.raises(ConnectionCheckError, match=f"cannot reach {BASE}"):
+    with pytest.raises(ConnectionCheckError) as raised:
         check_token(ConnectionSettings(), TOKEN)
+    assert str(raised.value) == "Could not reach api.hubapi.com: the connection was refused."
+
+
+def test_a_closed_port_is_said_in_a_sentence() -> None:
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on: bound, never listening
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        with pytest.raises(ConnectionCheckError) as raised:
+            check_token(ConnectionSettings(base_url=f"http://127.0.0.1:{port}"), TOKEN)
+    assert str(raised.value) == f"Could not reach 127.0.0.1:{port}: the connection was refused."
 
 
 _TOKEN_CHARS = st.characters(codec="utf-8")

@@ -141,3 +141,50 @@ def test_bad_rows_inside_batches_and_a_second_run_updates(sandbox_server: Sandbo
     again, report2 = run(sandbox_server, good, batch_size=50, concurrency=3)
     assert report2.counts.updated == 247
     assert all(again[r].hubspot_id == first_ids[r] for r, _ in good)
+
+
+SMALL_BATCHES = SandboxConfig(
+    tokens={DEFAULT_TOKEN: TokenInfo(app_id=APP)}, rate_limit=None, batch_cap=30
+)
+
+
+@pytest.mark.parametrize("sandbox_server", [SMALL_BATCHES], indirect=True)
+def test_a_batch_the_endpoint_finds_too_large_is_split_to_its_size(
+    sandbox_server: SandboxServer,
+) -> None:
+    rows = work(450)
+    got, report = run(sandbox_server, rows, batch_size=100, concurrency=2)
+    assert Counter(o.status for o in got.values()) == {RowStatus.CREATED: 450}
+    assert_ids_match(sandbox_server, rows, got)
+    # each 100 goes as 30+30+30+10 (the 50 as 30+20): 18 requests, plus the first ones in
+    # flight (one per worker) that were told; every later batch is cut before it goes
+    assert report.requests <= 18 + 2
+
+
+def test_too_large_is_told_from_a_bad_row() -> None:
+    from hubevents_gui.hubspot.errors import batch_limit
+
+    assert batch_limit(400, "at most 30 inputs per request, got 100") == 30
+    assert batch_limit(400, "Batch size exceeds the limit") == 0
+    assert batch_limit(400, "too many inputs") == 0
+    assert batch_limit(400, "startDateTime: not a date") is None
+    assert batch_limit(500, "at most 30 inputs") is None
+
+
+def test_an_address_nobody_answers_fails_rows_with_a_sentence() -> None:
+    import socket
+
+    with socket.socket() as probe:  # bound but never listening: connections are refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+        settings = ConnectionSettings(
+            base_url=f"http://127.0.0.1:{port}", max_attempts=2, backoff_base=0.01
+        )
+        engine = UpsertEngine(settings, DEFAULT_TOKEN)
+        got: list[Outcome] = []
+        engine.run(compose_batches(work(3), 100), got.extend)
+        engine.close()
+    assert {o.status for o in got} == {RowStatus.FAILED}
+    assert got[0].message == (
+        f"Could not reach 127.0.0.1:{port}: the connection was refused. (gave up after 2 attempts)"
+    )

@@ -31,6 +31,7 @@ from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
 from hubevents_gui.hubspot.settings import (
     API_VERSIONS,
     HUBSPOT_URL,
+    MAX_BATCH_SIZE,
     SANDBOX_URL,
     ConnectionSettings,
 )
@@ -145,7 +146,7 @@ class ConnectionDialog(QDialog):
         grid.addRow("API version:", self.api_version)
         self.batch_size = QSpinBox()
         self.batch_size.setObjectName("connectionBatchSize")
-        self.batch_size.setRange(1, 100)
+        self.batch_size.setRange(1, MAX_BATCH_SIZE)
         self.batch_size.setValue(current.settings.batch_size)
         grid.addRow("Rows per request:", self.batch_size)
         self.concurrency = QSpinBox()
