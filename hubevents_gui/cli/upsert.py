@@ -19,6 +19,7 @@ from hubevents_gui.cli.common import (
     load_checked,
     token_for,
 )
+from hubevents_gui.cli.interrupts import EXIT_INTERRUPTED, Interrupts, caught
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.recorder import RunRecorder
@@ -116,13 +117,27 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         recorder.record(batch)
 
     engine = UpsertEngine(settings, token, transport=transport)
-    cancel = threading.Event()
+
+    def stopping() -> None:
+        progress.finish()
+        err.write(
+            "hubevents: stopping: nothing new is sent; waiting for the requests in flight "
+            "(press Ctrl+C again to stop waiting)\n"
+        )
+        err.flush()
+
+    def abandoning() -> None:
+        err.write(
+            "hubevents: stopped waiting: the rows in flight are marked 'not sent' and may have "
+            "reached HubSpot; run again to confirm\n"
+        )
+        err.flush()
+
+    interrupts = Interrupts(stopping, abandoning)
     try:
-        report = engine.run(batches, collect, cancel)
+        with caught(interrupts):
+            report = engine.run(batches, collect, interrupts.cancel, interrupts.abandon)
         recorder.finish(report.counts, report.requests, report.stopped_text)
-    except KeyboardInterrupt:
-        cancel.set()
-        raise
     finally:
         engine.close()
         history.close()
@@ -142,6 +157,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             err.write(f"{cell}: {outcome.status.value}: {outcome.summary}\n")
     if args.results:
         _write_results(checked, outcomes, args.results, err)
+    if interrupts.interrupted:
+        err.write("hubevents: interrupted\n")
+        return EXIT_INTERRUPTED
     if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):
         scopes = f" (missing: {', '.join(report.missing_scopes)})" if report.missing_scopes else ""
         err.write(f"hubevents: stopped: {report.stopped_text}{scopes}: {report.stop_message}\n")

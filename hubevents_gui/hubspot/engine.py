@@ -104,12 +104,17 @@ class UpsertEngine:
         batches: Sequence[Batch],
         on_outcomes: Callable[[list[Outcome]], None],
         cancel: threading.Event | None = None,
+        abandon: threading.Event | None = None,
     ) -> RunReport:
         """Send every batch (see batching.compose_batches); ``on_outcomes`` gets each outcome
         once, as soon as it is known, from the worker threads: it must be thread-safe, and it
-        is never called with the engine's lock held. Returns when every row has its outcome."""
+        is never called with the engine's lock held. Returns when every row has its outcome.
+
+        ``cancel`` sends nothing new and waits for the requests in flight. ``abandon`` stops
+        waiting too: the rows in flight end "not sent" (they may have reached HubSpot), and
+        whatever answer comes for them later is dropped (a row is never reported twice)."""
         run = _Run(self, batches, on_outcomes, cancel or threading.Event())
-        return run.execute()
+        return run.execute(abandon or threading.Event())
 
 
 class _Run:
@@ -133,6 +138,8 @@ class _Run:
         self.in_flight = 0
         self.final: dict[RowId, Outcome] = {}
         self.report = RunReport(rows=sum(len(b) for b in batches))
+        #: every row of the run, in order (an abandoned run accounts for each)
+        self.all_rows = [row_id for batch in batches for row_id, _ in batch]
         budget = self.settings.max_split_requests
         self.split_budget = 8 * len(batches) + 40 if budget is None else budget
         self.stop_reason: StopReason | None = None
@@ -140,18 +147,25 @@ class _Run:
         #: the most inputs the endpoint said it takes per request (0: not told yet)
         self.max_inputs = 0
 
-    def execute(self) -> RunReport:
+    def execute(self, abandon: threading.Event) -> RunReport:
         self.report.started = self.engine._clock()
-        with self.engine._client() as http:
-            self.http = http
-            workers = [
-                threading.Thread(target=self._work, name=f"hubevents-upsert-{i}", daemon=True)
-                for i in range(max(1, self.settings.concurrency))
-            ]
+        http = self.http = self.engine._client()
+        workers = [
+            threading.Thread(target=self._work, name=f"hubevents-upsert-{i}", daemon=True)
+            for i in range(max(1, self.settings.concurrency))
+        ]
+        for worker in workers:
+            worker.start()
+        # joined in short waits: a signal handler in the caller's thread runs in between, and
+        # ``abandon`` is looked at
+        while any(worker.is_alive() for worker in workers):
+            if abandon.is_set():
+                self._abandon()
+                break
             for worker in workers:
-                worker.start()
-            for worker in workers:
-                worker.join()
+                worker.join(0.05)
+        else:
+            http.close()  # an abandoned client goes with its workers, which may still use it
         self.report.finished = self.engine._clock()
         if self.cancel.is_set() and self.stop_reason is None:
             self.report.stopped = StopReason.CANCELLED
@@ -207,6 +221,26 @@ class _Run:
             for u in units
             for row_id, _ in u.items
         ]
+
+    def _abandon(self) -> None:
+        """Stop waiting: every row without an outcome ends "not sent", saying it may be in."""
+        with self.lock:
+            self.stop_reason = self.report.stopped = StopReason.INTERRUPTED
+            self.ready.clear()
+            self.waiting.clear()
+            left = [row_id for row_id in self.all_rows if row_id not in self.final]
+            self.lock.notify_all()
+        self.engine.limiter.wake()
+        self._emit(
+            [
+                Outcome(
+                    row_id,
+                    RowStatus.NOT_SENT,
+                    message="not sent: interrupted, may have reached HubSpot; run again to confirm",
+                )
+                for row_id in left
+            ]
+        )
 
     def _not_sent_text(self, reason: StopReason) -> str:
         if reason is StopReason.CANCELLED:

@@ -11,6 +11,8 @@ from hubevents_gui.core.tally import Tally
 
 class StopReason(Enum):
     CANCELLED = "cancelled"
+    #: stopped waiting for the requests in flight (a second Ctrl+C, a forced close)
+    INTERRUPTED = "interrupted"
     DAILY_LIMIT = "daily limit reached"
     UNAUTHORIZED = "token rejected (401)"
     FORBIDDEN = "missing scopes (403)"

@@ -95,6 +95,8 @@ class Controller(QObject):
         self._import_paused = False
         self._run: Task | None = None
         self._run_cancel: threading.Event | None = None
+        #: set to stop waiting for the requests in flight (their rows end "not sent")
+        self._run_abandon: threading.Event | None = None
         self._pending: deque[Outcome] = deque()
         self._progress: Progress | None = None
         self._progress_shown = 0.0
@@ -144,12 +146,23 @@ class Controller(QObject):
     def busy(self) -> bool:
         return self._import is not None or self._run is not None
 
+    @property
+    def running(self) -> bool:
+        """A run is sending rows (or waiting for their answers)."""
+        return self._run is not None
+
     def shutdown(self, timeout_ms: int = 10_000) -> None:
-        """Cancel what runs and wait for it (on window close)."""
+        """Cancel what runs and wait for it (when the window goes): the requests in flight get
+        ``timeout_ms`` to answer, then their rows end "not sent" (they may have reached
+        HubSpot); every outcome is applied and recorded before the history closes."""
+        run = self._run
         if self._run_cancel is not None:
             self._run_cancel.set()
+        if run is not None and not run.worker_thread.wait(timeout_ms):
+            self.abandon_run()
         self._tasks.stop_all(timeout_ms)
-        self._apply_pending()  # outcomes that arrived while stopping are kept
+        while self._pending:  # outcomes that arrived while stopping are kept, every one
+            self._apply_pending()
         self._end_import_pause()
         if self._history is not None:
             self._history.close()
@@ -292,7 +305,9 @@ class Controller(QObject):
         token = DEFAULT_TOKEN if connection.sandbox else connection.token
         assert token is not None
         cancel = threading.Event()
+        abandon = threading.Event()
         self._run_cancel = cancel
+        self._run_abandon = abandon
         self._progress = Progress(total=len(rows))
         self._report = None
         rows = list(rows)
@@ -324,7 +339,7 @@ class Controller(QObject):
                 # a deque, not a signal: emitting Qt signals from the engine's Python threads
                 # stalled the GUI thread for up to a second (measured); deque appends are
                 # thread-safe and the GUI thread drains it on a 30 ms timer
-                report = engine.run(batches, pending.extend, cancel)
+                report = engine.run(batches, pending.extend, cancel, abandon)
             except BaseException:
                 recorder.finish(Tally(), 0, "failed")
                 raise
@@ -347,8 +362,16 @@ class Controller(QObject):
         frozen.set()
 
     def cancel_run(self) -> None:
+        """Send nothing new; the requests in flight still get their answers."""
         if self._run_cancel is not None:
             self._run_cancel.set()
+
+    def abandon_run(self) -> None:
+        """Stop waiting for the requests in flight too: their rows end "not sent: interrupted,
+        may have reached HubSpot"."""
+        self.cancel_run()
+        if self._run_abandon is not None:
+            self._run_abandon.set()
 
     @Slot()
     def _apply_pending(self) -> None:
@@ -384,6 +407,7 @@ class Controller(QObject):
         self._flush.stop()
         self._run = None
         self._run_cancel = None
+        self._run_abandon = None
         # rows the job never answered for (it failed) must not stay locked
         stuck = list(self.document.locked)
         if stuck:

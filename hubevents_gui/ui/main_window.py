@@ -63,6 +63,8 @@ class MainWindow(WindowShell):
         self.setObjectName("mainWindow")
         self.controller = controller
         self.autosaver = autosaver
+        #: the window was asked to close during a run and waits for its answers
+        self._closing = False
         self.settings = settings
         self.document = controller.document
         self.model = EventTableModel(self.document, self)
@@ -322,17 +324,38 @@ class MainWindow(WindowShell):
             self._state_restored = True
             self.resizeDocks([self.issues_dock], [110], Qt.Orientation.Vertical)
 
+    @Slot(object)
+    def _close_when_stopped(self, _report: object) -> None:
+        self.controller.run_finished.disconnect(self._close_when_stopped)
+        self._closing = False
+        # after the run's own slots: its outcomes are shown, then the usual close (which asks
+        # about unsaved work: the results are worth saving)
+        QTimer.singleShot(0, self.close)
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.controller.busy:
+        if self.controller.busy and self.controller.running:
+            # like Ctrl+C in the command line: the first close stops sending and waits for the
+            # answers in flight without freezing the window, a second one stops waiting
+            event.ignore()
+            if self._closing:
+                self.controller.abandon_run()
+                return
             answer = QMessageBox.question(
                 self,
                 "Stop and quit?",
-                "Rows are being sent. Stop after the requests in flight and quit?",
+                "Rows are being sent. Stop sending, wait for the answers to the requests in "
+                "flight, and quit? (Close again to stop waiting.)",
             )
-            if answer != QMessageBox.StandardButton.Yes:
-                event.ignore()
-                return
-        elif not self.opening.may_replace():
+            if answer == QMessageBox.StandardButton.Yes:
+                self._closing = True
+                self.controller.run_finished.connect(self._close_when_stopped)
+                self.controller.cancel_run()
+                self.statusBar().showMessage(
+                    "Stopping: waiting for the answers to the requests in flight. Close again "
+                    "to stop waiting."
+                )
+            return
+        if not self.controller.busy and not self.opening.may_replace():
             event.ignore()
             return
         self.controller.shutdown()

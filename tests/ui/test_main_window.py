@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QDialog, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from hubevents_gui.core.rows import RowStatus
@@ -357,3 +357,55 @@ def test_a_token_with_a_stray_character_is_refused_in_the_dialog(
     assert window.controller.connection.sandbox  # nothing changed
     assert memory_keyring.store == {}  # type: ignore[attr-defined]
     dialog.reject()
+
+
+def _slow_run(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
+    """The sample sending slowly (0.4 s per answer, 5 rows a request), two requests out."""
+
+    def question(_parent: object, title: str, _text: str, *_args: object) -> object:
+        if title == "Unsaved changes":
+            return QMessageBox.StandardButton.Discard
+        return QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    load(qtbot, window)
+    sandbox = Sandbox(SandboxConfig(rate_limit=None, faults=Faults(latency=0.4)))
+    window.controller.sandbox = sandbox
+    connection = window.controller.connection
+    connection.settings = replace(connection.settings, batch_size=5, concurrency=2)
+    window.running.upsert_all()
+    qtbot.waitUntil(lambda: sandbox.requests >= 2, timeout=10_000)
+    return sandbox
+
+
+def test_closing_during_a_run_waits_for_the_answers_in_flight_without_freezing(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sandbox = _slow_run(qtbot, window, monkeypatch)
+    window.close()
+    assert window.isVisible()  # still there, waiting; the window answers meanwhile
+    assert "Close again to stop waiting" in window.statusBar().currentMessage()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=15_000)
+    stored = sum(1 for _ in sandbox.all_events())
+    statuses = [window.document.status_of(r.row_id) for r in window.document.rows]
+    assert stored >= 10
+    assert statuses.count(RowStatus.CREATED) == stored  # every answer in flight was taken
+    (run,) = window.controller.history.runs()
+    assert run.created == stored
+    assert run.stopped == "cancelled"
+
+
+def test_closing_twice_during_a_run_stops_waiting_and_says_rows_may_be_in(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _slow_run(qtbot, window, monkeypatch)
+    window.close()
+    window.close()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=15_000)
+    outcomes = window.document.outcomes.values()
+    doubtful = [o for o in outcomes if "may have reached HubSpot" in o.message]
+    assert doubtful  # the rows that were in flight
+    assert all(o.status is RowStatus.NOT_SENT for o in doubtful)
+    (run,) = window.controller.history.runs()
+    assert run.stopped == "interrupted"
+    assert run.created + run.not_sent == 23
