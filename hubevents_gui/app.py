@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hubevents_gui import __version__
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
-from hubevents_gui.ui.autosave import Autosaver, pending_session
+from hubevents_gui.ui.autosave import Autosaver, pending_sessions
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.document import TableDocument
 from hubevents_gui.ui.main_window import MainWindow
@@ -55,10 +55,23 @@ def create_window(settings: AppSettings, *, sandbox: bool, file: Path | None = N
     document = TableDocument(zone)
     document.day_first = settings.day_first
     controller = Controller(settings, document, sandbox=sandbox)
-    session = pending_session()
+    pending, damaged = pending_sessions()
+    # one window recovers one session: the others wait, locks released, for the next start
+    for later in pending[1:]:
+        later.held.release()
     window = MainWindow(controller, settings, Autosaver(document))
-    if session is not None:
-        QTimer.singleShot(0, lambda: window.opening.offer_recovery(session, then_open=file))
+    if damaged:
+        QTimer.singleShot(
+            0, lambda: QMessageBox.warning(window, "Unsaved work damaged", "\n\n".join(damaged))
+        )
+    if pending:
+        first = pending[0]
+        QTimer.singleShot(
+            0,
+            lambda: window.opening.offer_recovery(
+                first.session, then_open=file, done=first.held.remove, more=len(pending) - 1
+            ),
+        )
     elif file is not None:
         QTimer.singleShot(0, lambda: controller.open_file(file))
     notice = controller.start_notice

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus, Unreadable
-from hubevents_gui.core.sqlite_writer import ErrorHandler, SqliteWriter
+from hubevents_gui.core.sqlite_writer import ErrorHandler, SqliteWriter, is_damaged, move_aside
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -131,10 +131,30 @@ class RecoveredSession:
     saved_at: float = 0.0
 
 
+class JournalDamagedError(Exception):
+    """The journal file is damaged; it was moved aside (the message says where)."""
+
+
 def read_journal(path: Path) -> RecoveredSession | None:
-    """The session a journal holds, or None when there is none (or nothing worth restoring)."""
+    """The session a journal holds, or None when there is none (or nothing worth restoring).
+
+    A damaged file is moved aside and JournalDamagedError says so: it is never read again as
+    if it were empty, and never silently deleted."""
     if not path.exists():
         return None
+    try:
+        return _read(path)
+    except sqlite3.DatabaseError as exc:
+        if not is_damaged(exc):
+            return None
+        moved = move_aside(path)
+        raise JournalDamagedError(
+            f"The unsaved work of an earlier session could not be read: {path.name} was "
+            f"damaged and was moved aside to {moved.name} (in {path.parent})."
+        ) from None
+
+
+def _read(path: Path) -> RecoveredSession | None:
     try:
         connection = sqlite3.connect(path)
         try:
@@ -148,6 +168,10 @@ def read_journal(path: Path) -> RecoveredSession | None:
             outcome_rows = list(connection.execute("SELECT row_id, data FROM outcomes"))
         finally:
             connection.close()
+    except sqlite3.DatabaseError as exc:
+        if is_damaged(exc):
+            raise
+        return None
     except (sqlite3.Error, ValueError, KeyError, TypeError):
         return None
     if not meta:

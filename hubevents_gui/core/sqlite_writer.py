@@ -32,6 +32,46 @@ Write = Callable[[sqlite3.Connection], None]
 ErrorHandler = Callable[[str], None]
 
 
+# SQLite's result codes for a file that is not a database, or one whose pages are damaged
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+def is_damaged(exc: BaseException) -> bool:
+    """True when ``exc`` says the file itself is damaged (not locked, not unwritable)."""
+    if not isinstance(exc, sqlite3.DatabaseError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text
+
+
+def move_aside(path: Path) -> Path:
+    """Move a damaged database (and its -wal/-shm) out of the way, keeping it for a look: to
+    ``NAME.damaged-YYYYmmdd-HHMMSS``. Returns where it went."""
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.name}.damaged-{stamp}")
+    n = 1
+    while target.exists():
+        n += 1
+        target = path.with_name(f"{path.name}.damaged-{stamp}-{n}")
+    path.replace(target)
+    for suffix in ("-wal", "-shm", "-journal"):
+        side = Path(str(path) + suffix)
+        if side.exists():
+            side.replace(Path(str(target) + suffix))
+    return target
+
+
+def damaged_sentence(path: Path, moved: Path) -> str:
+    return (
+        f"{path.name} was damaged: it was moved aside to {moved.name} (in {path.parent}) and a "
+        "fresh one was started"
+    )
+
+
 class SqliteWriter:
     def __init__(
         self, path: Path, schema: str, name: str, on_error: ErrorHandler | None = None
@@ -70,7 +110,8 @@ class SqliteWriter:
         self.failures += 1
         message = f"{what} {self.path.name} failed: {exc}"
         self.last_error = message
-        log.error("%s (%s)", message, self.path, exc_info=exc)
+        # one line, not a traceback: what failed is all a user (or a log reader) can act on
+        log.error("%s (%s)", message, self.path)
         if self._on_error is not None:
             try:
                 self._on_error(message)
@@ -79,15 +120,41 @@ class SqliteWriter:
 
     def _open(self) -> sqlite3.Connection | None:
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=NORMAL")
-            db.executescript(self._schema)
+            return self._connect()
+        except (sqlite3.Error, OSError) as exc:
+            if not is_damaged(exc):
+                self._report("opening", exc)
+                return None
+        # a damaged file would fail every write of every session: keep it aside, start afresh,
+        # and say so once
+        try:
+            moved = move_aside(self.path)
+            db = self._connect()
         except (sqlite3.Error, OSError) as exc:
             self._report("opening", exc)
             return None
+        self._notify(damaged_sentence(self.path, moved))
         return db
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(self._schema)
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _notify(self, message: str) -> None:
+        log.warning("%s", message)
+        if self._on_error is not None:
+            try:
+                self._on_error(message)
+            except Exception:  # a broken handler must not stop the writer
+                log.exception("the storage error handler failed")
 
     def _write(self) -> None:
         lower_priority()

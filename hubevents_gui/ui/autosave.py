@@ -1,20 +1,38 @@
-"""Autosave and recovery: the document's changes go to the session journal (core.journal)
-within a second; after a crash or a kill, the next start offers to restore the session exactly.
-A write that fails is reported (``failed``), and the journal goes on with the next change."""
+"""Autosave and recovery: the document's changes go to the window's own session journal
+(core.journal, one per window: core.session_files) within a second; after a crash or a kill, the
+next start offers to restore that session exactly, on its own. A write that fails is reported
+(``failed``), and the journal goes on with the next change."""
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from hubevents_gui.core.journal import Journal, RecoveredSession, read_journal
+from hubevents_gui.core.journal import (
+    Journal,
+    JournalDamagedError,
+    RecoveredSession,
+    read_journal,
+)
 from hubevents_gui.core.paths import data_dir
+from hubevents_gui.core.session_files import HeldJournal, claim_new, claim_orphans, sessions_dir
 from hubevents_gui.ui.document import TableDocument
 
 
-def journal_path() -> Path:
-    return data_dir() / "session.sqlite"
+def _adopt_legacy_journal() -> None:
+    # before one journal per window there was one for all: offer it like any orphan
+    legacy = data_dir() / "session.sqlite"
+    if not legacy.exists():
+        return
+    target = sessions_dir() / f"session-{time.strftime('%Y%m%d-%H%M%S')}-earlier.sqlite"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        side = Path(str(legacy) + suffix)
+        if side.exists():
+            side.replace(Path(str(target) + suffix))
 
 
 class Autosaver(QObject):
@@ -24,10 +42,12 @@ class Autosaver(QObject):
     #: thread, the writer's report queued across
     failed = Signal(str)
 
-    def __init__(self, document: TableDocument, path: Path | None = None) -> None:
+    def __init__(self, document: TableDocument, held: HeldJournal | None = None) -> None:
         super().__init__(document)
         self.document = document
-        self.path = path or journal_path()
+        #: this window's journal, locked for as long as the window lives
+        self.held = held or claim_new()
+        self.path = self.held.path
         # the writer thread emits; Qt queues it to this object's (the GUI) thread
         self.journal = Journal(self.path, on_error=self.failed.emit)
         self.timer = QTimer(self)
@@ -69,11 +89,35 @@ class Autosaver(QObject):
         if keep:
             self.save_changes()
         self.journal.close(remove=not keep)
+        if keep:
+            self.held.release()  # offered again at the next start
+        else:
+            self.held.remove()
 
 
-def pending_session(path: Path | None = None) -> RecoveredSession | None:
-    """What the last session left unsaved, if it ended without a clean close."""
-    session = read_journal(path or journal_path())
-    if session is None or not session.table.rows:
-        return None
-    return session
+@dataclass
+class PendingSession:
+    """Unsaved work a window left behind, and the lock on its journal (held while offered)."""
+
+    session: RecoveredSession
+    held: HeldJournal
+
+
+def pending_sessions() -> tuple[list[PendingSession], list[str]]:
+    """What windows that ended without a clean close left unsaved, newest first, each on its
+    own; and a sentence for each journal that was damaged (moved aside)."""
+    _adopt_legacy_journal()
+    found: list[PendingSession] = []
+    notices: list[str] = []
+    for held in claim_orphans():
+        try:
+            session = read_journal(held.path)
+        except JournalDamagedError as exc:
+            notices.append(str(exc))
+            held.remove()
+            continue
+        if session is None or not session.table.rows:
+            held.remove()  # nothing worth offering
+            continue
+        found.append(PendingSession(session, held))
+    return found, notices

@@ -3,6 +3,7 @@ way (which sheet, which columns), unsaved work, and crash recovery."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -68,10 +69,21 @@ class FileOpening(QObject):
             return True
         return False
 
-    def offer_recovery(self, session: RecoveredSession, then_open: Path | None = None) -> None:
-        """After a crash: offer the unsaved session back, exactly as it was."""
+    def offer_recovery(
+        self,
+        session: RecoveredSession,
+        then_open: Path | None = None,
+        done: Callable[[], None] | None = None,
+        more: int = 0,
+    ) -> None:
+        """After a crash: offer the unsaved session back, exactly as it was. ``done`` lets go
+        of the old journal once the answer is given (restored work is journaled anew by this
+        window); ``more`` sessions wait for the next start."""
         window = self.window
-        if ask_to_restore(window, session):
+        restore = ask_to_restore(window, session, more)
+        if done is not None:
+            done()
+        if restore:
             restore_session(window.document, session)
             self.controller.file = session.table.file
             window.update_title()

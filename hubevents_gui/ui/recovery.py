@@ -16,14 +16,20 @@ from hubevents_gui.ui.document import TableDocument
 _IN_FLIGHT = (RowStatus.QUEUED, RowStatus.SENDING)
 
 
-def ask_to_restore(parent: QWidget, session: RecoveredSession) -> bool:
+def ask_to_restore(parent: QWidget, session: RecoveredSession, more: int = 0) -> bool:
     name = session.table.file.name if session.table.file else "an untitled table"
     when = datetime.fromtimestamp(session.saved_at).strftime("%Y-%m-%d %H:%M")
+    later = (
+        f"\n\n{plural(more, 'other window')} also left unsaved work: "
+        f"{'it is' if more == 1 else 'they are'} offered the next time you start hubevents."
+        if more
+        else ""
+    )
     answer = QMessageBox.question(
         parent,
         "Restore unsaved work?",
         f"hubevents was not closed properly. Restore the work on {name} "
-        f"({plural(len(session.table.rows), 'row')}, last change {when})?",
+        f"({plural(len(session.table.rows), 'row')}, last change {when})?{later}",
         QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
     )
     return answer == QMessageBox.StandardButton.Yes

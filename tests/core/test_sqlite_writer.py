@@ -118,3 +118,39 @@ def test_a_commit_that_fails_is_rolled_back_and_the_writer_goes_on(tmp_path: Pat
     assert values(path) == ["after"]
     assert len(reported) == 1
     assert "FOREIGN KEY" in reported[0]
+
+
+def test_a_damaged_history_is_moved_aside_said_once_and_a_fresh_one_started(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "history.sqlite"
+    path.write_bytes(b"this is not a database at all, only some bytes" * 100)
+    reported: list[str] = []
+    history = RunHistory(path, reported.append)
+    run_id = history.start_run("sandbox", "e.xlsx", "Events", [])
+    history.finish_run(run_id, Tally(created=1), 1, "")
+    history.flush()
+    history.close()
+    (moved,) = tmp_path.glob("history.sqlite.damaged-*")
+    assert moved.read_bytes().startswith(b"this is not a database")  # kept for a look
+    assert reported == [
+        f"history.sqlite was damaged: it was moved aside to {moved.name} (in {tmp_path}) and "
+        "a fresh one was started"
+    ]
+    (run,) = RunHistory(path).runs()
+    assert run.created == 1
+
+
+def test_a_file_that_cannot_be_opened_is_not_taken_for_a_damaged_one(tmp_path: Path) -> None:
+    path = tmp_path / "w.sqlite"
+    path.mkdir()  # cannot be opened as a database, but nothing in it is damaged
+    (path / "keep.txt").write_text("mine")
+    reported: list[str] = []
+    writer = SqliteWriter(path, SCHEMA, "test-writer", reported.append)
+    writer.put(insert("x"))
+    assert writer.flush(5)
+    writer.close()
+    assert not list(tmp_path.glob("*.damaged-*"))
+    assert (path / "keep.txt").read_text() == "mine"
+    assert len(reported) == 1
+    assert "damaged" not in reported[0]

@@ -15,7 +15,8 @@ from pytestqt.qtbot import QtBot
 from hubevents_gui.app import create_window
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
-from hubevents_gui.ui.autosave import journal_path, pending_session
+from hubevents_gui.core.session_files import sessions_dir
+from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
 from tests.conftest import REPO
 from tests.ui.state import table_state
@@ -29,7 +30,7 @@ def crash(mode: str, settings: AppSettings, tmp_path: Path) -> dict[str, Any]:
         cwd=REPO, env=dict(os.environ), capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == -9, done.stderr[-2000:]  # it really was killed
-    assert journal_path().exists()
+    assert list(sessions_dir().glob("session-*.sqlite"))  # its journal is left behind
     state: dict[str, object] = json.loads(out.read_text())
     return state
 
@@ -95,8 +96,97 @@ def test_a_clean_close_after_saving_leaves_nothing_to_recover(
     window.model.setData(window.model.index(0, name), "Changed")
     assert window.autosaver is not None
     window.autosaver.flush()
-    assert pending_session() is not None  # the edit is journaled
+    journal = window.autosaver.path
+    assert journal.exists()  # the edit is journaled
     assert window.saving.save_to(tmp_path / "results.xlsx", wait=True)
     window.close()
-    assert pending_session() is None
-    assert not journal_path().exists()
+    assert not journal.exists()
+    assert not list(sessions_dir().iterdir())  # nor its lock: nothing to recover
+
+
+def _window(qtbot: QtBot, settings: AppSettings) -> MainWindow:
+    window = create_window(settings, sandbox=True)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _rename_first(qtbot: QtBot, window: MainWindow, name: str) -> None:
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
+    column = window.document.column_of("eventName")
+    assert column is not None
+    window.model.setData(window.model.index(0, column), name)
+    assert window.autosaver is not None
+    window.autosaver.flush()
+
+
+def _die(window: MainWindow) -> None:
+    """What a crash leaves: the journal as it was, the lock gone with the process."""
+    assert window.autosaver is not None
+    window.autosaver.flush()  # what autosave had written by then
+    window.autosaver.timer.stop()
+    window.autosaver.journal.close()
+    window.autosaver.held.release()
+    window.autosaver = None
+    window.setWindowModified(False)
+    window.close()
+
+
+def test_two_windows_keep_their_own_journal_and_are_recovered_each_on_its_own(
+    qtbot: QtBot, settings: AppSettings, answered: list[str]
+) -> None:
+    first, second = _window(qtbot, settings), _window(qtbot, settings)
+    _rename_first(qtbot, first, "Edited in the first window")
+    _rename_first(qtbot, second, "Edited in the second window")
+    assert first.autosaver is not None
+    first_journal = first.autosaver.path
+    # the second one closes cleanly, after discarding: the first one's work stays safe
+    second.opening.keep_journal = False
+    second.setWindowModified(False)
+    second.close()
+    assert first_journal.exists()
+    third = _window(qtbot, settings)
+    assert not third.document.rows  # nothing offered: the first window is alive
+    _rename_first(qtbot, third, "Edited in the third window")
+    # both crash
+    _die(first)
+    _die(third)
+    # each session is offered on its own, newest first, never mixed
+    answered.clear()
+    again = _window(qtbot, settings)
+    qtbot.waitUntil(lambda: bool(again.document.rows), timeout=10_000)
+    names = {r.values.get("eventName") for r in again.document.rows}
+    assert "Edited in the third window" in names
+    assert "Edited in the first window" not in names
+    assert "1 other window also left unsaved work" in answered[0]
+    again.setWindowModified(False)
+    again.close()
+    last = _window(qtbot, settings)
+    qtbot.waitUntil(lambda: bool(last.document.rows), timeout=10_000)
+    names = {r.values.get("eventName") for r in last.document.rows}
+    assert "Edited in the first window" in names
+    assert "Edited in the third window" not in names
+    last.setWindowModified(False)
+    last.close()
+
+
+def test_a_damaged_journal_is_moved_aside_and_said_once(
+    qtbot: QtBot, settings: AppSettings, answered: list[str]
+) -> None:
+    folder = sessions_dir()
+    folder.mkdir(parents=True)
+    (folder / "session-20261201-120000-1-abc.sqlite").write_bytes(b"garbage" * 500)
+    window = _window(qtbot, settings)
+    qtbot.waitUntil(lambda: bool(answered))
+    assert len(answered) == 1
+    assert "session-20261201-120000-1-abc.sqlite was damaged and was moved aside" in answered[0]
+    assert list(folder.glob("*.damaged-*"))
+    assert not window.document.rows
+    window.close()
+    # said once: the next start finds nothing to say
+    answered.clear()
+    window = _window(qtbot, settings)
+    qtbot.wait(100)
+    assert answered == []
+    window.close()
