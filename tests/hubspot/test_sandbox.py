@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -280,37 +279,7 @@ def test_search_list_token_info_and_account_details() -> None:
         assert one["externalEventId"] == "E2"
 
 
-# ---------------------------------------------------------------- the loopback server
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    with SandboxServer(make_sandbox(rate_limit=None)) as running:
-        yield running
-
-
-def test_server_over_loopback(server: SandboxServer) -> None:
-    assert server.base_url.startswith("http://127.0.0.1:")
-    with httpx.Client(
-        base_url=server.base_url, headers={"Authorization": f"Bearer {DEFAULT_TOKEN}"}
-    ) as http:
-        created = http.post(UPSERT, json={"inputs": [event(1), event(2)]})
-        assert created.status_code == 200
-        assert created.headers["content-type"].startswith("application/json")
-        assert len(created.json()["results"]) == 2
-        assert http.post(UPSERT, json={"inputs": [{"bad": 1}]}).status_code == 400
-    with httpx.Client(base_url=server.base_url) as anonymous:
-        assert anonymous.post(UPSERT, json={"inputs": [event(1)]}).status_code == 401
-
-
-def test_server_drops_connections_when_told() -> None:
-    sandbox = make_sandbox(rate_limit=None, faults=Faults(dropped=1.0))
-    with (
-        SandboxServer(sandbox) as running,
-        httpx.Client(base_url=running.base_url) as http,
-        pytest.raises(httpx.RemoteProtocolError),
-    ):
-        http.post(UPSERT, json={"inputs": [event(1)]})
+# ---------------------------------------------------------------- the state file and the command
 
 
 def test_state_survives_a_restart(tmp_path: Path) -> None:

@@ -10,7 +10,8 @@ custom properties silently dropped, and seeded faults (latency, 5xx, 423, droppe
 - validation: what an upsert input must be, the whole-batch 400
 - state: the events, optionally in a JSON file
 - routes: :class:`Sandbox`, requests to endpoints
-- transport / server: reached in process (httpx transport) or over loopback (HTTP server)
+- transport / server: reached in process (httpx transport) or over loopback (HTTP server);
+  framing: the server's reading of request bodies
 """
 
 from hubevents_gui.hubspot.sandbox.config import (
