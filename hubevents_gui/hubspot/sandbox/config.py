@@ -88,3 +88,32 @@ def iso_instant(moment: float) -> str:
         .isoformat(timespec="milliseconds")
         .replace("+00:00", "Z")
     )
+
+
+#: HubSpot's words for a request without a token it knows (401)
+UNAUTHENTICATED = (
+    "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
+    "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
+)
+
+
+def missing_scope(scope: str) -> SandboxResponse:
+    """The 403 for a token without ``scope``, naming it where HubSpot does."""
+    message = (
+        "This app hasn't been granted all required scopes to make this call. "
+        "Read more about required scopes here: https://developers.hubspot.com/scopes."
+    )
+    return SandboxResponse(
+        403,
+        error_body(
+            "MISSING_SCOPES",
+            message,
+            errors=[
+                {
+                    "message": "One or more of the following scopes are required.",
+                    "context": {"requiredGranularScopes": [scope]},
+                }
+            ],
+            links={"scopes": "https://developers.hubspot.com/scopes"},
+        ),
+    )

@@ -7,7 +7,6 @@ the rate limit and the scope, then the endpoint. Reached in process through
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import threading
@@ -19,16 +18,24 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from hubevents_gui.hubspot.sandbox.config import (
+    UNAUTHENTICATED,
     Faults,
     SandboxConfig,
     SandboxResponse,
     TokenInfo,
     error_body,
     iso_instant,
+    missing_scope,
 )
 from hubevents_gui.hubspot.sandbox.limits import RateWindow
 from hubevents_gui.hubspot.sandbox.state import EventKey, EventStore
-from hubevents_gui.hubspot.sandbox.validation import Problem, check_input, validation_error
+from hubevents_gui.hubspot.sandbox.validation import (
+    NOT_JSON,
+    Problem,
+    check_input,
+    parse_json,
+    validation_error,
+)
 from hubevents_gui.hubspot.settings import READ_SCOPE, WRITE_SCOPE
 
 _PREFIX = r"/marketing/(?:v3/marketing-events|marketing-events/(?:v3|\d{4}-\d{2}))"
@@ -41,11 +48,6 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, str | None]] = [
     ("POST", re.compile(r"/oauth/v2/private-apps/get/access-token-info/?"), "token_info", None),
     ("GET", re.compile(r"/account-info/v3/details/?"), "account_details", ""),
 ]
-
-_UNAUTHENTICATED = (
-    "Authentication credentials not found. This API supports OAuth 2.0 authentication and you "
-    "can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview"
-)
 
 
 @dataclass(frozen=True)
@@ -135,13 +137,13 @@ class Sandbox:
             token = _bearer(headers)
             info = self.config.tokens.get(token) if token else None
             if token is None or info is None:
-                return SandboxResponse(401, error_body("INVALID_AUTHENTICATION", _UNAUTHENTICATED))
+                return SandboxResponse(401, error_body("INVALID_AUTHENTICATION", UNAUTHENTICATED))
             limited = self._limits.admit(token, self._monotonic())
             if isinstance(limited, SandboxResponse):
                 return limited
             allowed = {WRITE_SCOPE} if scope == WRITE_SCOPE else {READ_SCOPE, WRITE_SCOPE}
             if scope and not allowed & set(info.scopes):
-                response = _missing_scope(scope)
+                response = missing_scope(scope)
             else:
                 handler: Callable[[Call], SandboxResponse] = getattr(self, f"_{name}")
                 response = handler(Call(info, match, query, body))
@@ -156,9 +158,8 @@ class Sandbox:
 
     def _upsert(self, call: Call) -> SandboxResponse:
         started = self._clock()
-        try:
-            payload = json.loads(call.body or b"null")
-        except ValueError:
+        payload = parse_json(call.body, None)
+        if payload is NOT_JSON:
             return self._invalid([(None, "body", "the body is not valid JSON")])
         if not isinstance(payload, dict) or not isinstance(payload.get("inputs"), list):
             return self._invalid([(None, "inputs", "the body needs an 'inputs' array")])
@@ -230,6 +231,8 @@ class Sandbox:
             after = int(call.query.get("after", "0"))
         except ValueError:
             return self._invalid([(None, "limit", "limit and after must be integers")])
+        if after < 0:
+            return self._invalid([(None, "after", "after cannot be negative")])
         mine = self._store.of_app(call.info.app_id)
         results = []
         for (_app, _account, event_id), event in mine[after : after + limit]:
@@ -242,10 +245,8 @@ class Sandbox:
         return SandboxResponse(200, body)
 
     def _token_info(self, body: bytes) -> SandboxResponse:
-        try:
-            token = json.loads(body or b"{}").get("tokenKey")
-        except (ValueError, AttributeError):
-            token = None
+        payload = parse_json(body, {})
+        token = payload.get("tokenKey") if isinstance(payload, dict) else None
         info = self.config.tokens.get(token) if isinstance(token, str) else None
         if info is None:
             return SandboxResponse(
@@ -295,27 +296,6 @@ def _bearer(headers: dict[str, str]) -> str | None:
     if value[:7].lower() == "bearer ":
         return value[7:].strip() or None
     return None
-
-
-def _missing_scope(scope: str) -> SandboxResponse:
-    message = (
-        "This app hasn't been granted all required scopes to make this call. "
-        "Read more about required scopes here: https://developers.hubspot.com/scopes."
-    )
-    return SandboxResponse(
-        403,
-        error_body(
-            "MISSING_SCOPES",
-            message,
-            errors=[
-                {
-                    "message": "One or more of the following scopes are required.",
-                    "context": {"requiredGranularScopes": [scope]},
-                }
-            ],
-            links={"scopes": "https://developers.hubspot.com/scopes"},
-        ),
-    )
 
 
 def _public(event: dict[str, Any]) -> dict[str, Any]:

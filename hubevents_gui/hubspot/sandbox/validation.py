@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime
 from functools import lru_cache
+from typing import Any
 
 from hubevents_gui.hubspot.sandbox.config import SandboxResponse, error_body, iso_instant
 
@@ -36,7 +38,26 @@ def stored_date(value: str) -> str | None:
     """HubSpot's UTC form of an accepted date-time, None when it is not accepted (cached: a
     batch's dates repeat, and the server must not be the bottleneck of a benchmark)."""
     parsed = parse_iso(value)
-    return None if parsed is None else iso_instant(parsed.timestamp())
+    if parsed is None:
+        return None
+    try:
+        return iso_instant(parsed.timestamp())
+    except (ValueError, OverflowError, OSError):  # 0001-01-01T00:30+01:00 is in year 0 in UTC
+        return None
+
+
+#: what :func:`parse_json` answers for a body that is not JSON (None is JSON's null)
+NOT_JSON = object()
+
+
+def parse_json(body: bytes, empty: Any) -> Any:
+    """The body's JSON value (``empty`` for no body), or ``NOT_JSON``."""
+    if not body:
+        return empty
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):  # RecursionError: [[[[...]]]] nested 100,000 deep
+        return NOT_JSON
 
 
 def check_input(index: int, item: object) -> list[Problem]:
@@ -56,8 +77,16 @@ def check_input(index: int, item: object) -> list[Problem]:
             elif "value" in prop and not isinstance(prop["value"], str):
                 problems.append((index, "customProperties", "property values must be strings"))
     for name in DATE_FIELDS:
-        if name in item and (not isinstance(item[name], str) or stored_date(item[name]) is None):
-            problems.append((index, name, f"{item[name]!r} is not an ISO 8601 date-time"))
+        if name not in item:
+            continue
+        value = item[name]
+        if not isinstance(value, str):
+            problems.append((index, name, f"{name} must be an ISO 8601 date-time string"))
+        elif stored_date(value) is None:
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            problems.append(
+                (index, name, f"{shown!r} is not an ISO 8601 date-time with a zone, years 1-9999")
+            )
     for name in BOOL_FIELDS:
         if name in item and not isinstance(item[name], bool):
             problems.append((index, name, f"{name} must be true or false"))
