@@ -13,6 +13,7 @@ from hubevents_gui.hubspot.sandbox import (
     Sandbox,
     SandboxConfig,
     SandboxServer,
+    StateError,
     TokenInfo,
 )
 
@@ -105,8 +106,8 @@ def config_of(args: argparse.Namespace) -> SandboxConfig:
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         sandbox = Sandbox(config_of(args), state_file=args.state)
-    except (OSError, ValueError, KeyError) as exc:
-        raise UsageError(f"--state {args.state}: cannot be read as sandbox state ({exc})") from None
+    except StateError as exc:
+        raise UsageError(f"--state {exc.path}: {exc.reason}") from None
     try:
         server = SandboxServer(sandbox, args.port, verbose=args.verbose)
     except OSError as exc:

@@ -1,9 +1,8 @@
-"""The sandbox over its public API: in process (httpx transport) and over loopback (server)."""
+"""The sandbox over its public API, in process (httpx transport); its loopback server, its state
+file and what any input gets are in test_sandbox_server, test_sandbox_state, test_sandbox_inputs."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,7 +13,6 @@ from hubevents_gui.hubspot.sandbox import (
     Faults,
     Sandbox,
     SandboxConfig,
-    SandboxServer,
     SandboxTransport,
     TokenInfo,
 )
@@ -277,66 +275,3 @@ def test_search_list_token_info_and_account_details() -> None:
             "MarketingEventPublicReadResponse",
         )
         assert one["externalEventId"] == "E2"
-
-
-# ---------------------------------------------------------------- the state file and the command
-
-
-def test_state_survives_a_restart(tmp_path: Path) -> None:
-    state = tmp_path / "sandbox.json"
-    headers = {"Authorization": f"Bearer {DEFAULT_TOKEN}"}
-    with SandboxServer(Sandbox(state_file=state)) as first:
-        created = httpx.post(first.base_url + UPSERT, json={"inputs": [event(1)]}, headers=headers)
-        created_event = created.json()["results"][0]
-    assert json.loads(state.read_text())["events"]
-    with SandboxServer(Sandbox(state_file=state)) as second:
-        again = httpx.post(
-            second.base_url + UPSERT,
-            json={"inputs": [event(1, eventName="Again")]},
-            headers=headers,
-        ).json()["results"][0]
-    assert again["id"] == created_event["id"]
-    assert again["createdAt"] == created_event["createdAt"]
-
-
-def test_hubevents_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
-    state = tmp_path / "state.json"
-    command = [
-        sys.executable,
-        "-m",
-        "hubevents_gui.cli",
-        "sandbox",
-        "--state",
-        str(state),
-        "--token",
-        "pat-test:7",
-        "--rate-limit",
-        "5",
-        "--rate-interval-ms",
-        "1000",
-    ]
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    ) as process:
-        try:
-            assert process.stdout is not None
-            base_url = process.stdout.readline().strip()
-            assert base_url.startswith("http://127.0.0.1:")
-            response = httpx.post(
-                base_url + UPSERT,
-                json={"inputs": [event(1)]},
-                headers={"Authorization": "Bearer pat-test"},
-            )
-            assert response.status_code == 200
-            assert response.headers["X-HubSpot-RateLimit-Max"] == "5"
-            info = httpx.post(
-                base_url + "/oauth/v2/private-apps/get/access-token-info",
-                json={"tokenKey": "pat-test"},
-            ).json()
-            assert info["appId"] == 7
-        finally:
-            process.terminate()
-    assert json.loads(state.read_text())["events"][0]["externalEventId"] == "E1"

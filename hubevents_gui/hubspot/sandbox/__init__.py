@@ -8,7 +8,7 @@ custom properties silently dropped, and seeded faults (latency, 5xx, 423, droppe
 - config: tokens, faults, limits, the response shape
 - limits: the rolling window and the daily count
 - validation: what an upsert input must be, the whole-batch 400
-- state: the events, optionally in a JSON file
+- state: the events, optionally in a JSON file (StateError when it cannot be used)
 - routes: :class:`Sandbox`, requests to endpoints
 - transport / server: reached in process (httpx transport) or over loopback (HTTP server);
   framing: the server's reading of request bodies
@@ -24,6 +24,7 @@ from hubevents_gui.hubspot.sandbox.config import (
 )
 from hubevents_gui.hubspot.sandbox.routes import Sandbox
 from hubevents_gui.hubspot.sandbox.server import SandboxServer
+from hubevents_gui.hubspot.sandbox.state import StateError
 from hubevents_gui.hubspot.sandbox.transport import SandboxTransport
 
 __all__ = [
@@ -35,5 +36,6 @@ __all__ = [
     "SandboxResponse",
     "SandboxServer",
     "SandboxTransport",
+    "StateError",
     "TokenInfo",
 ]

@@ -173,16 +173,20 @@ class Sandbox:
         if problems:
             return self._invalid(problems)
         stamp = iso_instant(self._clock())
-        results = [
-            _public(self._store.upsert(call.info.app_id, item, self.config.properties, stamp))
-            for item in inputs
-        ]
+        try:
+            stored = self._store.upsert_all(call.info.app_id, inputs, self.config.properties, stamp)
+        except OSError as exc:  # the client retries a 500; the state is as it was before
+            message = (
+                f"the sandbox could not save its state to {self._store.state_file} "
+                f"({exc.strerror or exc}), so nothing was changed"
+            )
+            return SandboxResponse(500, error_body("INTERNAL_ERROR", message))
+        results = [_public(record) for record in stored]
         if self.config.shuffle and len(results) > 1:
             order = list(range(len(results)))
             while order == sorted(order):  # always another order than the inputs
                 self._random.shuffle(order)
             results = [results[i] for i in order]
-        self._store.save()
         return SandboxResponse(
             200,
             {
