@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -18,21 +20,52 @@ from hubevents_gui.hubspot.sandbox import (
 )
 
 
+def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` (to ``high``)."""
+
+    def whole(text: str) -> int:
+        try:
+            value: int | None = int(text)
+        except ValueError:
+            value = None
+        if value is None or value < low or (high is not None and value > high):
+            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number {span}")
+        return value
+
+    return whole
+
+
 def _share(text: str) -> float:
-    value = float(text)
-    if not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a share between 0 and 1")
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not 0 <= value <= 1:  # nan fails this too
+        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1")
     return value
 
 
-def _latency(text: str) -> float | tuple[float, float]:
-    low, _, high = text.partition("-")
+def _seconds(text: str) -> float | None:
     try:
-        return (float(low), float(high)) if high else float(low)
+        value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: use seconds (0.05) or a range (0.02-0.2)"
-        ) from None
+        return None
+    return value if math.isfinite(value) and value >= 0 else None
+
+
+def _latency(text: str) -> float | tuple[float, float]:
+    single = _seconds(text)
+    if single is not None:
+        return single
+    # a range A-B; A and B may hold a "-" of their own (1e-3-2e-3)
+    for cut in (i for i, char in enumerate(text) if char == "-" and i > 0):
+        low, high = _seconds(text[:cut]), _seconds(text[cut + 1 :])
+        if low is not None and high is not None and low <= high:
+            return (low, high)
+    raise argparse.ArgumentTypeError(
+        f"{text!r}: use seconds of 0 or more (0.05) or a range from low to high (0.02-0.2)"
+    )
 
 
 def _token_spec(text: str) -> tuple[str, TokenInfo]:
@@ -51,7 +84,9 @@ def _token_spec(text: str) -> tuple[str, TokenInfo]:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free)")
+    parser.add_argument(
+        "--port", type=_whole(0, 65535), default=0, help="port on 127.0.0.1 (default: any free)"
+    )
     parser.add_argument("--state", type=Path, help="keep the events in this JSON file across runs")
     parser.add_argument(
         "--token",
@@ -61,13 +96,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"accept this token (repeatable; default: {DEFAULT_TOKEN!r} as app 424242 "
         "with read and write scopes)",
     )
-    parser.add_argument("--batch-cap", type=int, default=100, help="inputs per upsert (100)")
-    parser.add_argument("--rate-limit", type=int, default=100, help="requests per window (100)")
+    parser.add_argument("--batch-cap", type=_whole(1), default=100, help="inputs per upsert (100)")
     parser.add_argument(
-        "--rate-interval-ms", type=int, default=10_000, help="the window in ms (10000)"
+        "--rate-limit", type=_whole(1), default=100, help="requests per window (100)"
+    )
+    parser.add_argument(
+        "--rate-interval-ms", type=_whole(1), default=10_000, help="the window in ms (10000)"
     )
     parser.add_argument("--no-rate-limit", action="store_true", help="no per-window limit")
-    parser.add_argument("--daily-limit", type=int, default=250_000, help="requests per day")
+    parser.add_argument("--daily-limit", type=_whole(1), default=250_000, help="requests per day")
     parser.add_argument("--latency", type=_latency, default=0.0, help="seconds, or a range A-B")
     parser.add_argument("--server-errors", type=_share, default=0.0, help="share of 502/503/504")
     parser.add_argument("--dropped", type=_share, default=0.0, help="share of dropped connections")

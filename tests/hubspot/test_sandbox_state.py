@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from hubevents_gui.cli import main
+from hubevents_gui.cli.args import build_parser
 from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, Sandbox, SandboxServer, StateError
 from tests.hubspot.test_sandbox import UPSERT, client, event
 
@@ -163,6 +164,46 @@ def test_the_command_refuses_a_state_file_it_cannot_use_in_one_sentence(
     assert words in err
     assert err.count("\n") == 1
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--port", "70000"], "--port"),
+        (["--port", "-1"], "--port"),
+        (["--port", "http"], "--port"),
+        (["--latency", "nan"], "--latency"),
+        (["--latency", "inf"], "--latency"),
+        (["--latency", "-1"], "--latency"),
+        (["--latency", "0.3-0.1"], "--latency"),
+        (["--latency", "0.1-nan"], "--latency"),
+        (["--rate-limit", "0"], "--rate-limit"),
+        (["--rate-limit", "-5"], "--rate-limit"),
+        (["--rate-interval-ms", "0"], "--rate-interval-ms"),
+        (["--batch-cap", "0"], "--batch-cap"),
+        (["--daily-limit", "0"], "--daily-limit"),
+        (["--dropped", "nan"], "--dropped"),
+        (["--server-errors", "lots"], "--server-errors"),
+    ],
+)
+def test_bad_arguments_exit_2_naming_the_flag(
+    args: list[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as raised:
+        build_parser().parse_args(["sandbox", *args])
+    assert raised.value.code == 2
+    err = capsys.readouterr().err
+    assert f"error: argument {flag}: " in err
+    assert "Traceback" not in err
+
+
+def test_good_arguments_are_taken() -> None:
+    args = build_parser().parse_args(
+        ["sandbox", "--port", "0", "--latency", "1e-3-2e-2", "--rate-limit", "1"]
+    )
+    assert (args.port, args.latency, args.rate_limit) == (0, (0.001, 0.02), 1)
+    assert build_parser().parse_args(["sandbox", "--latency", "0.05"]).latency == 0.05
+    assert build_parser().parse_args(["sandbox", "--port", "65535"]).port == 65535
 
 
 def test_hubevents_sandbox_command_serves_until_stopped(tmp_path: Path) -> None:
