@@ -185,6 +185,16 @@ def test_a_chunked_body_is_read_and_the_connection_kept(server: SandboxServer) -
     assert {key[2] for key in server.sandbox.events} == {"E1", "E2"}
 
 
+def test_with_both_framings_chunked_wins_and_the_connection_closes(server: SandboxServer) -> None:
+    # a Content-Length beside chunked is how requests are smuggled: read chunked, then hang up
+    with connect(server) as sock:
+        sock.sendall(request(chunked(BATCH), "Transfer-Encoding: chunked", "Content-Length: 3"))
+        answer = receive(sock)
+        assert answer.status == 200
+        assert answer.headers["connection"] == "close"
+        assert closed(sock)
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [
