@@ -1,30 +1,46 @@
 """Result workbooks: the rows as they are now (original columns, edited values) plus Status,
 HubSpot ID and Message, written with openpyxl; or those three columns added to the original .xlsx.
+
+What the user did not edit comes back as it was, with its cell type; edited cells carry the
+edited value with its type; text is never a formula (see result_cells). When a file cannot be
+written, every row's outcome goes to a fallback file and the error says where (result_files).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
-import tempfile
 from collections.abc import Callable, Sequence
-from datetime import datetime
 from pathlib import Path
 
-from hubevents_gui.core.fields import (
-    COLUMN_FIELDS,
-    CUSTOM_KEY_PREFIX,
-    EXTRA_KEY_PREFIX,
-    FIELD_BY_KEY,
+from hubevents_gui.core.fields import COLUMN_FIELDS, CUSTOM_KEY_PREFIX, FIELD_BY_KEY
+from hubevents_gui.core.result_cells import CellTooLongError, fill, needs_a_cell, workbook_value
+from hubevents_gui.core.result_files import (
+    RESULT_HEADERS,
+    ResultCells,
+    ResultsError,
+    check_results_path,
+    guarded,
+    save_workbook,
 )
-from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowStatus, Unreadable
+from hubevents_gui.core.result_rows import check_cells_fit, row_cells, too_long
+from hubevents_gui.core.result_source import read_source
+from hubevents_gui.core.result_writeback import write_back
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowStatus
 from hubevents_gui.core.validation import Issue
-from hubevents_gui.core.values import display_text
 
-RESULT_HEADERS = ("Status", "HubSpot ID", "Message")
+__all__ = [
+    "RESULT_HEADERS",
+    "ResultCells",
+    "ResultsError",
+    "add_result_columns",
+    "check_results",
+    "check_results_path",
+    "layout",
+    "result_cells",
+    "write_results",
+]
 
-#: (status text, HubSpot id, message) of a row
-ResultCells = tuple[str, str, str]
+ResultOf = Callable[[EventRow], ResultCells]
 
 
 def result_cells(
@@ -37,10 +53,6 @@ def result_cells(
     if outcome is None:
         return status.value, "", ""
     return status.value, outcome.hubspot_id or "", outcome.summary
-
-
-class ResultsError(Exception):
-    """The results could not be written; the message names the file."""
 
 
 def layout(table: EventTable) -> list[tuple[str, str]]:
@@ -64,107 +76,72 @@ def layout(table: EventTable) -> list[tuple[str, str]]:
     return headers
 
 
-def cell_value(row: EventRow, key: str) -> object:
-    """A cell as it goes into a workbook: typed where Excel has the type, text otherwise."""
-    if key.startswith(EXTRA_KEY_PREFIX):
-        index = int(key.partition(":")[2])
-        value = row.extras[index] if index < len(row.extras) else None
-        return None if value == "" else value
-    value = row.cell(key)
-    if value is None or isinstance(value, bool | str):
-        return value
-    if isinstance(value, Unreadable):
-        return value.text
-    if isinstance(value, datetime) and value.tzinfo is None:
-        return value  # Excel date cells have no zone: wall clock, as it came
-    return display_text(value)
-
-
-def _atomic_target(path: Path) -> tuple[int, str]:
-    return tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+def check_results(table: EventTable, path: Path) -> None:
+    """Before anything is sent: ResultsError unless the results workbook can be written at
+    ``path`` and every cell of the table fits in a workbook cell."""
+    check_results_path(path, table.file)
+    check_cells_fit(table, layout(table))
 
 
 def write_results(
-    table: EventTable,
-    rows: Sequence[EventRow],
-    result_of: Callable[[EventRow], ResultCells],
-    path: Path,
+    table: EventTable, rows: Sequence[EventRow], result_of: ResultOf, path: Path
 ) -> None:
-    """A new workbook at ``path`` (written to a temporary file, then renamed into place)."""
+    """A new workbook at ``path`` (written to a temporary file, then renamed into place).
+
+    Never the source file. When it cannot be written, ResultsError says why and, when rows
+    have outcomes, in which fallback file of the data folder they are kept.
+    """
+    guarded(rows, result_of, Path(path), lambda: _write_new(table, rows, result_of, Path(path)))
+
+
+def _write_new(
+    table: EventTable, rows: Sequence[EventRow], result_of: ResultOf, path: Path
+) -> None:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    path = Path(path)
+    check_results_path(path, table.file)
     columns = layout(table)
+    source = read_source(table)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(table.sheet or "Results")
     bold = Font(bold=True)
+
+    def cell_of(value: object) -> object:
+        if not needs_a_cell(value):
+            return value
+        cell = WriteOnlyCell(sheet)
+        fill(cell, value)
+        return cell
+
     header_cells = []
     for _, header in [*columns, *((h, h) for h in RESULT_HEADERS)]:
-        cell = WriteOnlyCell(sheet, value=header)
+        cell = WriteOnlyCell(sheet)
+        fill(cell, workbook_value(header))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
-        sheet.append([*(cell_value(row, key) for key, _ in columns), *result_of(row)])
-    _save(workbook, path)
+    try:
+        for row in rows:
+            values = [value for _, value in row_cells(table, row, columns, source)]
+            try:
+                values += map(workbook_value, result_of(row))
+            except CellTooLongError as exc:
+                where = f"the Message of {table.cell_name(row, 'externalEventId')}"
+                raise too_long(where, exc.length) from None
+            sheet.append([cell_of(v) for v in values])
+        save_workbook(workbook, path)
+    except BaseException:
+        with contextlib.suppress(Exception):
+            sheet.close()  # end the stream openpyxl began (it deletes its temp file at exit)
+        raise
 
 
 def add_result_columns(
-    table: EventTable,
-    rows: Sequence[EventRow],
-    result_of: Callable[[EventRow], ResultCells],
-    path: Path,
+    table: EventTable, rows: Sequence[EventRow], result_of: ResultOf, path: Path
 ) -> None:
     """Write Status, HubSpot ID and Message into a copy of the source .xlsx, beside its columns,
-    keeping its formatting and other sheets; edited values replace the source's cells."""
-    from openpyxl import load_workbook
-
-    source = table.file
-    if source is None or source.suffix.lower() not in (".xlsx", ".xlsm") or table.sheet is None:
-        raise ResultsError("results can be added only to an .xlsx or .xlsm workbook")
-    try:
-        workbook = load_workbook(source, keep_vba=source.suffix.lower() == ".xlsm")
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a bad file
-        raise ResultsError(f"'{source.name}' cannot be opened to add results: {exc}") from None
-    sheet = workbook[table.sheet]
-    header_row = table.header_row or 1
-    first_result = sheet.max_column + 1
-    for offset, header in enumerate(RESULT_HEADERS):
-        existing = [
-            c for c in range(1, sheet.max_column + 1) if sheet.cell(header_row, c).value == header
-        ]
-        column = existing[0] if existing else first_result + offset
-        sheet.cell(header_row, column, header)
-        for row in rows:
-            if row.source_row is None:
-                continue
-            sheet.cell(row.source_row, column, result_of(row)[offset] or None)
-    for row in rows:
-        if row.source_row is None:
-            continue
-        for key, column in table.source_columns.items():
-            sheet.cell(row.source_row, column + 1, cell_value(row, key))
-    _save(workbook, path)
-
-
-def _save(workbook: object, path: Path) -> None:
-    handle, temp = _atomic_target(path)
-    os.close(handle)
-    try:
-        workbook.save(temp)  # type: ignore[attr-defined]
-        os.replace(temp, path)
-    except PermissionError:
-        _discard(temp)
-        raise ResultsError(
-            f"'{path.name}' cannot be written: permission denied (is it open in Excel?)"
-        ) from None
-    except OSError as exc:
-        _discard(temp)
-        raise ResultsError(f"'{path.name}' cannot be written: {exc.strerror or exc}") from None
-
-
-def _discard(temp: str) -> None:
-    with contextlib.suppress(OSError):
-        os.unlink(temp)
+    keeping its formatting and other sheets; edited values replace the source's cells (the
+    caller keeps a backup when ``path`` is the source). Failures as for write_results."""
+    guarded(rows, result_of, Path(path), lambda: write_back(table, rows, result_of, Path(path)))

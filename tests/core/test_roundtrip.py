@@ -1,4 +1,5 @@
-"""Property: rows written to a workbook or CSV and read back give the same payloads."""
+"""Properties: rows written to a workbook or CSV and read back give the same payloads; any text
+written to a results workbook reads back identical (or visibly escaped)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import python_calamine
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
+from hubevents_gui.core.result_cells import escape_text
+from hubevents_gui.core.results import add_result_columns, write_results
 from hubevents_gui.core.sheets import read_table
 from hubevents_gui.core.values import display_text
 from hubevents_gui.hubspot.wire import to_input
@@ -105,3 +110,35 @@ def test_csv_round_trip(rows: list[list[object]], delimiter: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = write_csv(Path(folder) / "r.csv", [HEADERS, *as_text], delimiter=delimiter)
         assert payloads(path) == expected(rows)
+
+
+# any text, with more than chance's share of what workbooks treat specially
+any_text = st.lists(
+    st.one_of(
+        st.characters(),
+        st.sampled_from(["\x0b", "\x00", "\r", "\n", " ", "_x000B_", "_x005f_", "_x", "=", "#N/A"]),
+    ),
+    min_size=1,
+    max_size=20,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(any_text, st.sampled_from([write_results, add_result_columns]))
+def test_any_text_in_a_results_workbook_reads_back(text: str, write: object) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        source = write_xlsx(Path(folder) / "in.xlsx", [HEADERS[:4], ["a", "1", "n", "o"]])
+        table = read_table(source)
+        table.rows[0].set_cell("eventName", text)
+        out = Path(folder) / "out.xlsx"
+        write(table, table.rows, lambda _row: ("failed", "", text), out)  # type: ignore[operator]
+        book = python_calamine.CalamineWorkbook.from_path(str(out))
+        cells = book.get_sheet_by_name("Sheet1").to_python()[1]
+        # Excel, LibreOffice and calamine decode _xHHHH_; U+FFFE and U+FFFF are not characters
+        # any of them holds, so they stay visibly escaped
+        expected = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+        assert (cells[2], cells[-1]) == (expected, expected)
+        # a reader that does not decode shows the escape, which no other text writes
+        sheet = load_workbook(out)["Sheet1"]
+        for cell in (sheet.cell(2, 3), sheet.cell(2, sheet.max_column)):
+            assert (cell.value, cell.data_type) == (escape_text(text), "s")
