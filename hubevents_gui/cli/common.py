@@ -11,6 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from hubevents_gui import credentials
+from hubevents_gui.core.results import ResultsError, check_results
 from hubevents_gui.core.rows import EventRow, EventTable, RowId
 from hubevents_gui.core.sheets import SheetError, build_table, choose_sheet, guess_mapping
 from hubevents_gui.core.validation import Issue, validate_rows
@@ -68,6 +69,15 @@ def load_checked(args: argparse.Namespace) -> CheckedTable:
         raise UsageError(str(exc)) from None
     issues = validate_rows(table.rows, zone)
     return CheckedTable(table, zone, dict(issues))
+
+
+def check_results_target(table: EventTable, path: Path) -> None:
+    """``--results PATH`` checked before anything is sent: one sentence and exit 2 when the
+    results could not be written there (no such folder, the input itself, a cell too long)."""
+    try:
+        check_results(table, path)
+    except ResultsError as exc:
+        raise UsageError(f"--results: {exc}; nothing was sent") from None
 
 
 def token_for(args: argparse.Namespace) -> str:

@@ -16,6 +16,7 @@ from hubevents_gui.cli.common import (
     EXIT_ROWS,
     CheckedTable,
     UsageError,
+    check_results_target,
     load_checked,
     token_for,
 )
@@ -72,6 +73,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.api_version != "v3" and not re.fullmatch(r"\d{4}-\d{2}", args.api_version):
         raise UsageError(f"--api-version {args.api_version!r}: use v3 or a date such as 2026-03")
     checked = load_checked(args)
+    if args.results:
+        check_results_target(checked.table, args.results)
     table, zone = checked.table, checked.zone
     valid = checked.valid_rows
     items = list(zip([r.row_id for r in valid], inputs_for(valid, zone), strict=True))

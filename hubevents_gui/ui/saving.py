@@ -1,5 +1,6 @@
 """Saving results from the window: where to (asked once, then Ctrl+S saves there again), never
-over the file that was opened, written by the controller off the GUI thread."""
+over the file that was opened (adding results to it keeps a backup first), written by the
+controller off the GUI thread."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from hubevents_gui.core.result_files import ResultsError, keep_backup, same_file
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.settings import AppSettings
 
@@ -22,6 +24,8 @@ class ResultsSaving(QObject):
         self.path: Path | None = None
         self._saving = False
         self._last_ok = False
+        #: the copy of the opened workbook kept before results were added to it
+        self._backup: Path | None = None
         #: changes made to the table so far, and how many the file being written holds
         self._changes = 0
         self._saved_changes = 0
@@ -43,7 +47,7 @@ class ResultsSaving(QObject):
     def save(self, *, wait: bool = False) -> bool:
         """Save Results (Ctrl+S): to the last place, else ask. With ``wait``, return only when
         the file is written (the window keeps painting meanwhile), with whether it was."""
-        if self.path is None:
+        if self.path is None or self._is_source(self.path):
             return self.save_as(wait=wait)
         return self._write(self.path, into_source=False, wait=wait)
 
@@ -55,8 +59,7 @@ class ResultsSaving(QObject):
         if not chosen:
             return False
         path = Path(chosen if chosen.lower().endswith(".xlsx") else chosen + ".xlsx")
-        source = self.controller.document.table.file
-        if source is not None and path.resolve() == source.resolve():
+        if self._is_source(path):
             QMessageBox.warning(
                 self.window,
                 "Choose another file",
@@ -81,8 +84,21 @@ class ResultsSaving(QObject):
             str(source.with_name(f"{source.stem}-with-results{source.suffix}")),
             f"Excel workbook (*{source.suffix})",
         )
-        if chosen:
-            self._write(Path(chosen), into_source=True, wait=False)
+        if not chosen:
+            return
+        path = Path(chosen)
+        self._backup = None
+        if same_file(path, source):
+            try:
+                self._backup = keep_backup(source)
+            except ResultsError as exc:
+                QMessageBox.warning(self.window, "Cannot add the results", str(exc))
+                return
+        self._write(path, into_source=True, wait=False)
+
+    def _is_source(self, path: Path) -> bool:
+        source = self.controller.document.table.file
+        return source is not None and same_file(path, source)
 
     def _write(self, path: Path, *, into_source: bool, wait: bool) -> bool:
         if self._saving:
@@ -112,12 +128,15 @@ class ResultsSaving(QObject):
         if not into_source:
             self.path = path
         verb = "added to" if into_source else "saved to"
+        done = f"Results {verb} {path}"
+        if into_source and self._backup is not None:
+            done += f" (the workbook as it was is kept as {self._backup.name})"
         if self._changes == self._saved_changes:
             self.window.setWindowModified(False)
-            self.window.statusBar().showMessage(f"Results {verb} {path}", 8000)
+            self.window.statusBar().showMessage(done, 8000)
         else:  # edits made while it was written are not in the file: still unsaved
             self.window.statusBar().showMessage(
-                f"Results {verb} {path}; the changes made since are not saved yet", 8000
+                f"{done}; the changes made since are not saved yet", 8000
             )
 
     @Slot(str)
