@@ -55,10 +55,18 @@ def start_upsert(server: SandboxServer, tmp_path: Path) -> tuple[subprocess.Pope
     return process, results
 
 
+def result_rows(results: Path) -> list[tuple[object, ...]]:
+    book = load_workbook(results, read_only=True)
+    try:
+        sheet = book.active
+        assert sheet is not None
+        return list(sheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+
+
 def statuses(results: Path) -> list[str]:
-    sheet = load_workbook(results, read_only=True).active
-    assert sheet is not None
-    rows = list(sheet.iter_rows(values_only=True))
+    rows = result_rows(results)
     column = rows[0].index("Status")
     return [str(row[column]) for row in rows[1:]]
 
@@ -97,9 +105,7 @@ def test_a_second_ctrl_c_stops_waiting_and_says_the_rows_in_flight_may_be_in(
     found = statuses(results)
     assert len(found) == 200
     assert found.count("created") + found.count("not sent") == 200
-    wb = load_workbook(results, read_only=True).active
-    assert wb is not None
-    messages = [str(row[-1]) for row in wb.iter_rows(values_only=True)]
+    messages = [str(row[-1]) for row in result_rows(results)]
     assert any("interrupted, may have reached HubSpot; run again to confirm" in m for m in messages)
     (run,) = RunHistory(data_dir() / "history.sqlite").runs()
     assert run.stopped == "interrupted"
