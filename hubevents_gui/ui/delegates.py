@@ -77,6 +77,10 @@ class DateTimeEditor(QWidget):
         self.zone.setStyleSheet("color: palette(mid);")
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.zone)
+        # room for the whole date and time, and a background: the cell's own text must not
+        # show through beside the editor
+        self.edit.setMinimumWidth(self.edit.sizeHint().width())
+        self.setAutoFillBackground(True)
         self.setFocusProxy(self.edit)
         self.offset_text = ""
 
@@ -152,6 +156,17 @@ class EventDelegate(QStyledItemDelegate):
         editor = super().createEditor(parent, option, index)
         editor.setObjectName("textEditor")
         return editor
+
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        super().updateEditorGeometry(editor, option, index)
+        if isinstance(editor, DateTimeEditor):
+            # the date, the time and the zone need more room than a narrow column has: the
+            # editor grows past the cell rather than cutting the minutes off
+            rect = editor.geometry()
+            rect.setWidth(max(rect.width(), editor.sizeHint().width()))
+            editor.setGeometry(rect)
 
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         if isinstance(editor, DateTimeEditor):

@@ -179,6 +179,9 @@ class MainWindow(WindowShell):
         self.filter_combo.currentIndexChanged.connect(self._on_filter)
         self.issues_dock.issue_activated.connect(self._on_issue_activated)
         self.table.selectionModel().currentChanged.connect(self._on_current_changed)
+        # an edit, a paste, an undo or another zone changes what the current cell will send
+        self.model.dataChanged.connect(self._refresh_preview)
+        self.model.modelReset.connect(self._refresh_preview)
 
     # ------------------------------------------------------------------ state shown
 
@@ -272,6 +275,11 @@ class MainWindow(WindowShell):
         mode = self.filter_combo.itemData(position)
         if isinstance(mode, RowFilter):
             self.document.set_filter(mode)
+
+    @Slot()
+    def _refresh_preview(self) -> None:
+        current = self.table.currentIndex()
+        self._on_current_changed(current, current)
 
     @Slot(QModelIndex, QModelIndex)
     def _on_current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:

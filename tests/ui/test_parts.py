@@ -247,3 +247,38 @@ def test_the_issues_and_run_row_models_pass_qts_model_tester(
         RunRow(1, 2, 0, {"externalEventId": "E1", "eventName": "A"}, "created", "9", "", None, 1.0)
     ]
     qtmodeltester.check(RunRowsModel(rows), force_py=True)
+
+
+def test_the_date_editor_never_cuts_off_the_minutes_in_a_narrow_column(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    load(qtbot, window)
+    column = window.document.column_of("startDateTime")
+    assert column is not None
+    window.table.setColumnWidth(column, 90)
+    index = window.model.index(2, column)
+    window.table.setCurrentIndex(index)
+    window.table.edit(index)
+    editor = window.table.findChild(DateTimeEditor)
+    assert editor is not None
+    qtbot.waitUntil(editor.isVisible)
+    # the spin box is as wide as its whole text needs, and the editor grew past the cell
+    assert editor.edit.width() >= editor.edit.sizeHint().width()
+    assert editor.width() > 90
+    assert editor.edit.text().endswith(":00")  # 2026-04-21 09:00, minutes and all
+
+
+def test_the_utc_preview_follows_an_edit_of_the_current_cell(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    load(qtbot, window)
+    column = window.document.column_of("startDateTime")
+    assert column is not None
+    index = window.model.index(0, column)
+    window.table.setCurrentIndex(index)
+    before = window.run_status.preview.text()
+    assert "sent as" in before
+    window.model.setData(index, "2026-03-10 18:45")
+    after = window.run_status.preview.text()
+    assert after != before
+    assert ":45:00.000Z" in after  # the time as edited, not as it was
