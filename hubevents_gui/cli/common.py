@@ -58,7 +58,10 @@ def load_checked(args: argparse.Namespace) -> CheckedTable:
     try:
         choice = choose_sheet(Path(args.file), args.sheet)
         if choice.raw is None:
-            names = ", ".join(f"'{name}'" for name in choice.candidates)
+            names = ", ".join(
+                f"'{name}'" + (" (hidden)" if name in choice.hidden else "")
+                for name in choice.candidates
+            )
             raise UsageError(
                 f"'{Path(args.file).name}' has several sheets of events ({names}): "
                 "choose one with --sheet NAME"

@@ -7,9 +7,13 @@ fields and parses every cell. :func:`read_table` does both with the guessed mapp
 problem a user can cause raises :class:`SheetError` with one sentence naming the file (and
 sheet, row, column).
 
-- raw: RawSheet, SheetError, the file checks
-- workbook / csv_text: the two kinds of file; workbook holds the sheet-choosing policy
-- formulas: formulas without saved values in .xlsx
+- raw: RawSheet, SheetError, the file checks, cells right of the header
+- workbook / csv_text: the two kinds of file; text_decoding: a text file's bytes
+- choice: the sheet-choosing policy
+- extent / ods_extent: how far a sheet's cells spread, before calamine lays them out
+- sparse: an .xlsx sheet whose cells lie far apart, read cell by cell
+- formulas: cells calamine reads without a word (formulas without values, serial 60);
+  xlsx_parts: the .xlsx parts those scans read
 - mapping: columns to fields
 - builder: raw rows to an EventTable
 """
@@ -20,6 +24,7 @@ from pathlib import Path
 
 from hubevents_gui.core.rows import EventTable, RowIds
 from hubevents_gui.core.sheets.builder import build_table
+from hubevents_gui.core.sheets.choice import SheetChoice, choose_workbook_sheet
 from hubevents_gui.core.sheets.csv_text import open_csv
 from hubevents_gui.core.sheets.mapping import guess_mapping, header_label, mapping_problems
 from hubevents_gui.core.sheets.raw import (
@@ -32,7 +37,6 @@ from hubevents_gui.core.sheets.raw import (
     check_file,
     describe_file,
 )
-from hubevents_gui.core.sheets.workbook import SheetChoice, choose_workbook_sheet
 
 __all__ = [
     "CSV_SUFFIXES",
@@ -67,7 +71,10 @@ def open_sheet(path: Path, sheet: str | None = None) -> RawSheet:
     """The chosen sheet's header and rows; several sheets of events are an error here."""
     choice = choose_sheet(path, sheet)
     if choice.raw is None:
-        names = ", ".join(f"'{name}'" for name in choice.candidates)
+        names = ", ".join(
+            f"'{name}'" + (" (hidden)" if name in choice.hidden else "")
+            for name in choice.candidates
+        )
         raise SheetError(
             f"{describe_file(Path(path))} has several sheets of events ({names}): choose one"
         )

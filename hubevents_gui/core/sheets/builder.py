@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice, repeat
 from typing import Any
 
@@ -59,7 +60,10 @@ def _build_rows(
     custom_names = [name for _, name in custom_columns]
     rows: list[EventRow] = []
     spill_width = width
-    while chunk := list(islice(raw.rows, _CHUNK)):
+    # a chunk holds about as many cells whatever the width: a 16k-column sheet reads in short
+    # chunks, a 14-column one in long ones
+    chunk_rows = max(_MIN_CHUNK_ROWS, _CHUNK_CELLS // max(1, width))
+    while chunk := list(islice(raw.rows, chunk_rows)):
         numbers: list[int] = []
         grid: list[list[Any]] = []
         ragged = False
@@ -70,10 +74,13 @@ def _build_rows(
                 ragged = ragged or len(cells) != width
         if not grid:
             continue
-        if ragged:  # CSV rows of differing lengths, or cells right of the header
+        columns: dict[int, Sequence[Any]]
+        if ragged:  # CSV rows of differing lengths, cells right of the header, sparse sheets
             spill_width = max(spill_width, *map(len, grid))
-            grid = [[*cells, *([""] * (spill_width - len(cells)))] for cells in grid]
-        columns = list(zip(*grid, strict=True))
+            sent = [c for c, _ in field_columns] + [c for c, _ in custom_columns]
+            columns = _ragged_columns(grid, sent)
+        else:
+            columns = dict(enumerate(zip(*grid, strict=True)))
         bad: dict[int, dict[str, Unreadable]] = {}
         field_values = _parsed_columns(
             [(spec.key, spec, columns[c]) for c, spec in field_columns], day_first, bad
@@ -84,7 +91,11 @@ def _build_rows(
             bad,
         )
         extra_indexes = [*extra_columns, *range(width, spill_width)]
-        extras = zip(*(columns[c] for c in extra_indexes), strict=True)
+        extras: Iterable[tuple[Any, ...]]
+        if ragged:  # each row keeps only the extras it has: a short row costs little
+            extras = (_row_extras(cells, extra_indexes) for cells in grid)
+        else:
+            extras = zip(*(columns[c] for c in extra_indexes), strict=True)
         ids = row_ids.take(len(grid))
         blank = [k for k, col in zip(keys, field_values, strict=True) if None in col]
         blank_custom = [
@@ -122,11 +133,8 @@ def _build_rows(
             "but no event rows below it"
         )
     extra_headers = [raw.headers[c] or f"Column {raw.column_name(c)}" for c in extra_columns]
+    # rows shorter than the widest keep short extras: readers of extras treat missing as blank
     extra_headers += [f"Column {raw.column_name(c)}" for c in range(width, spill_width)]
-    if spill_width > width:  # rows of earlier chunks were narrower
-        for row in rows:
-            if len(row.extras) < len(extra_headers):
-                row.extras = (*row.extras, *([""] * (len(extra_headers) - len(row.extras))))
     source_columns = {
         target: raw.first_column + column
         for column, target in enumerate(mapping)
@@ -146,10 +154,10 @@ def _build_rows(
         column_keys.append(target)
     notes = list(raw.notes)
     if extra_headers:
-        notes.append(
-            "not sent to HubSpot (kept in result files): "
-            + ", ".join(f"'{h}'" for h in extra_headers)
-        )
+        shown = ", ".join(f"'{h}'" for h in extra_headers[:_NOTE_HEADERS])
+        if len(extra_headers) > _NOTE_HEADERS:
+            shown += f" and {len(extra_headers) - _NOTE_HEADERS:,} more"
+        notes.append(f"not sent to HubSpot (kept in result files): {shown}")
     return EventTable(
         file=raw.file,
         sheet=raw.sheet,
@@ -164,7 +172,20 @@ def _build_rows(
     )
 
 
-_CHUNK = 8192
+_CHUNK_CELLS = 8192 * 16
+_MIN_CHUNK_ROWS = 64
+#: the ignored columns a note names one by one
+_NOTE_HEADERS = 12
+
+
+def _ragged_columns(grid: list[list[Any]], indexes: list[int]) -> dict[int, Sequence[Any]]:
+    """The columns the mapping sends, each as long as the grid, blank where a row is short."""
+    return {c: [cells[c] if c < len(cells) else "" for cells in grid] for c in indexes}
+
+
+def _row_extras(cells: list[Any], indexes: list[int]) -> tuple[Any, ...]:
+    present = bisect_left(indexes, len(cells))  # indexes ascend
+    return tuple(cells[c] for c in indexes[:present])
 
 
 def _parsed_columns(
@@ -186,8 +207,9 @@ def _parsed_columns(
 
 
 def _apply_bad_cells(table: EventTable, raw: RawSheet, mapping: Sequence[Target]) -> None:
-    """Cells the reader found unusable (formulas without values, merged cells) go to ``bad``."""
-    if not raw.bad_cells:
+    """Cells the reader found unusable (formulas without values, merged cells, Excel's phantom
+    29 February 1900) go to ``bad``."""
+    if not raw.bad_cells and not raw.phantom_dates:
         return
     by_number = {row.source_row: row for row in table.rows}
     for (number, column), reason in raw.bad_cells.items():
@@ -196,3 +218,20 @@ def _apply_bad_cells(table: EventTable, raw: RawSheet, mapping: Sequence[Target]
         if row is not None and target is not None:
             text = display_text(row.cell(target))
             row.set_cell(target, Unreadable(text, reason))
+    for number, column in raw.phantom_dates:
+        row = by_number.get(number)
+        target = mapping[column] if column < len(mapping) else None
+        if row is None or target is None:
+            continue
+        text = display_text(row.cell(target))
+        # serial 60 is read as 28 February; only a cell that shows it as a date is flagged
+        if text.startswith(_READ_AS):
+            row.set_cell(target, Unreadable(_PHANTOM + text[len(_READ_AS) :], PHANTOM_REASON))
+
+
+_READ_AS = "1900-02-28"
+_PHANTOM = "1900-02-29"
+PHANTOM_REASON = (
+    "Excel's 29 February 1900 does not exist (Excel counts a leap day 1900 never had); "
+    "enter the real date"
+)

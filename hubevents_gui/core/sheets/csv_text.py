@@ -1,4 +1,4 @@
-"""Text tables (.csv .tsv .txt): decoding, the delimiter, and the raw rows."""
+"""Text tables (.csv .tsv .txt): the delimiter and the raw rows (text_decoding has the bytes)."""
 
 from __future__ import annotations
 
@@ -9,50 +9,32 @@ from pathlib import Path
 from typing import Any
 
 from hubevents_gui.core.sheets.raw import (
+    MAX_COLUMNS,
     RawSheet,
     SheetError,
     describe_file,
+    fit_rows,
     non_empty,
     trim_header,
 )
+from hubevents_gui.core.sheets.text_decoding import decode_text
 
-
-def _decode_text(path: Path, data: bytes) -> tuple[str, list[str]]:
-    if b"\x00" in data[:65536]:
-        raise SheetError(
-            f"{describe_file(path)} is not a text file, so it cannot be read as CSV "
-            "(is it a workbook with the wrong extension?)"
-        )
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise SheetError(
-            f"{describe_file(path)} is neither UTF-8 nor Windows-1252 text; "
-            "save it as 'CSV UTF-8' and open it again"
-        ) from None
-    # control characters other than tab/newline mean binary data that happened to decode
-    if any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text[:65536]):
-        raise SheetError(f"{describe_file(path)} is not a text file, so it cannot be read as CSV")
-    return text, [
-        f"{path.name} is not UTF-8: read it as Windows-1252 (check accented letters; "
-        "save as 'CSV UTF-8' to avoid this)"
-    ]
+#: the delimiter is guessed from the first lines, and from no more than this much of them
+_SNIFF_CHARS = 1 << 16
 
 
 def _sniff_delimiter(text: str) -> str:
-    sample_lines = [line for line in text.splitlines()[:20] if line.strip()]
+    sample = text[:_SNIFF_CHARS]
+    lines = sample.splitlines()[:21]
+    if len(sample) < len(text) and len(lines) > 1:
+        lines.pop()  # cut short by the sample
+    sample_lines = [line for line in lines[:20] if line.strip()]
     if not sample_lines:
         return ","
     best, best_score = ",", -1
     for delimiter in (",", ";", "\t"):
-        counts = []
-        for line in sample_lines:
-            reader = csv.reader([line], delimiter=delimiter)
-            counts.append(len(next(reader, [])) - 1)
+        # counting is enough (quotes aside): csv.reader here would refuse a long line
+        counts = [_fields(line, delimiter) - 1 for line in sample_lines]
         # a delimiter that splits the header and splits most lines alike wins
         score = counts[0] * 2 + sum(1 for c in counts if c == counts[0] and c > 0)
         if counts[0] > 0 and score > best_score:
@@ -60,14 +42,30 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
+def _fields(line: str, delimiter: str) -> int:
+    if '"' not in line:
+        return line.count(delimiter) + 1
+    return len(next(csv.reader([line], delimiter=delimiter), [""]))
+
+
+def _allow_fields_of(size: int) -> None:
+    # the csv module refuses fields over 128 KiB by default; the limit is the module's, for the
+    # whole process, so it only ever grows, and never past what the text could hold
+    if csv.field_size_limit() <= size:
+        csv.field_size_limit(min(size + 1, 2**31 - 1))
+
+
 def open_csv(path: Path) -> RawSheet:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise SheetError(f"{describe_file(path)} cannot be read: {exc.strerror or exc}") from None
-    text, notes = _decode_text(path, data)
+    text, notes = decode_text(path, data)
+    del data
+    _allow_fields_of(len(text))
     delimiter = _sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    del text
     number = 0
     header: list[str] | None = None
     try:
@@ -83,6 +81,11 @@ def open_csv(path: Path) -> RawSheet:
     if header is None:
         raise SheetError(f"{describe_file(path)} has no rows (only blank lines)")
     headers, offset = trim_header(header)
+    if len(headers) > MAX_COLUMNS:
+        raise SheetError(
+            f"{describe_file(path)}: the header (row {number}) has {len(headers):,} columns, "
+            f"more than a spreadsheet can hold ({MAX_COLUMNS:,}); is it really a table?"
+        )
 
     def data_rows() -> Iterator[tuple[int, list[Any]]]:
         row_number = number
@@ -95,4 +98,6 @@ def open_csv(path: Path) -> RawSheet:
                 f"{describe_file(path)}: row {row_number + 1} is not valid CSV ({exc})"
             ) from None
 
-    return RawSheet(path, None, headers, number, offset, data_rows(), notes)
+    raw = RawSheet(path, None, headers, number, offset, iter(()), notes)
+    raw.rows = fit_rows(raw, data_rows())
+    return raw
