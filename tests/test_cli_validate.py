@@ -35,7 +35,10 @@ def test_sample_has_two_mistakes_named_by_cell() -> None:
     )
     assert "Events!H25 (Event URL): not an absolute http(s) URL" in lines
     assert "Events!G26 (End): the event ends before it starts" in lines
-    assert "note: not sent to HubSpot (kept in result files): 'Internal notes'" in lines
+    assert (
+        "note: 1 column is not an event field, so it is not sent to HubSpot: 'Internal notes' "
+        "(it stays in result files as in your file)"
+    ) in lines
 
 
 def test_json_output(tmp_path: Path) -> None:
@@ -58,7 +61,10 @@ def test_json_output(tmp_path: Path) -> None:
         "invalid": 1,
         "ignored_columns": ["Extra"],
         "timezone": "Europe/Berlin",
-        "notes": ["not sent to HubSpot (kept in result files): 'Extra'"],
+        "notes": [
+            "1 column is not an event field, so it is not sent to HubSpot: 'Extra' "
+            "(it stays in result files as in your file)"
+        ],
     }
     good, bad = report["rows"]
     assert good == {

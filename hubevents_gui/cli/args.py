@@ -11,7 +11,9 @@ from hubevents_gui.hubspot.settings import HUBSPOT_URL, MAX_BATCH_SIZE
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="the spreadsheet: .xlsx, .xlsm, .xls, .ods or .csv")
+    parser.add_argument(
+        "file", help="the spreadsheet: .xlsx, .xlsm, .xls, .ods, or a text table (.csv, .tsv, .txt)"
+    )
     parser.add_argument("--sheet", help="the sheet to read (default: the one with event headers)")
     parser.add_argument(
         "--timezone",

@@ -104,7 +104,7 @@ class MainWindow(WindowShell):
         layout.addWidget(self.table, 1)
         self.table.addActions(table_actions(self.actions_by_name))
         self.empty_hint = QLabel(
-            "<h2>Open a spreadsheet of events</h2><p>Drop an .xlsx, .xls, .ods or .csv file "
+            "<h2>Open a spreadsheet of events</h2><p>Drop an .xlsx, .xls, .ods, .csv or .txt file "
             "here, or press Ctrl+O.</p>",
             central,
         )

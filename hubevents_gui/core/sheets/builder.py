@@ -12,6 +12,7 @@ from hubevents_gui.core.rows import EventRow, EventTable, RowIds, Unreadable
 from hubevents_gui.core.sheets.mapping import mapping_problems
 from hubevents_gui.core.sheets.raw import RawSheet, SheetError, Target, describe_file, non_empty
 from hubevents_gui.core.values import display_text, parse_column
+from hubevents_gui.core.words import plural
 
 
 def build_table(
@@ -157,7 +158,13 @@ def _build_rows(
         shown = ", ".join(f"'{h}'" for h in extra_headers[:_NOTE_HEADERS])
         if len(extra_headers) > _NOTE_HEADERS:
             shown += f" and {len(extra_headers) - _NOTE_HEADERS:,} more"
-        notes.append(f"not sent to HubSpot (kept in result files): {shown}")
+        one = len(extra_headers) == 1
+        notes.append(
+            f"{plural(len(extra_headers), 'column')} "
+            f"{'is not an event field' if one else 'are not event fields'}, so "
+            f"{'it is' if one else 'they are'} not sent to HubSpot: {shown} "
+            f"({'it stays' if one else 'they stay'} in result files as in your file)"
+        )
     return EventTable(
         file=raw.file,
         sheet=raw.sheet,
