@@ -405,6 +405,7 @@ class Controller(QObject):
         report = self._report
         self._report = None
         self._flush.stop()
+        self.document.refilter(now=True)  # rows that came into the filter late come in now
         self._run = None
         self._run_cancel = None
         self._run_abandon = None

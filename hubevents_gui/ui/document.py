@@ -12,7 +12,8 @@ is refused (see :meth:`TableDocument.undo`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, IDENTITY_KEYS
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowIds, RowStatus
 from hubevents_gui.core.validation import Issue, duplicate_issues, validate_row, validate_rows
+from hubevents_gui.core.words import plural
 from hubevents_gui.ui.columns import (
     Column,
     ColumnKind,
@@ -79,6 +81,10 @@ class RowCommand(QUndoCommand):
         return ()
 
 
+#: states in which a row with issues shows "invalid" (its answer, if any, is out of date)
+_INVALID_SHOWN = frozenset({RowStatus.NEW, RowStatus.EDITED, RowStatus.NOT_SENT})
+
+
 class TableDocument(QObject):
     resetting = Signal()
     reset_done = Signal()
@@ -109,6 +115,9 @@ class TableDocument(QObject):
         self.table = EventTable(None, None, [])
         self.columns: list[Column] = build_columns(self.table)
         self.order = RowOrder()
+        #: when the filter was last applied afresh; rows wait to come into it
+        self._refiltered = 0.0
+        self._coming = False
         self._by_id: dict[RowId, EventRow] = {}
         self.issues: dict[RowId, list[Issue]] = {}
         self.cell_issues: dict[RowId, dict[str, str]] = {}
@@ -147,16 +156,26 @@ class TableDocument(QObject):
     def status_of(self, row_id: RowId) -> RowStatus:
         return self.states.get(row_id, RowStatus.NEW)
 
+    def shows_invalid(self, row_id: RowId) -> bool:
+        """The row cannot be sent as it stands, and that is its news: it is not yet sent or
+        was changed since (a row being sent, or with a fresh answer, says that instead)."""
+        return row_id in self.issues and self.status_of(row_id) in _INVALID_SHOWN
+
     def status_text(self, row_id: RowId) -> str:
-        status = self.status_of(row_id)
-        if status is RowStatus.NEW and row_id in self.issues:
+        if self.shows_invalid(row_id):
             return "invalid"
-        return status.value
+        return self.status_of(row_id).value
 
     def outcome_text(self, row_id: RowId, kind: ColumnKind) -> str:
         if kind is ColumnKind.STATUS:
             return self.status_text(row_id)
         outcome = self.outcomes.get(row_id)
+        if kind is ColumnKind.MESSAGE and self.shows_invalid(row_id):
+            # why it cannot be sent, in the column the user reads for that
+            first = self.issues[row_id][0]
+            more = len(self.issues[row_id]) - 1
+            text = f"{self.table.column_title(first.field)}: {first.message}"
+            return text + (f" (and {plural(more, 'other issue')})" if more else "")
         if outcome is None:
             return ""
         if kind is ColumnKind.HUBSPOT_ID:
@@ -422,9 +441,7 @@ class TableDocument(QObject):
         self.order.sort_by(column, descending, key)
         self.reordered.emit()
 
-    def set_filter(self, mode: RowFilter) -> None:
-        """Show only some rows (the sort is kept)."""
-
+    def _keeper(self, mode: RowFilter) -> Callable[[EventRow], bool]:
         def keep(row: EventRow) -> bool:
             if mode is RowFilter.INVALID:
                 return row.row_id in self.issues
@@ -432,9 +449,46 @@ class TableDocument(QObject):
                 return self.status_of(row.row_id) is RowStatus.FAILED
             return not self.status_of(row.row_id).done
 
+        return keep
+
+    def set_filter(self, mode: RowFilter) -> None:
+        """Show only some rows (the sort is kept)."""
+        self._coming = False
         self.resetting.emit()
-        self.order.filtered(self.table.rows, mode, keep)
+        self.order.filtered(self.table.rows, mode, self._keeper(mode))
         self.reset_done.emit()
+
+    def refilter(self, changed: Iterable[RowId] | None = None, *, now: bool = False) -> None:
+        """Apply the filter in force again to the rows whose outcome ``changed`` (all rows when
+        None): which rows it shows depends on their status.
+
+        Rows that no longer belong go at once, a contiguous run at a time (the view keeps its
+        place and selection). Rows that now belong come in with a fresh filtering, at most
+        twice a second while a run goes on (``now``: at once, as when it has ended).
+        """
+        mode = self.order.row_filter
+        if mode is RowFilter.ALL:
+            return
+        keep = self._keeper(mode)
+        rows = (
+            self.table.rows
+            if changed is None
+            else [r for i in changed if (r := self._by_id.get(i)) is not None]
+        )
+        position = self.order.position
+        gone = [r.row_id for r in rows if position(r.row_id) is not None and not keep(r)]
+        if gone:
+            for first, last in reversed(contiguous(self.order.positions(gone))):
+                self.rows_removing.emit(first, last)
+                self.order.remove(first, last)
+                self.rows_removed.emit()
+            self.order.reindex()
+        self._coming |= any(position(r.row_id) is None and keep(r) for r in rows)
+        moment = time.monotonic()
+        if self._coming and (now or moment - self._refiltered >= 0.5):
+            self._refiltered = moment
+            self._coming = False
+            self.set_filter(mode)
 
     # ------------------------------------------------------------------ runs and outcomes
 
@@ -455,7 +509,9 @@ class TableDocument(QObject):
             self.states[outcome.row_id] = outcome.status
             self.dirty.outcomes.add(outcome.row_id)
             self.locked.discard(outcome.row_id)
-        self.rows_changed.emit([o.row_id for o in outcomes])
+        changed = [o.row_id for o in outcomes]
+        self.rows_changed.emit(changed)
+        self.refilter(changed)
 
     # ------------------------------------------------------------------ undo and redo
 

@@ -231,12 +231,16 @@ class EventTableModel(QAbstractTableModel):
         return cell_issues is not None and column.key in cell_issues
 
     def _background(self, row: EventRow, column: Column) -> QBrush | None:
-        if self._invalid(row, column):
+        if self._invalid(row, column) or (
+            column.kind is ColumnKind.STATUS and self.document.shows_invalid(row.row_id)
+        ):
             return self.style.invalid
         return self.style.backgrounds.get(self.document.states.get(row.row_id, RowStatus.NEW))
 
     def _icon(self, row: EventRow, column: Column) -> QIcon | None:
         if column.kind is ColumnKind.STATUS:
+            if self.document.shows_invalid(row.row_id):
+                return self.style.warning_icon  # not the grey of "not yet sent"
             return self.style.icons[self.document.status_of(row.row_id)]
         if self._invalid(row, column):
             return self.style.warning_icon

@@ -182,6 +182,9 @@ class MainWindow(WindowShell):
         # an edit, a paste, an undo or another zone changes what the current cell will send
         self.model.dataChanged.connect(self._refresh_preview)
         self.model.modelReset.connect(self._refresh_preview)
+        # a filter in force loses and gains rows as outcomes arrive: the count follows
+        self.model.rowsRemoved.connect(self._update_counts)
+        self.model.rowsInserted.connect(self._update_counts)
 
     # ------------------------------------------------------------------ state shown
 

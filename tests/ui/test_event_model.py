@@ -224,3 +224,45 @@ def test_undoing_a_delete_in_a_filtered_and_sorted_view_keeps_the_view_whole(
     assert sorted(again) == sorted(shown)
     names = [model.index(v, name).data() for v in range(model.rowCount())]
     assert names == sorted(names, key=str.casefold, reverse=True)
+
+
+def test_an_invalid_row_does_not_look_like_one_not_yet_sent(model: EventTableModel) -> None:
+    invalid, fine = cell(model, 25, "status"), cell(model, 24, "status")
+    assert model.data(invalid, Qt.ItemDataRole.DisplayRole) == "invalid"
+    assert model.data(fine, Qt.ItemDataRole.DisplayRole) == "not yet sent"
+    for role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.DecorationRole):
+        assert model.data(invalid, role) != model.data(fine, role), role
+    assert model.data(invalid, Qt.ItemDataRole.DecorationRole) == model.style.warning_icon
+    # the Message column says why, in the column's own words
+    message = cell(model, 25, "message")
+    assert model.data(message, Qt.ItemDataRole.DisplayRole) == (
+        "Event URL: not an absolute http(s) URL"
+    )
+    assert model.setData(cell(model, 25, "eventUrl"), "https://www.acme.example/fixed")
+    assert model.data(invalid, Qt.ItemDataRole.DisplayRole) == "not yet sent"
+    assert model.data(message, Qt.ItemDataRole.DisplayRole) == ""
+
+
+def test_a_filter_in_force_follows_the_outcomes_as_they_arrive(model: EventTableModel) -> None:
+    from hubevents_gui.core.rows import Outcome, RowStatus
+    from hubevents_gui.ui.row_order import RowFilter
+
+    document = model.document
+    document.set_filter(RowFilter.NOT_SENT)
+    shown = model.rowCount()
+    assert shown == 25
+    first = [document.row_at(i).row_id for i in range(3)]
+    removed: list[tuple[int, int]] = []
+    model.rowsRemoved.connect(lambda _parent, a, b: removed.append((a, b)))
+    document.apply_outcomes([Outcome(r, RowStatus.CREATED, hubspot_id="1") for r in first])
+    assert model.rowCount() == shown - 3  # gone at once, in one contiguous run
+    assert removed == [(0, 2)]
+    assert all(document.row_at(i).row_id not in first for i in range(model.rowCount()))
+    # rows that come into a filter join it, at the latest when the run ends
+    document.set_filter(RowFilter.FAILED)
+    assert model.rowCount() == 0
+    late = document.rows[5].row_id
+    document.apply_outcomes([Outcome(late, RowStatus.FAILED, message="HTTP 400")])
+    document.refilter(now=True)
+    assert model.rowCount() == 1
+    assert document.row_at(0).row_id == late
