@@ -75,15 +75,23 @@ class AppSettings:
     def window_state(self, value: QByteArray) -> None:
         self._qs.setValue("window/state", value)
 
-    def column_width(self, column_key: str) -> int | None:
-        value = self._qs.value(f"columns/{column_key}")
+    @staticmethod
+    def _columns_of(file: Path | None) -> str:
+        # widths belong to one file's columns (another file's Start may hold an offset);
+        # the path goes in as a digest: settings keys cannot hold every character a path can
+        name = str(file.resolve()) if file is not None else ""
+        return "columns/" + hashlib.sha1(name.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+
+    def column_width(self, file: Path | None, column_key: str) -> int | None:
+        """The width the user gave a column of ``file`` (None: never resized by hand)."""
+        value = self._qs.value(f"{self._columns_of(file)}/{column_key}")
         try:
             return int(str(value)) if value is not None else None
         except (TypeError, ValueError):
             return None
 
-    def set_column_width(self, column_key: str, width: int) -> None:
-        self._qs.setValue(f"columns/{column_key}", width)
+    def set_column_width(self, file: Path | None, column_key: str, width: int) -> None:
+        self._qs.setValue(f"{self._columns_of(file)}/{column_key}", width)
 
     # ---------------------------------------------------------------- files
 

@@ -42,6 +42,8 @@ class EventTableView(QTableView):
         vertical = self.verticalHeader()
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        #: widths are being set by the program, not dragged by the user
+        self._sizing = False
         header.sectionResized.connect(self._on_column_resized)
         model.modelReset.connect(self._after_reset)
 
@@ -53,16 +55,27 @@ class EventTableView(QTableView):
         status = self.event_model.document.column_of("status")
         if status is not None and header.visualIndex(status) != 0:
             header.moveSection(header.visualIndex(status), 0)
+        sort = self.event_model.document.order.sort
+        if sort is None:  # another table, in its own order: no arrow left from the last one
+            header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.size_columns()
 
     def size_columns(self) -> None:
         """Widths as the user left them, else from the header and a sample of rows."""
+        self._sizing = True
+        try:
+            self._size_columns()
+        finally:
+            self._sizing = False
+
+    def _size_columns(self) -> None:
         model = self.event_model
         metrics = self.fontMetrics()
         header = self.horizontalHeader()
         sample = range(min(_SAMPLE_ROWS, model.rowCount()))
+        file = model.document.table.file
         for number, column in enumerate(model.columns):
-            remembered = self.settings.column_width(column.key)
+            remembered = self.settings.column_width(file, column.key)
             if remembered:
                 header.resizeSection(number, remembered)
                 continue
@@ -76,8 +89,10 @@ class EventTableView(QTableView):
     @Slot(int, int, int)
     def _on_column_resized(self, column: int, _old: int, new: int) -> None:
         columns = self.event_model.columns
-        if 0 <= column < len(columns) and self.isVisible():
-            self.settings.set_column_width(columns[column].key, new)
+        if 0 <= column < len(columns) and self.isVisible() and not self._sizing:
+            # only what the user dragged is remembered, and for this file alone
+            file = self.event_model.document.table.file
+            self.settings.set_column_width(file, columns[column].key, new)
 
     def selected_row_ids(self) -> list[RowId]:
         rows = {index.row() for index in self.selectionModel().selectedIndexes()}

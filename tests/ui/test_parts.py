@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QStyleOptionViewItem, QWidget
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
@@ -47,9 +48,10 @@ def test_settings_remember_recent_files_widths_and_mappings(tmp_path: Path) -> N
     assert settings.recent_files[0].endswith("f5.xlsx")
     assert len(settings.recent_files) == 8
     assert len(set(settings.recent_files)) == 8
-    settings.set_column_width("eventName", 222)
-    assert settings.column_width("eventName") == 222
-    assert settings.column_width("eventUrl") is None
+    settings.set_column_width(tmp_path / "a.xlsx", "eventName", 222)
+    assert settings.column_width(tmp_path / "a.xlsx", "eventName") == 222
+    assert settings.column_width(tmp_path / "a.xlsx", "eventUrl") is None
+    assert settings.column_width(tmp_path / "b.xlsx", "eventName") is None  # another file
     headers = ["Acct", "Key"]
     assert settings.mapping_for(headers) is None
     settings.remember_mapping(headers, ["externalAccountId", None])
@@ -282,3 +284,39 @@ def test_the_utc_preview_follows_an_edit_of_the_current_cell(
     after = window.run_status.preview.text()
     assert after != before
     assert ":45:00.000Z" in after  # the time as edited, not as it was
+
+
+def test_another_file_gets_its_own_widths_and_no_sort_arrow(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from tests.helpers import HEADER, write_xlsx
+
+    load(qtbot, window)
+    table, header = window.table, window.table.horizontalHeader()
+    start = window.document.column_of("startDateTime")
+    name = window.document.column_of("eventName")
+    assert start is not None
+    assert name is not None
+    header.resizeSection(name, 333)  # the user widens a column of the sample
+    table.sortByColumn(name, Qt.SortOrder.AscendingOrder)
+    assert header.sortIndicatorSection() == name
+    offsets = write_xlsx(
+        tmp_path / "offsets.xlsx",
+        [
+            [*HEADER, "Start"],
+            ["acme", "1", "Launch", "Acme", "2026-05-19T10:00:00.000+09:00"],
+        ],
+    )
+    load(qtbot, window, offsets)
+    start = window.document.column_of("startDateTime")
+    name = window.document.column_of("eventName")
+    assert start is not None
+    assert name is not None
+    assert header.sortIndicatorSection() == -1  # the new file is in its own order
+    assert header.sectionSize(name) != 333  # the sample's width stays with the sample
+    shown = str(window.model.index(0, start).data())
+    assert header.sectionSize(start) >= table.fontMetrics().horizontalAdvance(shown)
+    load(qtbot, window)
+    name = window.document.column_of("eventName")
+    assert name is not None
+    assert header.sectionSize(name) == 333  # and comes back with it
