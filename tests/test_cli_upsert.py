@@ -178,3 +178,13 @@ def test_a_batch_size_beyond_what_hubspot_takes_exits_2(
     assert f"{size} rows per request is more than HubSpot takes: at most 100" in (
         capsys.readouterr().err
     )
+
+
+def test_one_row_is_said_in_the_singular(tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "one.xlsx", [HEADER, ["a", 1, "n", "o"]])
+    code, out, _ = run("validate", str(path))
+    assert code == 0
+    assert "1 row read, 1 valid, 0 invalid" in out
+    code, _, err = run("upsert", str(path), "--sandbox")
+    assert code == 0
+    assert "; 1 request (0 retries, 0 rate-limited, 0 splits, 0 confirmations)" in err

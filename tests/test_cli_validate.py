@@ -92,7 +92,7 @@ def test_all_valid_exits_0(tmp_path: Path) -> None:
     path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["a", 1, "n", "o"]])
     code, out, _ = run("validate", str(path))
     assert code == 0
-    assert "1 rows read, 1 valid, 0 invalid" in out
+    assert "1 row read, 1 valid, 0 invalid" in out
 
 
 def test_day_first(tmp_path: Path) -> None:

@@ -148,9 +148,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     c = report.counts
     err.write(
         f"{c.created} created, {c.updated} updated, {c.failed} failed, "
-        f"{c.not_sent} not sent, {invalid} invalid; {report.requests} requests "
-        f"({report.retries} retries, {report.rate_limited} rate-limited, "
-        f"{report.split_requests} splits, {report.confirm_requests} confirmations) "
+        f"{c.not_sent} not sent, {invalid} invalid; {plural(report.requests, 'request')} "
+        f"({plural(report.retries, 'retry', 'retries')}, {report.rate_limited} rate-limited, "
+        f"{plural(report.split_requests, 'split')}, "
+        f"{plural(report.confirm_requests, 'confirmation')}) "
         f"in {report.elapsed:.1f} s\n"
     )
     for row in table.rows:

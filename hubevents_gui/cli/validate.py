@@ -7,6 +7,7 @@ import json
 from typing import Any, TextIO
 
 from hubevents_gui.cli.common import EXIT_OK, EXIT_ROWS, CheckedTable, load_checked
+from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.wire import inputs_for
 
 
@@ -55,7 +56,7 @@ def _print_issues(checked: CheckedTable, out: TextIO) -> None:
         f", sheet '{table.sheet}'" if table.sheet else ""
     )
     out.write(
-        f"{where}: {summary['rows']} rows read, {summary['valid']} valid, "
+        f"{where}: {plural(summary['rows'], 'row')} read, {summary['valid']} valid, "
         f"{summary['invalid']} invalid (dates without an offset read in {checked.zone.key})\n"
     )
     for note in table.notes:
