@@ -47,8 +47,22 @@ class FileOpening(QObject):
             self.controller.open_file(Path(path))
 
     def open_path(self, path: Path) -> None:
+        controller = self.controller
+        if controller.running or self.window.document.running:
+            # a recent file, a drop or Ctrl+O during a run: said, never silently ignored
+            self.window.statusBar().showMessage(
+                f"'{path.name}' was not opened: rows are being sent. Wait for the run to end "
+                "(or cancel it), then open it.",
+                10_000,
+            )
+            return
+        if controller.busy:
+            self.window.statusBar().showMessage(
+                f"'{path.name}' was not opened: another file is still being read.", 10_000
+            )
+            return
         if self.may_replace():
-            self.controller.open_file(path)
+            controller.open_file(path)
 
     def may_replace(self) -> bool:
         """Ask before unsaved edits or outcomes would be replaced."""

@@ -421,3 +421,18 @@ def test_the_not_yet_sent_filter_lets_sent_rows_go_and_counts_them(
     # the 23 created rows left the view as they were answered; the 2 invalid ones stay
     assert window.model.rowCount() == 2
     assert "(2 shown)" in window.run_status.counts.text()
+
+
+def test_opening_a_file_during_a_run_says_why_it_waits(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _slow_run(qtbot, window, monkeypatch)
+    other = write_xlsx(tmp_path / "other.xlsx", [["External Account ID"], ["a"]])
+    window.opening.open_path(other)
+    assert "'other.xlsx' was not opened: rows are being sent" in (
+        window.statusBar().currentMessage()
+    )
+    window.controller.abandon_run()
+    qtbot.waitUntil(lambda: not window.controller.busy, timeout=15_000)
+    assert window.document.table.file is not None
+    assert window.document.table.file.name == "sample-events.xlsx"  # nothing was replaced
