@@ -5,19 +5,15 @@ one sentence, in memory that follows the file's size."""
 from __future__ import annotations
 
 import codecs
-import json
-import subprocess
-import sys
 import tracemalloc
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from hubevents_gui.core.sheets import SheetError, choose_sheet, read_table
-from tests.conftest import REPO
+from tests.core.test_far_cells import read_in_child
 from tests.helpers import HEADER
 
 HEAD = ",".join(HEADER)
@@ -59,34 +55,6 @@ def test_values_right_of_the_header_are_kept_in_the_columns_that_hold_them(
     assert table.extra_headers == ["Column N", "Column E"]
     assert [row.extras for row in table.rows] == [("note",), (), ("", "x")]
     assert table.cell_name(table.rows[0], "eventName") == "right!C2"
-
-
-CHILD = r"""
-import json, resource, sys
-limit = 1500 * 1024 * 1024
-resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-from hubevents_gui.core.sheets import SheetError, read_table
-try:
-    out = {"rows": len(read_table(sys.argv[1]).rows)}
-except SheetError as exc:
-    out = {"error": str(exc)}
-out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps(out))
-"""
-
-
-def read_in_child(path: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(path)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, f"the reader died ({done.returncode}): {done.stderr[-600:]}"
-    result: dict[str, Any] = json.loads(done.stdout)
-    return result
 
 
 def test_one_very_wide_row_late_in_the_file(tmp_path: Path) -> None:

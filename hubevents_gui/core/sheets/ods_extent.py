@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from hubevents_gui.core.rows import column_letter
 from hubevents_gui.core.sheets.extent import Extent
+from hubevents_gui.core.sheets.xlsx_parts import chunks_until
 
 _TOKEN = re.compile(
     rb"<(/?)table:(table-row|table-cell|covered-table-cell|table)(?=[\s/>])([^>]*?)(/?)>"
@@ -22,18 +22,6 @@ _NAME = re.compile(rb'table:name="([^"]*)"')
 _ROWS_REPEATED = re.compile(rb'table:number-rows-repeated="(\d+)"')
 _COLUMNS_REPEATED = re.compile(rb'table:number-columns-repeated="(\d+)"')
 _ROW_END = b"</table:table-row>"
-
-
-def _chunks(archive: zipfile.ZipFile) -> Iterator[bytes]:
-    with archive.open("content.xml") as stream:
-        pending = b""
-        while chunk := stream.read(1 << 20):
-            pending += chunk
-            cut = pending.rfind(_ROW_END)
-            if cut >= 0:
-                yield pending[: cut + len(_ROW_END)]
-                pending = pending[cut + len(_ROW_END) :]
-        yield pending
 
 
 class _Table:
@@ -63,7 +51,7 @@ def ods_extents(path: Path) -> dict[str, Extent]:
     try:
         with zipfile.ZipFile(path) as archive:
             table: _Table | None = None
-            for data in _chunks(archive):
+            for data in chunks_until(archive, "content.xml", _ROW_END):
                 segments = data.split(_ROW_END)
                 if table is not None and _plain(data):
                     _plain_rows(table, segments[:-1])

@@ -21,6 +21,7 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelt
 
 from hubevents_gui.core.sheets.extent import letters_value
 from hubevents_gui.core.sheets.xlsx_parts import (
+    chunks_until,
     row_chunks,
     sheet_member,
     uses_1904,
@@ -93,21 +94,9 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     if member is None:
         return []
     strings: list[str] = []
-    for data in _chunks_at(archive, member, b"</si>"):
+    for data in chunks_until(archive, member, b"</si>"):
         strings.extend(_string(inner) for inner in _SHARED.findall(data))
     return strings
-
-
-def _chunks_at(archive: zipfile.ZipFile, member: str, end: bytes) -> Iterator[bytes]:
-    with archive.open(member) as stream:
-        pending = b""
-        while chunk := stream.read(1 << 20):
-            pending += chunk
-            cut = pending.rfind(end)
-            if cut >= 0:
-                yield pending[: cut + len(end)]
-                pending = pending[cut + len(end) :]
-        yield pending
 
 
 def _style_kinds(archive: zipfile.ZipFile) -> list[str | None]:

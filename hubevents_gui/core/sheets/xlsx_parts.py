@@ -98,14 +98,20 @@ def row_chunks(archive: zipfile.ZipFile, member: str) -> Iterator[bytes]:
     to freeze the window; cutting after "row>" (a row's start or end tag, prefixed or not)
     never cuts a cell in two.
     """
+    return chunks_until(archive, member, b"row>")
+
+
+def chunks_until(archive: zipfile.ZipFile, member: str, end: bytes) -> Iterator[bytes]:
+    """The member's bytes, a megabyte or so at a time, each cut just after ``end`` (the end of
+    a row, a shared string, ...), so no piece holds half of one."""
     with archive.open(member) as stream:
         pending = b""
         while chunk := stream.read(CHUNK):
             pending += chunk
-            cut = pending.rfind(b"row>")
+            cut = pending.rfind(end)
             if cut < 0:
                 continue
-            yield pending[: cut + 4]
-            pending = pending[cut + 4 :]
+            yield pending[: cut + len(end)]
+            pending = pending[cut + len(end) :]
         if pending:
             yield pending
