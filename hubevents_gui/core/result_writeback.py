@@ -1,6 +1,7 @@
 """Results added to the user's own workbook: Status, HubSpot ID and Message beside its columns,
 their headers in the style of its header; only the cells the user edited are written, so the
-rest keeps its value, type, formula and formatting."""
+rest keeps its value, type, formula and formatting. Rows added in the app go below the last
+row of the sheet, with their outcomes."""
 
 from __future__ import annotations
 
@@ -38,6 +39,8 @@ def write_back(
     header_row = table.header_row or 1
     template = _header_template(sheet, header_row)
     first_result = sheet.max_column + 1
+    # rows added in the app go below the sheet's last row, so their outcomes are kept too
+    appended = sheet.max_row + 1
     for offset, header in enumerate(RESULT_HEADERS):
         existing = [
             c for c in range(1, sheet.max_column + 1) if sheet.cell(header_row, c).value == header
@@ -47,12 +50,21 @@ def write_back(
             head = sheet.cell(header_row, column)
             fill(head, header)
             _copy_header_style(sheet, template, head)
+        added = appended
         for row in rows:
-            if row.source_row is not None:
-                fill(sheet.cell(row.source_row, column), workbook_value(result_of(row)[offset]))
+            number = row.source_row
+            if number is None:
+                number, added = added, added + 1
+            fill(sheet.cell(number, column), workbook_value(result_of(row)[offset]))
     columns = [(key, table.headers.get(key, key)) for key in table.source_columns]
+    added = appended
     for row in rows:
         if row.source_row is None:
+            for (key, _), (_, value) in zip(
+                columns, row_cells(table, row, columns, None), strict=True
+            ):
+                fill(sheet.cell(added, table.source_columns[key] + 1), value)
+            added += 1
             continue
         written = row_cells(table, row, columns, cells)
         for (key, _), (as_was, value) in zip(columns, written, strict=True):

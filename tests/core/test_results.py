@@ -13,7 +13,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 
 from hubevents_gui.core.results import add_result_columns, write_results
-from hubevents_gui.core.rows import EventRow, EventTable
+from hubevents_gui.core.rows import EventRow, EventTable, RowId
 from hubevents_gui.core.sheets import read_table
 from tests.helpers import HEADER, write_csv
 
@@ -224,3 +224,30 @@ def test_date_only_cells_stay_date_cells(tmp_path: Path) -> None:
     cell = cells_of(tmp_path / "out.xlsx", 2)[4]
     assert cell.is_date
     assert cell.number_format == "yyyy-mm-dd"
+
+
+def test_rows_added_in_the_app_go_below_the_users_rows_with_their_outcome(
+    tmp_path: Path,
+) -> None:
+    source = sample(tmp_path, typed_row(), typed_row(1001))
+    table = read_table(source)
+    added = EventRow(RowId(10_000), None, extras=("",))
+    for key, value in (
+        ("externalAccountId", "acme"),
+        ("externalEventId", "NEW-1"),
+        ("eventName", "Added in the app"),
+        ("eventOrganizer", "Acme"),
+    ):
+        added.set_cell(key, value)
+    table.rows.append(added)
+    add_result_columns(table, table.rows, created, tmp_path / "out.xlsx")
+    sheet = load_workbook(tmp_path / "out.xlsx")["Events"]
+    assert sheet.max_row == 4
+    assert [sheet.cell(4, c).value for c in range(1, 5)] == [
+        "acme",
+        "NEW-1",
+        "Added in the app",
+        "Acme",
+    ]
+    assert [sheet.cell(4, c).value for c in (10, 11)] == ["created", "5150"]
+    assert sheet.cell(3, 2).value == 1001  # the user's rows stay where they were
