@@ -66,7 +66,8 @@ def test_one_very_wide_row_late_in_the_file(tmp_path: Path) -> None:
         "'late.csv': row 100002 has values in more than 100 untitled columns right of the "
         "header (one at late!DA100002); give those columns headers, or delete the stray values"
     )
-    assert result["peak_mb"] < 300
+    # (12 GB before; the bound leaves room for coverage tracing the child under CI)
+    assert result["peak_mb"] < 600
 
 
 def test_a_header_wider_than_any_spreadsheet(tmp_path: Path) -> None:
