@@ -11,13 +11,22 @@ import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from hubevents_gui.core.rows import Outcome, RowId
+from hubevents_gui.core.run_summary import (
+    INTERRUPTED,
+    NO_ANSWER,
+    PENDING,
+    RunRow,
+    RunSummary,
+)
 from hubevents_gui.core.sqlite_writer import ErrorHandler, SqliteWriter
 from hubevents_gui.core.tally import Tally
+
+__all__ = ["INTERRUPTED", "NO_ANSWER", "PENDING", "RunHistory", "RunRow", "RunSummary"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -32,43 +41,6 @@ CREATE TABLE IF NOT EXISTS run_rows (
 );
 CREATE INDEX IF NOT EXISTS run_rows_by_run ON run_rows (run_id);
 """
-
-#: status of a row that was recorded but has no outcome (yet, or ever: the run was killed)
-PENDING = "pending"
-
-
-@dataclass(frozen=True)
-class RunSummary:
-    id: str
-    started: float
-    finished: float | None
-    connection: str
-    file: str
-    sheet: str
-    rows: int
-    created: int
-    updated: int
-    failed: int
-    not_sent: int
-    requests: int
-    stopped: str
-
-    @property
-    def interrupted(self) -> bool:
-        return self.finished is None
-
-
-@dataclass(frozen=True)
-class RunRow:
-    row_id: int
-    source_row: int | None
-    batch: int
-    payload: dict[str, Any]
-    status: str
-    hubspot_id: str | None
-    message: str
-    http_status: int | None
-    done: float | None
 
 
 class RunHistory:
@@ -175,7 +147,8 @@ class RunHistory:
             connection.close()
 
     def runs(self) -> list[RunSummary]:
-        """Newest first. A run that never finished (killed) counts its confirmed rows here."""
+        """Newest first. A run that never finished (killed) counts its rows as recorded: those
+        with no outcome are "no answer", so that every run's counts add up to its rows."""
         found = []
         for row in self._read(
             "SELECT id, started, finished, connection, file, sheet, rows, created, updated,"
@@ -198,9 +171,11 @@ class RunHistory:
                     updated=counts.updated,
                     failed=counts.failed,
                     not_sent=counts.not_sent,
-                    stopped="interrupted",
+                    stopped=INTERRUPTED,
                 )
-            found.append(summary)
+            # pending rows, and rows whose record never reached the file, had no answer
+            counted = summary.stored + summary.failed + summary.not_sent
+            found.append(replace(summary, no_answer=max(0, summary.rows - counted)))
         return found
 
     def rows(self, run_id: str) -> list[RunRow]:

@@ -1,4 +1,6 @@
-"""The Run history panel: every recorded run, newest first; double-click opens its rows."""
+"""The Run history panel: every recorded run, newest first, with what became of it in a word
+("complete", "finished with failures", "stopped: token rejected (401)", "interrupted");
+double-click opens the run's rows."""
 
 from __future__ import annotations
 
@@ -8,9 +10,18 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtWidgets import QDockWidget, QTreeWidget, QTreeWidgetItem, QWidget
 
+from hubevents_gui.core.history import RunSummary
 from hubevents_gui.ui.controller import Controller
 
 HEADERS = ["Started", "File", "To", "Rows", "Created", "Updated", "Failed", "Not sent", "Ended"]
+
+
+def run_cells(run: RunSummary) -> list[str]:
+    """A run's row in the panel. Its counts add up to its rows: rows with no answer (a killed
+    run) count as not sent, the tooltip says how many."""
+    started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.started))
+    counts = (run.rows, run.created, run.updated, run.failed, run.not_sent + run.no_answer)
+    return [started, Path(run.file).name, run.connection, *map(str, counts), run.state]
 
 
 class HistoryPanel(QDockWidget):
@@ -38,13 +49,11 @@ class HistoryPanel(QDockWidget):
     def refresh(self) -> None:
         self.runs.clear()
         for run in self.controller.history.runs():
-            started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.started))
-            ended = run.stopped or ("interrupted" if run.interrupted else "complete")
-            counts = (run.rows, run.created, run.updated, run.failed, run.not_sent)
-            item = QTreeWidgetItem(
-                [started, Path(run.file).name, run.connection, *map(str, counts), ended]
-            )
+            item = QTreeWidgetItem(run_cells(run))
             item.setData(0, Qt.ItemDataRole.UserRole, run)
+            tip = run.summary_text
+            for column in range(len(HEADERS)):
+                item.setToolTip(column, tip)
             self.runs.addTopLevelItem(item)
 
     @Slot(QTreeWidgetItem, int)

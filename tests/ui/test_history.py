@@ -1,5 +1,6 @@
-"""Run history: every run recorded with its rows' payloads and outcomes, listed in the window,
-opened in a dialog, exported as a workbook."""
+"""Run history: every run recorded with its rows' payloads and outcomes, listed in the window
+with what became of it, opened in a dialog whose columns fit their text, exported as a workbook
+where the user chose."""
 
 from __future__ import annotations
 
@@ -7,11 +8,16 @@ from dataclasses import replace
 from pathlib import Path
 
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from hubevents_gui.app import create_window
+from hubevents_gui.core.rows import Outcome, RowId, RowStatus
+from hubevents_gui.core.tally import Tally
 from hubevents_gui.hubspot.sandbox import Sandbox, SandboxConfig
 from hubevents_gui.ui.dialogs.history_dialog import RunDialog
+from hubevents_gui.ui.history_panel import HEADERS
+from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
 from tests.ui.conftest import SAMPLE
 
@@ -36,7 +42,7 @@ def test_runs_with_failures_are_recorded_listed_and_exported(
 
     def finished_run_listed() -> bool:
         listed = runs.topLevelItem(0) if runs.topLevelItemCount() == 1 else None
-        return listed is not None and listed.text(8) == "daily limit reached"
+        return listed is not None and listed.text(8) == "stopped: daily limit reached"
 
     qtbot.waitUntil(finished_run_listed, timeout=5_000)
     item = runs.topLevelItem(0)
@@ -47,7 +53,7 @@ def test_runs_with_failures_are_recorded_listed_and_exported(
         "0",
         "0",
         "13",
-        "daily limit reached",
+        "stopped: daily limit reached",
     ]
     assert item.text(1) == "sample-events.xlsx"
     assert item.text(2) == "sandbox"
@@ -70,7 +76,9 @@ def test_runs_with_failures_are_recorded_listed_and_exported(
     dialog = RunDialog(history, run, window)
     qtbot.addWidget(dialog)
     assert dialog.rows_model.rowCount() == 23
-    assert "10 created" in dialog.summary.text()
+    assert (
+        dialog.summary.text() == "Stopped: daily limit reached. 23 rows: 10 created, 13 not sent."
+    )
     target = tmp_path / "run.xlsx"
     with qtbot.waitSignal(dialog.exported, timeout=10_000):
         dialog.export(target)
@@ -85,3 +93,58 @@ def test_runs_with_failures_are_recorded_listed_and_exported(
     assert statuses.count("created") == 10
     window.setWindowModified(False)
     window.close()
+
+
+def _record_runs(window: MainWindow) -> None:
+    """Two runs, as HubSpot and a killed process leave them: every row of one failed (a finish
+    record with 12 failed), the other stopped dead after 5 created and 1 not sent."""
+    history = window.controller.history
+    rows = [
+        (RowId(i), i + 2, i // 5, {"externalEventId": f"WEB-2026-{i:03d}", "eventName": LONG_NAME})
+        for i in range(12)
+    ]
+    failed = history.start_run("https://api.hubapi.com (v3)", "/x/q1-events.xlsx", "Events", rows)
+    message = "startDateTime must be before endDateTime"
+    outcomes = [
+        Outcome(RowId(i), RowStatus.FAILED, message=message, http_status=400) for i in range(12)
+    ]
+    history.record_outcomes(failed, outcomes)
+    history.finish_run(failed, Tally(failed=12), 3, "")
+    killed = history.start_run("sandbox", "/x/sample-events.xlsx", "Events", rows)
+    created = [Outcome(RowId(i), RowStatus.CREATED, hubspot_id=f"51000{i:05d}") for i in range(5)]
+    history.record_outcomes(killed, created)
+    history.record_outcomes(killed, [Outcome(RowId(5), RowStatus.NOT_SENT, message="not sent")])
+    history.flush()
+    window.history_dock.show()
+    window.history_dock.raise_()
+    window.history_dock.refresh()
+
+
+LONG_NAME = "Quarterly partner enablement webinar: EMEA and APAC edition"
+
+
+def test_the_panel_says_what_became_of_each_run_and_its_counts_add_up(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    _record_runs(window)
+    runs = window.history_dock.runs
+    assert runs.topLevelItemCount() == 2
+    killed, failed = runs.topLevelItem(0), runs.topLevelItem(1)
+    assert killed is not None
+    assert failed is not None
+    # every row failed: not a success
+    assert failed.text(HEADERS.index("Ended")) == "failed"
+    assert failed.toolTip(0) == "Failed. 12 rows: 12 failed."
+    # killed: every row in a count, those never answered among the not sent
+    assert killed.text(HEADERS.index("Ended")) == "interrupted"
+    counts = [int(killed.text(c)) for c in range(HEADERS.index("Rows"), HEADERS.index("Ended"))]
+    assert counts == [12, 5, 0, 0, 7]
+    assert killed.toolTip(0) == "Interrupted. 12 rows: 5 created, 1 not sent, 6 with no answer."
+    dialog = RunDialog(window.controller.history, killed.data(0, Qt.ItemDataRole.UserRole), window)
+    qtbot.addWidget(dialog)
+    assert dialog.summary.text() == (
+        "Interrupted. 12 rows: 5 created, 1 not sent, 6 with no answer. HubSpot confirmed "
+        "batches 1 of 3; the other rows may need sending again."
+    )
+    statuses = [dialog.rows_model.index(r, 4).data() for r in range(12)]
+    assert statuses == ["created"] * 5 + ["not sent"] + ["no answer"] * 6

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hubevents_gui.core.history import RunHistory, RunRow, RunSummary
+from hubevents_gui.core.history import INTERRUPTED, RunHistory, RunRow, RunSummary
 from hubevents_gui.ui.tasks import Task, TaskError, TaskSet
 
 COLUMNS = ["Row", "Batch", "External Event ID", "Event Name", "Status", "HubSpot ID", "Message"]
@@ -72,10 +72,10 @@ class RunRowsModel(QAbstractTableModel):
         if column == 3:
             return str(row.payload.get("eventName", ""))
         if column == 4:
-            return row.status
+            return row.status_text
         if column == 5:
             return row.hubspot_id or ""
-        return row.message
+        return row.message_text
 
 
 def run_title(run: RunSummary) -> str:
@@ -95,16 +95,13 @@ class RunDialog(QDialog):
         self.run = run
         layout = QVBoxLayout(self)
         rows = history.rows(run.id)
-        summary = (
-            f"{run.rows} rows: {run.created} created, {run.updated} updated, {run.failed} failed, "
-            f"{run.not_sent} not sent"
-        )
-        if run.interrupted:
+        summary = run.summary_text
+        if run.interrupted or run.stopped == INTERRUPTED:
             batches = history.confirmed_batches(run.id)
             confirmed = [str(b + 1) for b, (done, total) in batches.items() if done == total]
             summary += (
-                ". The run was interrupted: HubSpot confirmed batches "
-                + (", ".join(confirmed) if confirmed else "none")
+                " HubSpot confirmed "
+                + ("batches " + ", ".join(confirmed) if confirmed else "no batch")
                 + f" of {len(batches)}; the other rows may need sending again."
             )
         self.summary = QLabel(summary)

@@ -1,0 +1,119 @@
+"""The run history as read back: every run's counts add up to its rows, killed runs included;
+its state in words is a success only when HubSpot has every row."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hubevents_gui.core.history import INTERRUPTED, RunHistory, RunSummary
+from hubevents_gui.core.rows import Outcome, RowId, RowStatus
+from hubevents_gui.core.tally import Tally
+from hubevents_gui.hubspot.report import StopReason
+
+
+def summary(
+    created: int = 0,
+    updated: int = 0,
+    failed: int = 0,
+    not_sent: int = 0,
+    *,
+    no_answer: int = 0,
+    stopped: str = "",
+    finished: float | None = 2.0,
+) -> RunSummary:
+    rows = created + updated + failed + not_sent + no_answer
+    return RunSummary(
+        "id", 1.0, finished, "sandbox", "e.xlsx", "Events", rows, created, updated, failed,
+        not_sent, 1, stopped, no_answer,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("run", "state"),
+    [
+        (summary(created=20, updated=3), "complete"),
+        (summary(failed=23), "failed"),
+        (summary(not_sent=23), "not sent"),
+        (summary(created=10, failed=13), "finished with failures"),
+        (summary(created=10, not_sent=13), "partly sent"),
+        (summary(created=3, not_sent=20, stopped="cancelled"), "cancelled"),
+        (summary(created=3, not_sent=20, stopped="interrupted"), "interrupted"),
+        (summary(not_sent=23, stopped="token rejected (401)"), "stopped: token rejected (401)"),
+        (summary(9, not_sent=9, stopped="daily limit reached"), "stopped: daily limit reached"),
+        (summary(created=5, no_answer=18, finished=None, stopped="interrupted"), "interrupted"),
+    ],
+)  # fmt: skip
+def test_a_runs_state_says_what_happened(run: RunSummary, state: str) -> None:
+    assert run.state == state
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    counts=st.tuples(*[st.integers(0, 5)] * 5),
+    stopped=st.sampled_from([reason.value for reason in StopReason] + [""]),
+    finished=st.sampled_from([2.0, None]),
+)
+def test_only_a_run_hubspot_has_whole_reads_as_complete(
+    counts: tuple[int, int, int, int, int], stopped: str, finished: float | None
+) -> None:
+    created, updated, failed, not_sent, no_answer = counts
+    run = summary(*counts[:4], no_answer=no_answer, stopped=stopped, finished=finished)
+    assert (run.state == "complete") == (created + updated == run.rows)
+    if run.state != "complete" and (stopped or finished is None):
+        assert stopped in run.state or run.state == INTERRUPTED  # the recorded reason shows
+    words = {"created": created, "updated": updated, "failed": failed, "not sent": not_sent}
+    words["with no answer"] = no_answer
+    listed = run.counts_text.split(": ", 1)[1] if ": " in run.counts_text else ""
+    said = {
+        part.split(" ", 1)[1]: int(part.split(" ", 1)[0]) for part in listed.split(", ") if part
+    }
+    assert said == {word: count for word, count in words.items() if count}
+    assert sum(said.values()) == run.rows  # the summary line adds up
+
+
+def test_the_engines_stop_words_are_the_ones_the_history_knows() -> None:
+    from hubevents_gui.core.run_summary import CANCELLED
+
+    assert (StopReason.CANCELLED.value, StopReason.INTERRUPTED.value) == (CANCELLED, INTERRUPTED)
+
+
+def _killed_run(history: RunHistory) -> str:
+    """12 rows in 3 batches: 5 created, 1 not sent, then the process was killed."""
+    rows = [
+        (RowId(i), i + 2, i // 5, {"externalEventId": f"E-{i}", "eventName": f"Event {i}"})
+        for i in range(12)
+    ]
+    run_id = history.start_run("sandbox", "/x/events.xlsx", "Events", rows)
+    created = [Outcome(RowId(i), RowStatus.CREATED, hubspot_id=str(900 + i)) for i in range(5)]
+    history.record_outcomes(run_id, created)
+    history.record_outcomes(run_id, [Outcome(RowId(5), RowStatus.NOT_SENT, message="not sent")])
+    history.flush()
+    return run_id
+
+
+def test_a_killed_run_accounts_for_every_row(tmp_path: Path) -> None:
+    history = RunHistory(tmp_path / "history.sqlite")
+    run_id = _killed_run(history)
+    history.close()
+    (run,) = RunHistory(tmp_path / "history.sqlite").runs()
+    assert run.id == run_id
+    assert (run.created, run.updated, run.failed, run.not_sent, run.no_answer) == (5, 0, 0, 1, 6)
+    assert run.state == "interrupted"
+    assert run.summary_text == "Interrupted. 12 rows: 5 created, 1 not sent, 6 with no answer."
+
+
+def test_a_finished_run_whose_tally_falls_short_counts_the_rest_as_no_answer(
+    tmp_path: Path,
+) -> None:
+    history = RunHistory(tmp_path / "history.sqlite")
+    run_id = history.start_run(
+        "sandbox", "e.xlsx", "Events", [(RowId(i), i + 2, 0, {}) for i in range(4)]
+    )
+    history.finish_run(run_id, Tally(failed=1), 1, "")
+    history.close()
+    (run,) = history.runs()
+    assert run.summary_text == "Failed. 4 rows: 1 failed, 3 with no answer."
