@@ -1,6 +1,6 @@
 """The Run history panel: every recorded run, newest first, with what became of it in a word
-("complete", "finished with failures", "stopped: token rejected (401)", "interrupted");
-double-click opens the run's rows."""
+("complete", "finished with failures", "stopped: token rejected (401)", "interrupted"); columns
+fit their text; double-click opens the run's rows."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDockWidget, QTreeWidget, QTreeWidgetItem, QWidget
 
 from hubevents_gui.core.history import RunSummary
 from hubevents_gui.ui.controller import Controller
+from hubevents_gui.ui.dialogs.history_dialog import fit_columns
 
 HEADERS = ["Started", "File", "To", "Rows", "Created", "Updated", "Failed", "Not sent", "Ended"]
 
@@ -32,6 +33,7 @@ class HistoryPanel(QDockWidget):
         self.runs = QTreeWidget(self)
         self.runs.setObjectName("historyList")
         self.runs.setRootIsDecorated(False)
+        self.runs.setUniformRowHeights(True)
         self.runs.setHeaderLabels(HEADERS)
         self.runs.setToolTip("Double-click a run to see its rows and export them")
         self.runs.itemDoubleClicked.connect(self._on_run_activated)
@@ -54,7 +56,10 @@ class HistoryPanel(QDockWidget):
             tip = run.summary_text
             for column in range(len(HEADERS)):
                 item.setToolTip(column, tip)
+            for column in range(3, 8):
+                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
             self.runs.addTopLevelItem(item)
+        fit_columns(self.runs)
 
     @Slot(QTreeWidgetItem, int)
     def _on_run_activated(self, item: QTreeWidgetItem, _column: int) -> None:

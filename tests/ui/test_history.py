@@ -1,6 +1,6 @@
 """Run history: every run recorded with its rows' payloads and outcomes, listed in the window
-with what became of it, opened in a dialog whose columns fit their text, exported as a workbook
-where the user chose."""
+with what became of it, opened in a dialog whose columns fit their text, exported as a
+workbook."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractItemView
 from pytestqt.qtbot import QtBot
 
 from hubevents_gui.app import create_window
@@ -148,3 +149,36 @@ def test_the_panel_says_what_became_of_each_run_and_its_counts_add_up(
     )
     statuses = [dialog.rows_model.index(r, 4).data() for r in range(12)]
     assert statuses == ["created"] * 5 + ["not sent"] + ["no answer"] * 6
+
+
+def _needed(view: QAbstractItemView, text: str) -> int:
+    return view.fontMetrics().horizontalAdvance(text)
+
+
+def test_columns_fit_their_text_and_the_message_takes_the_rest(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    _record_runs(window)
+    runs = window.history_dock.runs
+    items = [runs.topLevelItem(r) for r in range(runs.topLevelItemCount())]
+    assert all(items)
+    for column in range(len(HEADERS) - 1):
+        texts = [runs.headerItem().text(column)]
+        texts += [item.text(column) for item in items if item is not None]
+        assert runs.columnWidth(column) >= max(_needed(runs, t) for t in texts), HEADERS[column]
+    run = window.controller.history.runs()[1]
+    dialog = RunDialog(window.controller.history, run, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table, model = dialog.table, dialog.rows_model
+    last = model.columnCount() - 1
+    for column in range(last):
+        texts = [str(model.headerData(column, Qt.Orientation.Horizontal))]
+        texts += [str(model.index(r, column).data()) for r in range(model.rowCount())]
+        assert table.columnWidth(column) >= max(_needed(table, t) for t in texts), texts[0]
+    assert table.rowHeight(0) < 2 * table.fontMetrics().height()  # one line a row
+    widths = sum(table.columnWidth(c) for c in range(last + 1))
+    assert widths >= table.viewport().width()  # the message column reaches the edge
+    dialog.grab().save(str(tmp_path / "run-dialog.png"))  # to look at when this fails
+    dialog.close()

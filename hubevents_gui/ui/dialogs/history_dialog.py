@@ -1,4 +1,8 @@
-"""The rows of one recorded run: what was sent, what came back, and an export to a workbook."""
+"""The rows of one recorded run: what was sent, what came back, and an export to a workbook.
+
+Columns fit their text, measured on a sample of rows (a run can hold 100k); the message column
+takes the rest.
+"""
 
 from __future__ import annotations
 
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableView,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
@@ -78,6 +83,30 @@ class RunRowsModel(QAbstractTableModel):
         return row.message_text
 
 
+#: rows measured to fit a column: enough to see its usual widths, cheap over 100k rows
+SAMPLE_ROWS = 200
+#: widest a column but the last may grow to fit its text (the rest shows in its tooltip)
+MAX_COLUMN = 420
+
+
+def fit_columns(view: QTableView | QTreeView) -> int:
+    """Size every column but the last to its header and a sample of its rows; the last one
+    stretches. Returns the width the columns want, the last one's text included."""
+    header = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
+    header.setResizeContentsPrecision(SAMPLE_ROWS)
+    header.setStretchLastSection(True)
+    model = view.model()
+    last = model.columnCount() - 1
+    wanted = 0
+    for column in range(last + 1):
+        width = max(view.sizeHintForColumn(column), header.sectionSizeHint(column))
+        if column < last:
+            width = min(width, MAX_COLUMN)
+            view.setColumnWidth(column, width)
+        wanted += width
+    return wanted
+
+
 def run_title(run: RunSummary) -> str:
     when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(run.started))
     return f"{when}: {Path(run.file).name or 'untitled'} to {run.connection}"
@@ -113,11 +142,13 @@ class RunDialog(QDialog):
         self.table.setObjectName("runRows")
         self.table.setModel(self.rows_model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # one line a row, cut at the end (the tooltip has it all): rows stay one height
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.horizontalHeader().setStretchLastSection(True)
-        for column, width in enumerate((60, 60, 160, 220, 90, 110)):
-            self.table.setColumnWidth(column, width)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        wanted = fit_columns(self.table)
         layout.addWidget(self.table, 1)
         self._tasks = TaskSet(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -128,7 +159,11 @@ class RunDialog(QDialog):
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(900, 520)
+        # wide enough for every column's text where the screen allows
+        screen = self.screen().availableGeometry().width() if self.screen() else 1600
+        frame = 2 * self.table.frameWidth() + self.table.verticalScrollBar().sizeHint().width()
+        margins = layout.contentsMargins().left() + layout.contentsMargins().right()
+        self.resize(max(900, min(wanted + frame + margins, int(screen * 0.9))), 520)
 
     @Slot()
     def _choose_and_export(self) -> None:
