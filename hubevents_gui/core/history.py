@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from hubevents_gui.core.history_export import export_rows
 from hubevents_gui.core.rows import Outcome, RowId
 from hubevents_gui.core.run_summary import (
     INTERRUPTED,
@@ -200,43 +201,5 @@ class RunHistory:
         }
 
     def export(self, run_id: str, path: Path) -> None:
-        """The run's rows as a workbook: ids, payload fields, status, HubSpot id, message."""
-        from openpyxl import Workbook
-
-        rows = self.rows(run_id)
-        fields: list[str] = []
-        for row in rows:
-            fields += [k for k in row.payload if k not in fields and k != "customProperties"]
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet("Run")
-        header = [
-            "Spreadsheet row",
-            "Batch",
-            *fields,
-            "Custom properties",
-            "Status",
-            "HubSpot ID",
-            "HTTP status",
-            "Message",
-            "Answered at",
-        ]
-        sheet.append(header)
-        for row in rows:
-            custom = "; ".join(
-                f"{p.get('name')}={p.get('value')}" for p in row.payload.get("customProperties", [])
-            )
-            done = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(row.done)) if row.done else ""
-            sheet.append(
-                [
-                    row.source_row,
-                    row.batch + 1,
-                    *(row.payload.get(f) for f in fields),
-                    custom,
-                    row.status,
-                    row.hubspot_id,
-                    row.http_status,
-                    row.message,
-                    done,
-                ]
-            )
-        workbook.save(path)
+        """The run's rows as a workbook (see history_export); raises ResultsError saying why not."""
+        export_rows(self.rows(run_id), path)

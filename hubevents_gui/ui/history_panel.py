@@ -30,6 +30,8 @@ class HistoryPanel(QDockWidget):
         super().__init__("Run history", parent)
         self.setObjectName("historyDock")
         self.controller = controller
+        #: where this session last exported a run: the next export proposes it
+        self.export_folder: Path | None = None
         self.runs = QTreeWidget(self)
         self.runs.setObjectName("historyList")
         self.runs.setRootIsDecorated(False)
@@ -66,5 +68,13 @@ class HistoryPanel(QDockWidget):
         from hubevents_gui.ui.dialogs.history_dialog import RunDialog
 
         run = item.data(0, Qt.ItemDataRole.UserRole)
-        self.dialog = RunDialog(self.controller.history, run, self)
+        last = Path(self.controller.settings.last_folder)
+        # a folder since deleted or unmounted: the dialog falls back to Documents or home
+        folder = self.export_folder or (last if last.is_dir() else None)
+        self.dialog = RunDialog(self.controller.history, run, self, folder=folder)
+        self.dialog.exported.connect(self._on_exported)
         self.dialog.exec()
+
+    @Slot(object)
+    def _on_exported(self, path: Path) -> None:
+        self.export_folder = path.parent

@@ -1,5 +1,5 @@
 """The run history as read back: every run's counts add up to its rows, killed runs included;
-its state in words is a success only when HubSpot has every row."""
+its state in words is a success only when HubSpot has every row; the export keeps text text."""
 
 from __future__ import annotations
 
@@ -8,8 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from hubevents_gui.core.history import INTERRUPTED, RunHistory, RunSummary
+from hubevents_gui.core.result_files import ResultsError
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
 from hubevents_gui.core.tally import Tally
 from hubevents_gui.hubspot.report import StopReason
@@ -117,3 +119,36 @@ def test_a_finished_run_whose_tally_falls_short_counts_the_rest_as_no_answer(
     history.close()
     (run,) = history.runs()
     assert run.summary_text == "Failed. 4 rows: 1 failed, 3 with no answer."
+
+
+def test_the_export_names_unanswered_rows_and_keeps_text_that_looks_like_a_formula(
+    tmp_path: Path,
+) -> None:
+    history = RunHistory(tmp_path / "history.sqlite")
+    rows = [(RowId(0), 2, 0, {"externalEventId": "=1+1", "eventName": "#N/A"})]
+    rows.append((RowId(1), 3, 0, {"externalEventId": "E-1", "eventName": "Webinar"}))
+    run_id = history.start_run("sandbox", "e.xlsx", "Events", rows)
+    history.record_outcomes(run_id, [Outcome(RowId(0), RowStatus.FAILED, message="=bad")])
+    history.close()
+    target = tmp_path / "run.xlsx"
+    history.export(run_id, target)
+    sheet = load_workbook(target).active
+    assert sheet is not None
+    header = [c.value for c in sheet[1]]
+    first = {h: c for h, c in zip(header, sheet[2], strict=True)}
+    assert (first["externalEventId"].value, first["externalEventId"].data_type) == ("=1+1", "s")
+    assert (first["eventName"].value, first["eventName"].data_type) == ("#N/A", "s")
+    assert (first["Message"].value, first["Message"].data_type) == ("=bad", "s")
+    second = {h: c.value for h, c in zip(header, sheet[3], strict=True)}
+    assert second["Status"] == "no answer"
+    assert str(second["Message"]).startswith("no answer before the run ended")
+
+
+def test_an_export_that_cannot_be_written_says_so_naming_the_file(tmp_path: Path) -> None:
+    history = RunHistory(tmp_path / "history.sqlite")
+    run_id = _killed_run(history)
+    history.close()
+    with pytest.raises(ResultsError) as caught:
+        history.export(run_id, tmp_path / "missing" / "run.xlsx")
+    assert str(caught.value).startswith("'run.xlsx' cannot be written: ")
+    assert not (tmp_path / "missing").exists()

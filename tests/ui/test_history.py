@@ -1,15 +1,17 @@
 """Run history: every run recorded with its rows' payloads and outcomes, listed in the window
-with what became of it, opened in a dialog whose columns fit their text, exported as a
-workbook."""
+with what became of it, opened in a dialog whose columns fit their text, exported as a workbook
+where the user chose."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView
+from PySide6.QtWidgets import QAbstractItemView, QFileDialog
 from pytestqt.qtbot import QtBot
 
 from hubevents_gui.app import create_window
@@ -182,3 +184,94 @@ def test_columns_fit_their_text_and_the_message_takes_the_rest(
     assert widths >= table.viewport().width()  # the message column reaches the edge
     dialog.grab().save(str(tmp_path / "run-dialog.png"))  # to look at when this fails
     dialog.close()
+
+
+def test_export_asks_where_proposing_the_last_folder_and_says_where_it_went(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _record_runs(window)
+    folder = tmp_path / "last"
+    folder.mkdir()
+    window.settings.add_recent(folder / "sample-events.xlsx")  # the last file opened was here
+    asked: list[str] = []
+
+    def save_name(_parent: object, _title: str, proposed: str, _filter: str) -> tuple[str, str]:
+        asked.append(proposed)
+        return str(tmp_path / "chosen"), "Excel workbook (*.xlsx)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_name)
+    opened: list[RunDialog] = []
+
+    def shown(dialog: RunDialog) -> int:
+        opened.append(dialog)  # and not waited for: the test clicks in it
+        return 0
+
+    monkeypatch.setattr(RunDialog, "exec", shown)
+    runs = window.history_dock.runs
+    item = runs.topLevelItem(0)
+    assert item is not None
+    runs.itemDoubleClicked.emit(item, 0)
+    (dialog,) = opened
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.exported, timeout=10_000):
+        dialog.export_button.click()
+    (proposed,) = asked
+    assert Path(proposed).parent == folder  # never the working directory
+    assert re.fullmatch(r"sample-events-run-\d{4}-\d\d-\d\d-\d{4}\.xlsx", Path(proposed).name)
+    written = tmp_path / "chosen.xlsx"
+    sheet = load_workbook(written).active
+    assert sheet is not None
+    assert sheet.max_row == 13  # the header and the 12 rows
+    assert dialog.export_status.text() == f"Exported 12 rows to {written}."
+    dialog.close()
+    # the next export proposes the folder this one went to
+    asked.clear()
+    runs.itemDoubleClicked.emit(item, 0)
+    with qtbot.waitSignal(opened[-1].exported, timeout=10_000):
+        opened[-1].export_button.click()
+    assert Path(asked[0]).parent == tmp_path
+    opened[-1].close()
+
+
+def test_export_without_a_last_folder_proposes_documents_or_home(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _record_runs(window)
+    asked: list[str] = []
+
+    def cancel(_parent: object, _title: str, proposed: str, _filter: str) -> tuple[str, str]:
+        asked.append(proposed)
+        return "", ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", cancel)
+    dialog = RunDialog(window.controller.history, window.controller.history.runs()[0], window)
+    qtbot.addWidget(dialog)
+    dialog.export_button.click()
+    documents = Path.home() / "Documents"
+    assert Path(asked[0]).parent in (documents, Path.home())
+    assert Path(asked[0]).is_absolute()
+    assert dialog.export_status.text() == ""  # cancelled: nothing written, nothing said
+
+
+def test_an_export_that_fails_says_so_in_one_sentence(
+    qtbot: QtBot,
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    answered: list[str],
+) -> None:
+    _record_runs(window)
+    target = tmp_path / "gone" / "run.xlsx"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_args: (str(target), "Excel workbook (*.xlsx)")
+    )
+    dialog = RunDialog(window.controller.history, window.controller.history.runs()[0], window)
+    qtbot.addWidget(dialog)
+    dialog.export_button.click()
+    qtbot.waitUntil(lambda: dialog.export_button.isEnabled(), timeout=10_000)
+    (said,) = answered
+    assert said.startswith("'run.xlsx' cannot be written: ")
+    assert "Traceback" not in said
+    assert "\n" not in said
+    assert dialog.export_status.text() == f"Not exported: {said.rstrip('.')}."
+    assert not target.parent.exists()

@@ -1,7 +1,8 @@
 """The rows of one recorded run: what was sent, what came back, and an export to a workbook.
 
 Columns fit their text, measured on a sample of rows (a run can hold 100k); the message column
-takes the rest.
+takes the rest. Export asks where (in the last folder, else Documents or home) and says where
+the file went, or in one sentence why it did not.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QStandardPaths,
     Qt,
     Signal,
     Slot,
@@ -34,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from hubevents_gui.core.history import INTERRUPTED, RunHistory, RunRow, RunSummary
+from hubevents_gui.core.words import plural
 from hubevents_gui.ui.tasks import Task, TaskError, TaskSet
 
 COLUMNS = ["Row", "Batch", "External Event ID", "Event Name", "Status", "HubSpot ID", "Message"]
@@ -112,16 +115,36 @@ def run_title(run: RunSummary) -> str:
     return f"{when}: {Path(run.file).name or 'untitled'} to {run.connection}"
 
 
+def default_folder() -> Path:
+    """Where an export goes when no folder was used before: Documents, else home."""
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents and Path(documents).is_dir() else Path.home()
+
+
+def export_name(run: RunSummary) -> str:
+    when = time.strftime("%Y-%m-%d-%H%M", time.localtime(run.started))
+    return f"{Path(run.file).stem or 'run'}-run-{when}.xlsx"
+
+
 class RunDialog(QDialog):
     #: the export was written (its path)
     exported = Signal(object)
 
-    def __init__(self, history: RunHistory, run: RunSummary, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        history: RunHistory,
+        run: RunSummary,
+        parent: QWidget | None = None,
+        *,
+        folder: Path | None = None,
+    ) -> None:
+        """``folder``: where Export proposes to save (the last folder used)."""
         super().__init__(parent)
         self.setObjectName("runDialog")
         self.setWindowTitle(f"Run of {run_title(run)}")
         self.history = history
         self.run = run
+        self.folder = folder
         layout = QVBoxLayout(self)
         rows = history.rows(run.id)
         summary = run.summary_text
@@ -150,11 +173,17 @@ class RunDialog(QDialog):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         wanted = fit_columns(self.table)
         layout.addWidget(self.table, 1)
+        self.export_status = QLabel("")
+        self.export_status.setObjectName("runExportStatus")
+        self.export_status.setWordWrap(True)
+        self.export_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.export_status)
         self._tasks = TaskSet(self)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.setObjectName("runButtons")
         self.export_button = QPushButton("Export…")
         self.export_button.setObjectName("runExport")
+        self.export_button.setToolTip("Save this run's rows as an Excel workbook")
         self.export_button.clicked.connect(self._choose_and_export)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -167,11 +196,18 @@ class RunDialog(QDialog):
 
     @Slot()
     def _choose_and_export(self) -> None:
+        folder = self.folder or default_folder()
         chosen, _ = QFileDialog.getSaveFileName(
-            self, "Export the run", f"run-{self.run.id[:8]}.xlsx", "Excel workbook (*.xlsx)"
+            self,
+            "Export the run",
+            str(folder / export_name(self.run)),
+            "Excel workbook (*.xlsx)",
         )
         if chosen:
-            self.export(Path(chosen))
+            path = Path(chosen)
+            self.export(
+                path if path.suffix.lower() == ".xlsx" else path.with_name(path.name + ".xlsx")
+            )
 
     def export(self, path: Path) -> Task:
         """Write the run's rows to a workbook off the GUI thread; say when it is done."""
@@ -185,6 +221,7 @@ class RunDialog(QDialog):
             return path
 
         self.export_button.setEnabled(False)
+        self.export_status.setText(f"Exporting to {path.name}…")
         task = Task(work)
         task.succeeded.connect(self._on_exported)
         task.failed.connect(self._on_export_failed)
@@ -193,12 +230,16 @@ class RunDialog(QDialog):
     @Slot(object)
     def _on_exported(self, path: Path) -> None:
         self.export_button.setEnabled(True)
-        self.summary.setText(f"{self.summary.text()}\nExported to {path}.")
+        self.folder = path.parent
+        self.export_status.setText(
+            f"Exported {plural(len(self.rows_model.rows), 'row')} to {path}."
+        )
         self.exported.emit(path)
 
     @Slot(str)
     def _on_export_failed(self, message: str) -> None:
         self.export_button.setEnabled(True)
+        self.export_status.setText(f"Not exported: {message.rstrip('.')}.")
         QMessageBox.warning(self, "Cannot export", message)
 
     def done(self, result: int) -> None:
