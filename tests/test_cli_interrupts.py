@@ -110,3 +110,30 @@ def test_a_second_ctrl_c_stops_waiting_and_says_the_rows_in_flight_may_be_in(
     (run,) = RunHistory(data_dir() / "history.sqlite").runs()
     assert run.stopped == "interrupted"
     assert run.created + run.not_sent == 200
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_after_the_last_answer_still_writes_the_results(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sig: signal.Signals
+) -> None:
+    import io
+
+    from hubevents_gui.cli import main
+    from hubevents_gui.cli import upsert as command
+
+    summarize = command._summarize
+
+    def summary_then_signal(*args: object) -> None:
+        summarize(*args)  # type: ignore[arg-type]
+        os.kill(os.getpid(), sig)  # Ctrl+C while the summary is printed
+        time.sleep(0.05)
+
+    monkeypatch.setattr(command, "_summarize", summary_then_signal)
+    rows = [HEADER, *(["acme", f"E{n}", f"Event {n}", "Acme"] for n in range(5))]
+    path = write_xlsx(tmp_path / "few.xlsx", rows)
+    results = tmp_path / "results.xlsx"
+    err = io.StringIO()
+    code = main(["upsert", str(path), "--sandbox", "--results", str(results)], io.StringIO(), err)
+    assert code == 130
+    assert "writing the results and the history first" in err.getvalue()
+    assert statuses(results) == ["created"] * 5

@@ -25,12 +25,12 @@ from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.recorder import RunRecorder
 from hubevents_gui.core.results import ResultsError, result_cells, write_results
-from hubevents_gui.core.rows import EventRow, Outcome, RowId, RowStatus
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
 from hubevents_gui.core.tally import Progress
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
 from hubevents_gui.hubspot.engine import UpsertEngine
-from hubevents_gui.hubspot.report import StopReason
+from hubevents_gui.hubspot.report import RunReport, StopReason
 from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, Sandbox, SandboxTransport
 from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
 from hubevents_gui.hubspot.wire import inputs_for
@@ -123,28 +123,59 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     def stopping() -> None:
         progress.finish()
-        err.write(
-            "hubevents: stopping: nothing new is sent; waiting for the requests in flight "
-            "(press Ctrl+C again to stop waiting)\n"
-        )
+        if finished.is_set():  # the run is over: what is left is writing down what happened
+            err.write("hubevents: finishing: writing the results and the history first\n")
+        else:
+            err.write(
+                "hubevents: stopping: nothing new is sent; waiting for the requests in flight "
+                "(press Ctrl+C again to stop waiting)\n"
+            )
         err.flush()
 
     def abandoning() -> None:
+        if finished.is_set():
+            return  # nothing is in flight any more: the results are still written
         err.write(
             "hubevents: stopped waiting: the rows in flight are marked 'not sent' and may have "
             "reached HubSpot; run again to confirm\n"
         )
         err.flush()
 
+    finished = threading.Event()
     interrupts = Interrupts(stopping, abandoning)
-    try:
-        with caught(interrupts):
+    # the handlers stay until the results are written: a Ctrl+C after the last answer must not
+    # lose the record of what HubSpot stored
+    with caught(interrupts):
+        try:
             report = engine.run(batches, collect, interrupts.cancel, interrupts.abandon)
-        recorder.finish(report.counts, report.requests, report.stopped_text)
-    finally:
-        engine.close()
-        history.close()
-        progress.finish()
+            finished.set()
+            recorder.finish(report.counts, report.requests, report.stopped_text)
+        finally:
+            engine.close()
+            history.close()
+            progress.finish()
+        _summarize(report, table, outcomes, invalid, err)
+        if args.results:
+            _write_results(checked, outcomes, args.results, err)
+    if interrupts.interrupted:
+        err.write("hubevents: interrupted\n")
+        return EXIT_INTERRUPTED
+    if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):
+        scopes = f" (missing: {', '.join(report.missing_scopes)})" if report.missing_scopes else ""
+        err.write(f"hubevents: stopped: {report.stopped_text}{scopes}: {report.stop_message}\n")
+        return EXIT_INPUT
+    if report.stopped is StopReason.DAILY_LIMIT:
+        err.write("hubevents: stopped: HubSpot's daily limit is reached; run again tomorrow\n")
+    return EXIT_OK if report.counts.stored == len(table.rows) else EXIT_ROWS
+
+
+def _summarize(
+    report: RunReport,
+    table: EventTable,
+    outcomes: dict[RowId, Outcome],
+    invalid: int,
+    err: TextIO,
+) -> None:
     c = report.counts
     err.write(
         f"{c.created} created, {c.updated} updated, {c.failed} failed, "
@@ -158,19 +189,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         outcome = outcomes.get(row.row_id)
         if outcome is not None and outcome.status in (RowStatus.FAILED, RowStatus.NOT_SENT):
             cell = table.cell_name(row, "externalEventId")
-            err.write(f"{cell}: {outcome.status.value}: {outcome.summary}\n")
-    if args.results:
-        _write_results(checked, outcomes, args.results, err)
-    if interrupts.interrupted:
-        err.write("hubevents: interrupted\n")
-        return EXIT_INTERRUPTED
-    if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):
-        scopes = f" (missing: {', '.join(report.missing_scopes)})" if report.missing_scopes else ""
-        err.write(f"hubevents: stopped: {report.stopped_text}{scopes}: {report.stop_message}\n")
-        return EXIT_INPUT
-    if report.stopped is StopReason.DAILY_LIMIT:
-        err.write("hubevents: stopped: HubSpot's daily limit is reached; run again tomorrow\n")
-    return EXIT_OK if c.stored == len(table.rows) else EXIT_ROWS
+            said = outcome.summary
+            # the summary may already begin with its status ("not sent: the run was cancelled")
+            if not said.startswith(outcome.status.value):
+                said = f"{outcome.status.value}: {said}"
+            err.write(f"{cell}: {said}\n")
 
 
 def _write_results(
@@ -179,7 +202,7 @@ def _write_results(
     def result_of(row: EventRow) -> tuple[str, str, str]:
         outcome = outcomes.get(row.row_id)
         status = outcome.status if outcome is not None else RowStatus.NOT_SENT
-        return result_cells(status, checked.issues.get(row.row_id), outcome)
+        return result_cells(status, checked.issues.get(row.row_id), outcome, checked.table)
 
     table = checked.table
     try:
