@@ -39,7 +39,7 @@ def test_sample_on_the_sandbox_with_results(tmp_path: Path) -> None:
     status = {r[1]: (r[-3], r[-2], r[-1]) for r in rows[1:]}
     assert status["WEB-2026-001"][0] == "created"
     assert status["WEB-2026-001"][1]
-    assert status["WEB-2026-011"] == ("invalid", None, "eventUrl: not an absolute http(s) URL")
+    assert status["WEB-2026-011"] == ("invalid", None, "Event URL: not an absolute http(s) URL")
 
 
 def test_all_valid_exits_0(tmp_path: Path) -> None:
@@ -188,3 +188,38 @@ def test_one_row_is_said_in_the_singular(tmp_path: Path) -> None:
     code, _, err = run("upsert", str(path), "--sandbox")
     assert code == 0
     assert "; 1 request (0 retries, 0 rate-limited, 0 splits, 0 confirmations)" in err
+
+
+def test_concurrency_beyond_what_helps_and_an_empty_token_exit_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["a", 1, "n", "o"]])
+    code, _, _ = run("upsert", str(path), "--sandbox", "--concurrency", "100000")
+    assert code == 2
+    assert "100000 requests at once is more than" in capsys.readouterr().err
+    monkeypatch.setenv("HS_TOKEN", "  \t ")
+    code, _, err = run("upsert", str(path), "--token-env", "HS_TOKEN")
+    assert code == 2
+    assert "the environment variable HS_TOKEN is empty" in err
+
+
+def test_a_row_cancelled_is_said_once_not_twice(tmp_path: Path) -> None:
+    from hubevents_gui.cli.upsert import _summarize
+    from hubevents_gui.core.rows import Outcome, RowStatus
+    from hubevents_gui.core.sheets import read_table
+    from hubevents_gui.hubspot.report import RunReport
+
+    path = write_xlsx(tmp_path / "ok.xlsx", [HEADER, ["a", 1, "n", "o"], ["a", 2, "n", "o"]])
+    table = read_table(path)
+    first, second = table.rows
+    outcomes = {
+        first.row_id: Outcome(
+            first.row_id, RowStatus.NOT_SENT, message="not sent: the run was cancelled"
+        ),
+        second.row_id: Outcome(second.row_id, RowStatus.FAILED, message="HTTP 400: bad"),
+    }
+    err = io.StringIO()
+    _summarize(RunReport(rows=2), table, outcomes, 0, err)
+    lines = err.getvalue().splitlines()
+    assert "Sheet1!B2: not sent: the run was cancelled" in lines
+    assert "Sheet1!B3: failed: HTTP 400: bad" in lines

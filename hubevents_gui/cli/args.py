@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hubevents_gui import __version__
 from hubevents_gui.cli import sandbox, upsert, validate
-from hubevents_gui.hubspot.settings import HUBSPOT_URL, MAX_BATCH_SIZE
+from hubevents_gui.hubspot.settings import HUBSPOT_URL, MAX_BATCH_SIZE, MAX_CONCURRENCY
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -42,6 +42,16 @@ def batch_size(text: str) -> int:
     if value > MAX_BATCH_SIZE:
         raise argparse.ArgumentTypeError(
             f"{value} rows per request is more than HubSpot takes: at most {MAX_BATCH_SIZE}"
+        )
+    return value
+
+
+def concurrency(text: str) -> int:
+    value = positive(text)
+    if value > MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(
+            f"{value} requests at once is more than HubSpot's rate limit lets through: "
+            f"at most {MAX_CONCURRENCY}"
         )
     return value
 
@@ -85,7 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=MAX_BATCH_SIZE,
         help=f"rows per request, 1 to {MAX_BATCH_SIZE} (default {MAX_BATCH_SIZE})",
     )
-    upserting.add_argument("--concurrency", type=positive, default=4, help="requests in flight")
+    upserting.add_argument(
+        "--concurrency",
+        type=concurrency,
+        default=4,
+        help=f"requests in flight, 1 to {MAX_CONCURRENCY} (default 4)",
+    )
     upserting.add_argument(
         "--dry-run", action="store_true", help="validate and print what would be sent; send nothing"
     )

@@ -88,9 +88,14 @@ def token_for(args: argparse.Namespace) -> str:
     from hubevents_gui.hubspot.token_check import TokenFormatError, clean_token
 
     if args.token_env:
-        from_env = os.environ.get(args.token_env, "").strip()
-        if not from_env:
+        if args.token_env not in os.environ:
             raise UsageError(f"--token-env: the environment variable {args.token_env} is not set")
+        from_env = os.environ[args.token_env].strip()
+        if not from_env:
+            raise UsageError(
+                f"--token-env: the environment variable {args.token_env} is empty (or only "
+                "spaces): put the token in it"
+            )
         where, token = f"the environment variable {args.token_env}", from_env
     else:
         saved = credentials.get_token()

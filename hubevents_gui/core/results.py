@@ -44,12 +44,17 @@ ResultOf = Callable[[EventRow], ResultCells]
 
 
 def result_cells(
-    status: RowStatus, issues: Sequence[Issue] | None, outcome: Outcome | None
+    status: RowStatus,
+    issues: Sequence[Issue] | None,
+    outcome: Outcome | None,
+    table: EventTable | None = None,
 ) -> ResultCells:
-    """Status, HubSpot ID and Message of a row: "invalid" with its issues when it was never
-    sent because of them, else its status and what HubSpot said."""
+    """Status, HubSpot ID and Message of a row: "invalid" with its issues (each named by the
+    column's title in ``table``) when it was never sent because of them, else its status and
+    what HubSpot said."""
     if issues and status in (RowStatus.NEW, RowStatus.NOT_SENT) and outcome is None:
-        return "invalid", "", "; ".join(f"{i.field}: {i.message}" for i in issues)
+        name = table.column_title if table is not None else str
+        return "invalid", "", "; ".join(f"{name(i.field)}: {i.message}" for i in issues)
     if outcome is None:
         return status.value, "", ""
     return status.value, outcome.hubspot_id or "", outcome.summary

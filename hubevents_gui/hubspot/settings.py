@@ -17,6 +17,9 @@ WRITE_SCOPE = "crm.objects.marketing_events.write"
 #: inputs per batch request: HubSpot's rule for its batch endpoints (the upsert documents none);
 #: a batch the endpoint still finds too large is split (engine)
 MAX_BATCH_SIZE = 100
+#: requests in flight at once: more only waits on the rate limit (100 per 10 s) and costs
+#: threads and sockets
+MAX_CONCURRENCY = 16
 READ_SCOPE = "crm.objects.marketing_events.read"
 
 

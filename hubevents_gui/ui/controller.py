@@ -458,6 +458,7 @@ class Controller(QObject):
                 states.get(row.row_id, RowStatus.NEW),
                 issues.get(row.row_id),
                 outcomes.get(row.row_id),
+                table,
             )
 
         def work(_task: Task) -> Path:

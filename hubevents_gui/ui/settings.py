@@ -13,7 +13,12 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from hubevents_gui.core.zones import local_zone_name
-from hubevents_gui.hubspot.settings import HUBSPOT_URL, MAX_BATCH_SIZE, ConnectionSettings
+from hubevents_gui.hubspot.settings import (
+    HUBSPOT_URL,
+    MAX_BATCH_SIZE,
+    MAX_CONCURRENCY,
+    ConnectionSettings,
+)
 
 MAX_RECENT = 8
 
@@ -170,7 +175,7 @@ class AppSettings:
             base_url=self._str("connection/base_url", HUBSPOT_URL) or HUBSPOT_URL,
             api_version=self._str("connection/api_version", "v3") or "v3",
             batch_size=self._int("connection/batch_size", MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE),
-            concurrency=self._int("connection/concurrency", 4, 1, 16),
+            concurrency=self._int("connection/concurrency", 4, 1, MAX_CONCURRENCY),
         )
 
     @connection.setter

@@ -245,7 +245,7 @@ def test_results_workbook(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> N
     by_id = {r[1]: r for r in rows[1:]}
     assert by_id["WEB-2026-001"][-3] == "created"
     assert by_id["WEB-2026-001"][-2]
-    assert by_id["WEB-2026-011"][-3:] == ("invalid", None, "eventUrl: not an absolute http(s) URL")
+    assert by_id["WEB-2026-011"][-3:] == ("invalid", None, "Event URL: not an absolute http(s) URL")
 
 
 def test_results_added_to_the_original_workbook_keep_its_other_sheets(

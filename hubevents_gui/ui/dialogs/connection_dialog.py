@@ -32,6 +32,7 @@ from hubevents_gui.hubspot.settings import (
     API_VERSIONS,
     HUBSPOT_URL,
     MAX_BATCH_SIZE,
+    MAX_CONCURRENCY,
     SANDBOX_URL,
     ConnectionSettings,
 )
@@ -151,7 +152,7 @@ class ConnectionDialog(QDialog):
         grid.addRow("Rows per request:", self.batch_size)
         self.concurrency = QSpinBox()
         self.concurrency.setObjectName("connectionConcurrency")
-        self.concurrency.setRange(1, 16)
+        self.concurrency.setRange(1, MAX_CONCURRENCY)
         self.concurrency.setValue(current.settings.concurrency)
         grid.addRow("Requests at once:", self.concurrency)
         layout.addWidget(advanced)
