@@ -98,3 +98,16 @@ def test_outcomes_are_saved_elsewhere_when_results_fail_after_sending(
         ("2", "created"),
     ]
     assert all(r["HubSpot ID"] for r in rows)
+
+
+def test_a_header_too_long_for_a_cell_stops_before_sending(tmp_path: Path) -> None:
+    path = tmp_path / "wide-header.csv"
+    path.write_text(
+        "External Account ID,External Event ID,Event Name,Organizer," + "b" * 40_000 + "\n"
+        "acme,1,Launch,Acme,x\n"
+    )
+    code, _, err = run("upsert", str(path), "--sandbox", "--results", str(tmp_path / "out.xlsx"))
+    assert code == 2
+    assert "holds 40,000 characters, more than the 32,767 a workbook cell holds" in err
+    assert "Traceback" not in err
+    assert runs_recorded() == 0

@@ -9,6 +9,7 @@ import csv
 import logging
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -162,7 +163,13 @@ def guarded(
 
 
 def save_workbook(workbook: Any, path: Path) -> None:
-    """``workbook.save`` to a temporary file beside ``path``, then renamed into place."""
+    """``workbook.save`` to a temporary file beside ``path``, then put into place.
+
+    A link is written through: a symbolic link's target is the file replaced (the link stays
+    a link), and a file with other hard links is overwritten in place, so every name of it sees
+    the results. The file keeps its permissions (a new one gets the usual ones, not the
+    temporary file's owner-only mode)."""
+    path = path.resolve() if path.is_symlink() else path
     temp = None
     try:
         handle, temp = tempfile.mkstemp(
@@ -170,6 +177,14 @@ def save_workbook(workbook: Any, path: Path) -> None:
         )
         os.close(handle)
         workbook.save(temp)
+        try:
+            before = path.stat()
+        except FileNotFoundError:
+            before = None
+        if before is not None and before.st_nlink > 1:
+            shutil.copyfile(temp, path)  # in place: the other names keep pointing at it
+            return
+        os.chmod(temp, stat.S_IMODE(before.st_mode) if before is not None else _new_file_mode())
         os.replace(temp, path)
     except PermissionError:
         raise ResultsError(
@@ -181,3 +196,11 @@ def save_workbook(workbook: Any, path: Path) -> None:
         if temp is not None and os.path.exists(temp):
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+def _new_file_mode() -> int:
+    # what open() would give a new file: 0o666 less the umask (read without changing it for
+    # long: os.umask sets and returns in one call)
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask

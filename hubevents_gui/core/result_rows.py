@@ -78,7 +78,14 @@ def row_cells(
 
 
 def check_cells_fit(table: EventTable, columns: Columns) -> None:
-    """ResultsError naming the first cell too long for a workbook cell, as written."""
+    """ResultsError naming the first cell too long for a workbook cell, as written: a header
+    too, which goes into the results like any cell."""
+    for _key, header in columns:
+        if len(header) * 7 > CELL_LIMIT and len(escape_text(header)) > CELL_LIMIT:
+            raise ResultsError(
+                f"the header {header[:30]!r}… holds {len(header):,} characters, more than "
+                f"the {CELL_LIMIT:,} a workbook cell holds: shorten it"
+            )
     for row in table.rows:
         for key, header in columns:
             value = _extra(row, key) if key.startswith(EXTRA_KEY_PREFIX) else row.cell(key)

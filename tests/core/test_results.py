@@ -3,6 +3,8 @@ characters a workbook cannot hold escaped, and headers in the style of the user'
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -251,3 +253,28 @@ def test_rows_added_in_the_app_go_below_the_users_rows_with_their_outcome(
     ]
     assert [sheet.cell(4, c).value for c in (10, 11)] == ["created", "5150"]
     assert sheet.cell(3, 2).value == 1001  # the user's rows stay where they were
+
+
+@pytest.mark.skipif(os.name == "nt", reason="POSIX links and modes")
+def test_results_written_through_a_link_reach_the_real_workbook_and_keep_its_mode(
+    tmp_path: Path,
+) -> None:
+    real = sample(tmp_path, typed_row())
+    real.chmod(0o644)
+    table = read_table(real)
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(real)
+    add_result_columns(table, table.rows, created, link)
+    assert link.is_symlink()  # still a link, to the workbook that now has the results
+    assert load_workbook(real)["Events"].cell(2, 10).value == "created"
+    assert stat.S_IMODE(real.stat().st_mode) == 0o644  # not the temporary file's 0600
+    hard = tmp_path / "hard.xlsx"
+    os.link(real, hard)
+    add_result_columns(table, table.rows, lambda _r: ("updated", "5150", ""), hard)
+    assert real.stat().st_ino == hard.stat().st_ino  # one file, both names
+    assert load_workbook(real)["Events"].cell(2, 10).value == "updated"
+    fresh = tmp_path / "fresh.xlsx"
+    write_results(table, table.rows, created, fresh)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~mask
