@@ -150,3 +150,12 @@ def test_any_query_gets_a_2xx_or_a_4xx(params: dict[str, str], event_id: str) ->
         http.post(UPSERT, json={"inputs": [event(1)]})
         for path in ("", "events/search", f"events/{quote(event_id, safe='')}"):
             assert_answered(http.get(f"/marketing/v3/marketing-events/{path}", params=params))
+
+
+@pytest.mark.parametrize("millis", range(0, 1000, 7))
+def test_far_future_instants_are_stored_to_the_millisecond(millis: int) -> None:
+    from hubevents_gui.hubspot.sandbox.validation import stored_date
+
+    for year in (2300, 9999):
+        text = f"{year}-12-31T09:00:00.{millis:03d}Z"
+        assert stored_date(text) == text

@@ -8,7 +8,8 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from hubevents_gui.hubspot.sandbox.config import SandboxResponse, error_body, iso_instant
+from hubevents_gui.core.zones import utc_text
+from hubevents_gui.hubspot.sandbox.config import SandboxResponse, error_body
 
 REQUIRED = ("externalAccountId", "externalEventId", "eventName", "eventOrganizer")
 TEXT_FIELDS = ("eventName", "eventOrganizer", "eventType", "eventDescription", "eventUrl")
@@ -41,7 +42,9 @@ def stored_date(value: str) -> str | None:
     if parsed is None:
         return None
     try:
-        return iso_instant(parsed.timestamp())
+        # exact, from the datetime itself: through float seconds, .136 came back as .135 for
+        # dates far in the future
+        return utc_text(parsed)
     except (ValueError, OverflowError, OSError):  # 0001-01-01T00:30+01:00 is in year 0 in UTC
         return None
 
