@@ -111,6 +111,8 @@ def write_fallback(
     """Every row's outcome as CSV in the data folder, named after the file it was meant for.
 
     Text is escaped as in workbooks: a NUL or a vertical tab cannot stop this file either.
+    A spreadsheet opening a CSV reads a cell beginning with = + - or @ as a formula: such a
+    cell is written after an apostrophe, which shows the text as it was (OWASP's advice).
     """
     folder = data_dir() / "unsaved-results"
     folder.mkdir(parents=True, exist_ok=True)
@@ -122,8 +124,13 @@ def write_fallback(
         writer.writerow(["Row", *(FIELD_BY_KEY[k].title for k in keys), *RESULT_HEADERS])
         for row in rows:
             cells = [display_text(row.cell(k)) for k in keys]
-            writer.writerow([row.source_row or "", *map(escape_text, (*cells, *result_of(row)))])
+            texts = map(escape_text, (*cells, *result_of(row)))
+            writer.writerow([row.source_row or "", *map(_inert, texts)])
     return path
+
+
+def _inert(text: str) -> str:
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def _unique(path: Path) -> Path:

@@ -167,3 +167,13 @@ def test_a_backup_is_kept_before_the_source_is_written(tmp_path: Path) -> None:
     assert backup.suffix == ".xlsx"
     assert backup.read_bytes() == before
     assert keep_backup(table.file) != backup  # a second one never replaces the first
+
+
+def test_the_fallback_file_never_holds_a_formula(tmp_path: Path) -> None:
+    table = table_in(tmp_path)
+    table.rows[0].set_cell("externalEventId", '=HYPERLINK("http://evil.example","x")')
+    table.rows[1].set_cell("externalEventId", "@SUM(1)")
+    with pytest.raises(ResultsError):
+        write_results(table, table.rows, created, tmp_path / "gone" / "out.xlsx")
+    ids = [row[2] for row in fallback_rows()[1:]]
+    assert ids == ['\'=HYPERLINK("http://evil.example","x")', "'@SUM(1)"]
