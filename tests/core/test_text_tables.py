@@ -205,3 +205,25 @@ def test_any_csv_shape_reads_or_fails_cleanly_in_bounded_memory(
         assert "\n" not in error
         assert error.startswith("'shape.csv'")
     assert peak <= _BASE + _PER_BYTE * size + _PER_ROW * (len(rows) + 1)
+
+
+def test_a_quote_never_closed_is_said_where_it_swallowed_rows(tmp_path: Path) -> None:
+    path = tmp_path / "merged.csv"
+    path.write_text(
+        f'{HEAD}\nacme,E1,One,Acme\nacme,E2,"Oops,Acme\nacme,E3,Three,Acme\n'
+        'acme,E4,Four,Acme\nacme,E5,n",Acme\nacme,E6,Six,Acme\n'
+    )
+    table = read_table(path)
+    assert any(
+        note.startswith("merged!C3: its text in quotes runs from line 3 to line 6")
+        and "is a closing quote missing?" in note
+        for note in table.notes
+    ), table.notes
+
+
+def test_text_with_line_breaks_in_quotes_is_no_cause_for_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "lines.csv"
+    path.write_text(f'{HEAD}\nacme,E1,"A talk\nin two lines",Acme\n')
+    table = read_table(path)
+    assert table.rows[0].values["eventName"] == "A talk\nin two lines"
+    assert not any("closing quote" in note for note in table.notes)

@@ -89,9 +89,15 @@ def open_csv(path: Path) -> RawSheet:
 
     def data_rows() -> Iterator[tuple[int, list[Any]]]:
         row_number = number
+        line = reader.line_num
         try:
             for cells in reader:
                 row_number += 1
+                if reader.line_num - line > 1 and len(raw.notes) < 20:
+                    # said in the sheet's notes, which are read once every row is
+                    lines = (line + 1, reader.line_num)
+                    _note_runaway_quote(raw, cells, row_number, lines, delimiter)
+                line = reader.line_num
                 yield row_number, cells[offset:] if offset else cells
         except csv.Error as exc:
             raise SheetError(
@@ -101,3 +107,26 @@ def open_csv(path: Path) -> RawSheet:
     raw = RawSheet(path, None, headers, number, offset, iter(()), notes)
     raw.rows = fit_rows(raw, data_rows())
     return raw
+
+
+def _note_runaway_quote(
+    raw: RawSheet,
+    cells: list[Any],
+    row_number: int,
+    lines: tuple[int, int],
+    delimiter: str,
+) -> None:
+    """Say so when a quoted cell spans lines that look like rows of their own: a quote that
+    was never closed swallowed them (a text with line breaks in it looks nothing like that)."""
+    width = len(raw.headers)
+    for column, cell in enumerate(cells):
+        if not isinstance(cell, str) or "\n" not in cell:
+            continue
+        parts = cell.split("\n")
+        if any(part.count(delimiter) >= max(1, width - 2) for part in parts[1:]):
+            raw.notes.append(
+                f"{raw.cell_name(row_number, column)}: its text in quotes runs from line "
+                f"{lines[0]} to line {lines[1]} and holds what look like rows of their own: "
+                "is a closing quote missing?"
+            )
+            return
