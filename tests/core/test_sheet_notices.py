@@ -199,5 +199,7 @@ def test_peeking_at_a_sheet_never_raises_and_reading_it_still_does(tmp_path: Pat
     path.write_text(",".join(HEADER) + "\na,1,n,o\n" + "a,2,n,o" + ",x" * 200 + "\n")
     raw = open_sheet(path)
     assert raw.peek(3) == [["a", "1", "n", "o"]]  # the mapping dialog's sample
-    with pytest.raises(SheetError, match="row 3 has values in more than 100 untitled columns"):
+    with pytest.raises(
+        SheetError, match=r"more than 100 untitled columns .*\(the next at stray!DA3\)"
+    ):
         read_table(path)

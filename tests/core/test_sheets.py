@@ -232,8 +232,8 @@ def test_a_missing_required_column_names_it_and_the_headers_found(tmp_path: Path
     path = write_xlsx(tmp_path / "m.xlsx", [["Account", "Event Name", "Notes"], ["a", "n", "x"]])
     message = error_of(path)
     assert message == (
-        "'m.xlsx', sheet 'Sheet1': missing required columns 'External Event ID' (externalEventId), "
-        "'Organizer' (eventOrganizer); the headers found in row 1 are: 'Account', 'Event Name', "
+        "'m.xlsx', sheet 'Sheet1': missing required columns 'External Event ID', "
+        "'Organizer'; the headers found in row 1 are: 'Account', 'Event Name', "
         "'Notes'"
     )
 

@@ -63,8 +63,9 @@ def test_one_very_wide_row_late_in_the_file(tmp_path: Path) -> None:
     assert path.stat().st_size < 2_500_000
     result = read_in_child(path)  # was: 12 GB, then MemoryError
     assert result["error"] == (
-        "'late.csv': row 100002 has values in more than 100 untitled columns right of the "
-        "header (one at late!DA100002); give those columns headers, or delete the stray values"
+        "'late.csv': values lie in more than 100 untitled columns right of the "
+        "header (the next at late!DA100002); give those columns headers, or delete the stray "
+        "values"
     )
     # (12 GB before; the bound leaves room for coverage tracing the child under CI)
     assert result["peak_mb"] < 600
@@ -227,3 +228,14 @@ def test_text_with_line_breaks_in_quotes_is_no_cause_for_a_note(tmp_path: Path) 
     table = read_table(path)
     assert table.rows[0].values["eventName"] == "A talk\nin two lines"
     assert not any("closing quote" in note for note in table.notes)
+
+
+def test_a_one_line_file_is_not_echoed_whole(tmp_path: Path) -> None:
+    path = tmp_path / "oneline.csv"
+    path.write_text(",".join(f"word{i}" * 20 for i in range(5_000)) + "\n")
+    with pytest.raises(SheetError) as raised:
+        read_table(path)
+    message = str(raised.value)
+    assert "missing required columns" in message
+    assert "and 4,980 more" in message
+    assert len(message) < 2_000

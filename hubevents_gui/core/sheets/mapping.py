@@ -67,13 +67,24 @@ def mapping_problems(raw: RawSheet, mapping: Sequence[Target]) -> list[str]:
             seen_targets[target] = column
     missing = [f for f in REQUIRED_COLUMNS if f.key not in seen_targets]
     if missing:
-        found = ", ".join(f"'{h}'" for h in raw.headers if h) or "none"
-        names = ", ".join(f"'{f.title}' ({f.key})" for f in missing)
+        titled = [h for h in raw.headers if h]
+        # a header can be a whole line of text (a file that is not a table): shown short
+        found = ", ".join(f"'{_short(h)}'" for h in titled[:_SHOWN]) or "none"
+        if len(titled) > _SHOWN:
+            found += f" and {len(titled) - _SHOWN:,} more"
+        names = ", ".join(f"'{f.title}'" for f in missing)
         problems.append(
             f"{where}: missing required column{'s' if len(missing) > 1 else ''} {names}; "
             f"the headers found in row {raw.header_row} are: {found}"
         )
     return problems
+
+
+_SHOWN = 20
+
+
+def _short(header: str, most: int = 60) -> str:
+    return header if len(header) <= most else header[: most - 1] + "…"
 
 
 def _target_title(target: str) -> str:

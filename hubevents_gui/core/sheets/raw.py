@@ -164,8 +164,8 @@ def _far_cells(
                 where = f", sheet {raw.sheet!r}" if raw.sheet else ""
                 letter = column_letter(raw.first_column + offset)
                 raise SheetError(
-                    f"{describe_file(raw.file)}{where}: row {number} has values in more than "
-                    f"{MAX_UNTITLED_COLUMNS} untitled columns right of the header (one at "
+                    f"{describe_file(raw.file)}{where}: values lie in more than "
+                    f"{MAX_UNTITLED_COLUMNS} untitled columns right of the header (the next at "
                     f"{raw.location_prefix}!{letter}{number}); give those columns headers, or "
                     "delete the stray values"
                 )
