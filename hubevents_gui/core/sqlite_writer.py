@@ -65,11 +65,20 @@ def move_aside(path: Path) -> Path:
     return target
 
 
+#: what every "moved aside" notice says (a notice, not a failure: nothing was lost since)
+DAMAGED_MOVED = "was damaged: it was moved aside"
+
+
 def damaged_sentence(path: Path, moved: Path) -> str:
     return (
-        f"{path.name} was damaged: it was moved aside to {moved.name} (in {path.parent}) and a "
-        "fresh one was started"
+        f"{path.name} {DAMAGED_MOVED} to {moved.name} (in {path.parent}) and a fresh one was "
+        "started"
     )
+
+
+def is_damage_notice(message: str) -> bool:
+    """True for the sentence of a damaged file that was moved aside (not a failing write)."""
+    return DAMAGED_MOVED in message
 
 
 class SqliteWriter:

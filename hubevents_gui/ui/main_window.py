@@ -25,6 +25,7 @@ from shiboken6 import isValid
 
 from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES
+from hubevents_gui.core.sqlite_writer import is_damage_notice
 from hubevents_gui.ui.actions import (
     build_actions,
     connect_actions,
@@ -308,6 +309,10 @@ class MainWindow(WindowShell):
 
     @Slot(str)
     def _on_storage_failed(self, message: str) -> None:
+        if is_damage_notice(message):
+            # said, not flagged: the damaged file is kept aside and the fresh one works
+            QMessageBox.information(self, "A damaged file was replaced", message + ".")
+            return
         self.run_status.storage_failed(message, self.model.style.note_css("error"))
         self.statusBar().showMessage(f"Autosave or run history failed: {message}", 30_000)
 

@@ -190,3 +190,24 @@ def test_a_damaged_journal_is_moved_aside_and_said_once(
     qtbot.wait(100)
     assert answered == []
     window.close()
+
+
+def test_a_damaged_run_history_is_replaced_and_said_without_a_failure_badge(
+    qtbot: QtBot, settings: AppSettings, answered: list[str]
+) -> None:
+    from tests.ui.conftest import run_all
+
+    data_dir().mkdir(parents=True, exist_ok=True)
+    (data_dir() / "history.sqlite").write_bytes(b"garbage, not a database" * 300)
+    window = _window(qtbot, settings)
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
+    run_all(qtbot, window)
+    qtbot.waitUntil(lambda: any("history.sqlite was damaged" in a for a in answered))
+    assert window.run_status.storage.text() == ""  # nothing failed: no warning badge
+    assert list(data_dir().glob("history.sqlite.damaged-*"))
+    window.controller.history.flush()
+    (run,) = window.controller.history.runs()
+    assert run.created == 23
+    window.setWindowModified(False)
+    window.close()
