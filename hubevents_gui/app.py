@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
+import shiboken6
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -60,25 +61,34 @@ def create_window(settings: AppSettings, *, sandbox: bool, file: Path | None = N
     for later in pending[1:]:
         later.held.release()
     window = MainWindow(controller, settings, Autosaver(document))
+    # what lives as long as the window is owned by it on Qt's side too, so it goes with the
+    # window on the GUI thread; orphans are left to the cyclic garbage collector, which runs on
+    # whichever thread allocates (an SQLite writer, an upsert worker) and crashed there
+    document.setParent(controller)
+    controller.setParent(window)
+    # each timer below names the object it works on: it is cancelled if that object goes first
     if damaged:
         QTimer.singleShot(
-            0, lambda: QMessageBox.warning(window, "Unsaved work damaged", "\n\n".join(damaged))
+            0,
+            window,
+            lambda: QMessageBox.warning(window, "Unsaved work damaged", "\n\n".join(damaged)),
         )
     if pending:
         first = pending[0]
         QTimer.singleShot(
             0,
+            window,
             lambda: window.opening.offer_recovery(
                 first.session, then_open=file, done=first.held.remove, more=len(pending) - 1
             ),
         )
     elif file is not None:
-        QTimer.singleShot(0, lambda: controller.open_file(file))
+        QTimer.singleShot(0, controller, lambda: controller.open_file(file))
     notice = controller.start_notice
     if notice is not None:
         # the last session sent to HubSpot and this one cannot: said at start, with the dialog
         # to fix it, rather than found out from the banner
-        QTimer.singleShot(0, lambda: window.running.edit_connection(notice))
+        QTimer.singleShot(0, window, lambda: window.running.edit_connection(notice))
     return window
 
 
@@ -109,5 +119,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = create_window(settings, sandbox=args.sandbox, file=args.file)
     sys.excepthook = _excepthook(window)  # type: ignore[assignment]
     window.show()
-    QTimer.singleShot(300, window.controller.warm_up)
-    return int(app.exec())
+    QTimer.singleShot(300, window.controller, window.controller.warm_up)
+    code = int(app.exec())
+    # the window and what it owns go now, on the GUI thread while the QApplication exists: not
+    # when the collector happens upon them at exit, on whichever thread is running then
+    sys.excepthook = sys.__excepthook__  # it shows its box on the window
+    shiboken6.delete(window)
+    settings.close()
+    return code

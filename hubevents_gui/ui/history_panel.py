@@ -47,7 +47,9 @@ class HistoryPanel(QDockWidget):
         # never wait for the history's writer on the GUI thread: a run's last outcomes are
         # committed within half a second, so read now and again a little later
         self.refresh()
-        QTimer.singleShot(800, self.refresh)
+        # the panel is the timer's context: a window closed meanwhile cancels it (a plain
+        # callable would still be called, on a panel already destroyed)
+        QTimer.singleShot(800, self, self.refresh)
 
     @Slot()
     def refresh(self) -> None:

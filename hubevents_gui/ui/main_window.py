@@ -334,7 +334,7 @@ class MainWindow(WindowShell):
         super().showEvent(event)
         if not self._history_shown:
             self._history_shown = True
-            QTimer.singleShot(0, self.history_dock.refresh)
+            QTimer.singleShot(0, self.history_dock, self.history_dock.refresh)
         if not self._state_restored:
             # the first time: the table gets the room, the issues panel a few lines
             self._state_restored = True
@@ -346,7 +346,7 @@ class MainWindow(WindowShell):
         self._closing = False
         # after the run's own slots: its outcomes are shown, then the usual close (which asks
         # about unsaved work: the results are worth saving)
-        QTimer.singleShot(0, self.close)
+        QTimer.singleShot(0, self, self.close)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.busy and self.controller.running:

@@ -10,6 +10,7 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QByteArray, QSettings
 
 from hubevents_gui.core.zones import local_zone_name
@@ -38,6 +39,12 @@ class AppSettings:
 
     def sync(self) -> None:
         self._qs.sync()
+
+    def close(self) -> None:
+        """Write what is pending and destroy the QSettings now, on the calling (GUI) thread,
+        rather than wherever the garbage collector meets it; nothing is read or set after."""
+        self._qs.sync()
+        shiboken6.delete(self._qs)
 
     # ---------------------------------------------------------------- typed helpers
 
