@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 
 from hubevents_gui.app import create_window
 from hubevents_gui.core.sheets import guess_mapping, open_sheet
@@ -62,13 +64,14 @@ def null_keyring() -> Iterator[None]:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> AppSettings:
+def settings(tmp_path: Path) -> Iterator[AppSettings]:
     settings = AppSettings(tmp_path / "settings.ini")
     # the sample's mapping was confirmed once, as a user would have
     raw = open_sheet(SAMPLE)
     settings.remember_mapping(raw.headers, guess_mapping(raw.headers))
     settings.timezone = "Europe/Berlin"
-    return settings
+    yield settings
+    settings.close()  # after the windows that used it: its QSettings goes on the GUI thread
 
 
 @pytest.fixture(autouse=True)
@@ -109,15 +112,39 @@ def _no_thread_left_running() -> Iterator[None]:
     pytest.fail(f"threads left running: {[t.name for t in left]}")
 
 
+OpenWindow = Callable[..., MainWindow]
+
+
 @pytest.fixture
-def window(qtbot: QtBot, settings: AppSettings) -> Iterator[MainWindow]:
+def open_window(qtbot: QtBot, settings: AppSettings) -> Iterator[OpenWindow]:
+    """Opens windows as the app does (``settings``, the sandbox unless told), shown. Each is
+    held until the test ends, then closed without questions and deleted on the GUI thread.
+
+    Held, not watched through a weak reference: a closed window the test lets go of would
+    live on in Qt, reachable only through reference cycles, and the garbage collector then
+    destroys it on whichever thread it runs (an SQLite writer's did, mid-run: a segfault)."""
+    del qtbot  # for its QApplication
+    windows: list[MainWindow] = []
+
+    def open_(with_settings: AppSettings = settings, *, sandbox: bool = True) -> MainWindow:
+        window = create_window(with_settings, sandbox=sandbox)
+        windows.append(window)
+        window.show()
+        return window
+
+    yield open_
+    for window in windows:
+        if isValid(window):
+            window.setWindowModified(False)
+            window.close()
+            window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+@pytest.fixture
+def window(open_window: OpenWindow) -> MainWindow:
     """The window on the sandbox, shown, with nothing open; closed without questions."""
-    window = create_window(settings, sandbox=True)
-    qtbot.addWidget(window)
-    window.show()
-    yield window
-    window.setWindowModified(False)
-    window.close()
+    return open_window()
 
 
 def load(qtbot: QtBot, window: MainWindow, path: Path = SAMPLE) -> None:

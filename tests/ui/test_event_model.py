@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.modeltest import ModelTester
@@ -23,12 +25,16 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 
 @pytest.fixture
-def model(qapp: QApplication) -> EventTableModel:
+def model(qapp: QApplication) -> Iterator[EventTableModel]:
     assert qapp is not None  # the status icons are pixmaps: they need the application
     document = TableDocument(BERLIN)
     model = EventTableModel(document)
     document.set_table(read_table(SAMPLE))
-    return model
+    yield model
+    # destroyed here, on the GUI thread: left to the garbage collector (they hold each other),
+    # a later test's writer thread would destroy them
+    shiboken6.delete(model)
+    shiboken6.delete(document)
 
 
 def cell(model: EventTableModel, source_row: int, key: str) -> QModelIndex:

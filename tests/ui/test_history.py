@@ -14,23 +14,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog
 from pytestqt.qtbot import QtBot
 
-from hubevents_gui.app import create_window
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
 from hubevents_gui.core.tally import Tally
 from hubevents_gui.hubspot.sandbox import Sandbox, SandboxConfig
 from hubevents_gui.ui.dialogs.history_dialog import RunDialog
 from hubevents_gui.ui.history_panel import HEADERS
 from hubevents_gui.ui.main_window import MainWindow
-from hubevents_gui.ui.settings import AppSettings
-from tests.ui.conftest import SAMPLE
+from tests.ui.conftest import SAMPLE, OpenWindow
 
 
 def test_runs_with_failures_are_recorded_listed_and_exported(
-    qtbot: QtBot, settings: AppSettings, tmp_path: Path
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
 ) -> None:
-    window = create_window(settings, sandbox=True)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
         window.opening.open_path(SAMPLE)
     controller = window.controller

@@ -24,7 +24,7 @@ from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.row_order import RowFilter
 from hubevents_gui.ui.settings import AppSettings
 from tests.helpers import write_xlsx
-from tests.ui.conftest import load, run_all
+from tests.ui.conftest import OpenWindow, load, run_all
 
 
 def test_the_sample_opens_and_says_sandbox(qtbot: QtBot, window: MainWindow) -> None:
@@ -318,10 +318,8 @@ def test_an_unreadable_file_is_one_clear_message(
 
 @pytest.mark.usefixtures("null_keyring")
 def test_a_start_without_the_last_sessions_token_says_so_and_offers_the_dialog(
-    qtbot: QtBot, settings: AppSettings, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, settings: AppSettings, open_window: OpenWindow, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from hubevents_gui.app import create_window
-
     reasons: list[str] = []
 
     def fake_exec(dialog: ConnectionDialog) -> int:
@@ -330,9 +328,7 @@ def test_a_start_without_the_last_sessions_token_says_so_and_offers_the_dialog(
 
     monkeypatch.setattr(ConnectionDialog, "exec", fake_exec)
     settings.use_sandbox = False  # the last session sent to HubSpot
-    window = create_window(settings, sandbox=False)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window(sandbox=False)
     qtbot.waitUntil(lambda: bool(reasons))
     assert "no secure keyring" in reasons[0]
     assert "Until then everything goes to the sandbox" in reasons[0]

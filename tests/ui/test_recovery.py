@@ -12,13 +12,13 @@ from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from hubevents_gui.app import create_window
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.session_files import sessions_dir
 from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
 from tests.conftest import REPO
+from tests.ui.conftest import OpenWindow
 from tests.ui.state import table_state
 
 
@@ -35,10 +35,8 @@ def crash(mode: str, settings: AppSettings, tmp_path: Path) -> dict[str, Any]:
     return state
 
 
-def restart(qtbot: QtBot, settings: AppSettings) -> dict[str, Any]:
-    window = create_window(settings, sandbox=True)
-    qtbot.addWidget(window)
-    window.show()
+def restart(qtbot: QtBot, open_window: OpenWindow) -> dict[str, Any]:
+    window = open_window()
     qtbot.waitUntil(lambda: bool(window.document.rows), timeout=10_000)
     assert window.isWindowModified()
     state = table_state(window.model)
@@ -48,10 +46,10 @@ def restart(qtbot: QtBot, settings: AppSettings) -> dict[str, Any]:
 
 
 def test_a_kill_during_edits_loses_nothing(
-    qtbot: QtBot, settings: AppSettings, tmp_path: Path
+    qtbot: QtBot, settings: AppSettings, open_window: OpenWindow, tmp_path: Path
 ) -> None:
     before = crash("edits", settings, tmp_path)
-    after = restart(qtbot, settings)
+    after = restart(qtbot, open_window)
     assert after == before
     names = [r["cells"]["eventName"] for r in after["rows"]]
     assert "Renamed before the crash" in names
@@ -59,9 +57,11 @@ def test_a_kill_during_edits_loses_nothing(
     assert "custom:language" in after["columns"]
 
 
-def test_a_kill_during_a_sandbox_run(qtbot: QtBot, settings: AppSettings, tmp_path: Path) -> None:
+def test_a_kill_during_a_sandbox_run(
+    qtbot: QtBot, settings: AppSettings, open_window: OpenWindow, tmp_path: Path
+) -> None:
     before = crash("run", settings, tmp_path)
-    after = restart(qtbot, settings)
+    after = restart(qtbot, open_window)
     created_before = {r["id"]: r["hubspot_id"] for r in before["rows"] if r["status"] == "CREATED"}
     created_after = {r["id"]: r["hubspot_id"] for r in after["rows"] if r["status"] == "CREATED"}
     assert created_before
@@ -84,11 +84,9 @@ def test_a_kill_during_a_sandbox_run(qtbot: QtBot, settings: AppSettings, tmp_pa
 
 
 def test_a_clean_close_after_saving_leaves_nothing_to_recover(
-    qtbot: QtBot, settings: AppSettings, tmp_path: Path
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
 ) -> None:
-    window = create_window(settings, sandbox=True)
-    qtbot.addWidget(window)
-    window.show()
+    window = open_window()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
         window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
     name = window.document.column_of("eventName")
@@ -102,13 +100,6 @@ def test_a_clean_close_after_saving_leaves_nothing_to_recover(
     window.close()
     assert not journal.exists()
     assert not list(sessions_dir().iterdir())  # nor its lock: nothing to recover
-
-
-def _window(qtbot: QtBot, settings: AppSettings) -> MainWindow:
-    window = create_window(settings, sandbox=True)
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 def _rename_first(qtbot: QtBot, window: MainWindow, name: str) -> None:
@@ -134,9 +125,9 @@ def _die(window: MainWindow) -> None:
 
 
 def test_two_windows_keep_their_own_journal_and_are_recovered_each_on_its_own(
-    qtbot: QtBot, settings: AppSettings, answered: list[str]
+    qtbot: QtBot, open_window: OpenWindow, answered: list[str]
 ) -> None:
-    first, second = _window(qtbot, settings), _window(qtbot, settings)
+    first, second = open_window(), open_window()
     _rename_first(qtbot, first, "Edited in the first window")
     _rename_first(qtbot, second, "Edited in the second window")
     assert first.autosaver is not None
@@ -146,7 +137,7 @@ def test_two_windows_keep_their_own_journal_and_are_recovered_each_on_its_own(
     second.setWindowModified(False)
     second.close()
     assert first_journal.exists()
-    third = _window(qtbot, settings)
+    third = open_window()
     assert not third.document.rows  # nothing offered: the first window is alive
     _rename_first(qtbot, third, "Edited in the third window")
     # both crash
@@ -154,7 +145,7 @@ def test_two_windows_keep_their_own_journal_and_are_recovered_each_on_its_own(
     _die(third)
     # each session is offered on its own, newest first, never mixed
     answered.clear()
-    again = _window(qtbot, settings)
+    again = open_window()
     qtbot.waitUntil(lambda: bool(again.document.rows), timeout=10_000)
     names = {r.values.get("eventName") for r in again.document.rows}
     assert "Edited in the third window" in names
@@ -162,7 +153,7 @@ def test_two_windows_keep_their_own_journal_and_are_recovered_each_on_its_own(
     assert "1 other window also left unsaved work" in answered[0]
     again.setWindowModified(False)
     again.close()
-    last = _window(qtbot, settings)
+    last = open_window()
     qtbot.waitUntil(lambda: bool(last.document.rows), timeout=10_000)
     names = {r.values.get("eventName") for r in last.document.rows}
     assert "Edited in the first window" in names
@@ -172,12 +163,12 @@ def test_two_windows_keep_their_own_journal_and_are_recovered_each_on_its_own(
 
 
 def test_a_damaged_journal_is_moved_aside_and_said_once(
-    qtbot: QtBot, settings: AppSettings, answered: list[str]
+    qtbot: QtBot, open_window: OpenWindow, answered: list[str]
 ) -> None:
     folder = sessions_dir()
     folder.mkdir(parents=True)
     (folder / "session-20261201-120000-1-abc.sqlite").write_bytes(b"garbage" * 500)
-    window = _window(qtbot, settings)
+    window = open_window()
     qtbot.waitUntil(lambda: bool(answered))
     assert len(answered) == 1
     assert "session-20261201-120000-1-abc.sqlite was damaged and was moved aside" in answered[0]
@@ -186,7 +177,7 @@ def test_a_damaged_journal_is_moved_aside_and_said_once(
     window.close()
     # said once: the next start finds nothing to say
     answered.clear()
-    window = _window(qtbot, settings)
+    window = open_window()
     qtbot.wait(100)
     assert answered == []
     window.close()
