@@ -10,6 +10,7 @@ nothing with a live Qt side may be left for it, and no background thread may hol
 from __future__ import annotations
 
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -21,6 +22,8 @@ from shiboken6 import Shiboken, delete, isValid
 
 from hubevents_gui import app
 from hubevents_gui.app import create_window
+from hubevents_gui.ui.dialogs import connection_dialog
+from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
 from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
 
@@ -80,3 +83,30 @@ def test_the_app_destroys_its_window_before_it_returns(
         for window in shown:
             if isValid(window):
                 delete(window)
+
+
+def test_a_token_check_that_outlives_its_dialog_holds_no_qt_object(
+    window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answer = threading.Event()
+
+    def slow_check(*_args: object) -> dict[str, object]:
+        answer.wait(10)
+        return {"portal_id": 1, "app_id": 2, "can_write": True}
+
+    monkeypatch.setattr(connection_dialog, "check_token", slow_check)
+    before = live_orphans()
+    dialog = ConnectionDialog(window.controller, parent=window)
+    dialog.hubspot.setChecked(True)
+    dialog.token.setText("pat-na1-slow")
+    dialog.test.click()
+    (checking,) = [t for t in threading.enumerate() if t.name == "hubevents-check-token"]
+    dialog.reject()
+    dialog.deleteLater()
+    delete_later_now()
+    assert checking.is_alive()
+    # nothing of the dialog is left for the check's thread to destroy when it ends
+    assert live_orphans() == before
+    answer.set()
+    checking.join(5)
+    assert not checking.is_alive()

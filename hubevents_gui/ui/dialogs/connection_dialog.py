@@ -4,10 +4,11 @@ and the advanced settings (base URL, API version, batch size, concurrency)."""
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -47,10 +48,6 @@ from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.status_style import StatusStyle
 
 log = logging.getLogger("hubevents")
-
-
-class _CheckRelay(QObject):
-    done = Signal(object)
 
 
 class ConnectionDialog(QDialog):
@@ -170,8 +167,13 @@ class ConnectionDialog(QDialog):
         (self.sandbox if current.sandbox and not reason else self.hubspot).setChecked(True)
         self.sandbox.toggled.connect(self._mode_changed)
         self._mode_changed()
-        self._relay = _CheckRelay()
-        self._relay.done.connect(self._on_checked)
+        # the check's thread hands its answer over in plain Python, never through a Qt object:
+        # a QObject it held would be destroyed on that thread when the check ends after the
+        # dialog, or destroyed under it by PySide at exit while it still runs
+        self._answers: queue.SimpleQueue[dict[str, Any] | str] = queue.SimpleQueue()
+        self._answer_poll = QTimer(self)
+        self._answer_poll.setInterval(30)
+        self._answer_poll.timeout.connect(self._take_answer)
         self.checked_info: dict[str, Any] | None = None
         self.note: str | None = None
         self.resize(560, self.sizeHint().height())
@@ -210,21 +212,31 @@ class ConnectionDialog(QDialog):
         settings = ConnectionSettings(base_url=base_url, timeout=15)
         self.test.setEnabled(False)
         self.result_label.setText("Testing…")
-        relay = self._relay
+        answers = self._answers
 
         def check() -> None:
             # every way this can end sends one answer: the dialog never stays at "Testing..."
             try:
-                relay.done.emit(check_token(settings, token, transport))
+                answers.put(check_token(settings, token, transport))
             except ConnectionCheckError as exc:
-                relay.done.emit(str(exc))
+                answers.put(str(exc))
             except Exception as exc:
                 log.exception("the connection check failed")
-                relay.done.emit(f"the check failed unexpectedly ({type(exc).__name__})")
+                answers.put(f"the check failed unexpectedly ({type(exc).__name__})")
 
         # a daemon thread that nobody waits for: closing the dialog never blocks on it, and
-        # an answer that comes after the dialog is gone is dropped with the relay's connection
+        # an answer that comes after the dialog is gone is left in a queue nobody reads
         threading.Thread(target=check, name="hubevents-check-token", daemon=True).start()
+        self._answer_poll.start()
+
+    @Slot()
+    def _take_answer(self) -> None:
+        try:
+            answer = self._answers.get_nowait()
+        except queue.Empty:
+            return
+        self._answer_poll.stop()
+        self._on_checked(answer)
 
     @Slot(object)
     def _on_checked(self, info: dict[str, Any] | str) -> None:
