@@ -184,13 +184,13 @@ def test_a_damaged_journal_is_moved_aside_and_said_once(
 
 
 def test_a_damaged_run_history_is_replaced_and_said_without_a_failure_badge(
-    qtbot: QtBot, settings: AppSettings, answered: list[str]
+    qtbot: QtBot, open_window: OpenWindow, answered: list[str]
 ) -> None:
     from tests.ui.conftest import run_all
 
     data_dir().mkdir(parents=True, exist_ok=True)
     (data_dir() / "history.sqlite").write_bytes(b"garbage, not a database" * 300)
-    window = _window(qtbot, settings)
+    window = open_window()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
         window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
     run_all(qtbot, window)
