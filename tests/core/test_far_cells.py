@@ -81,7 +81,7 @@ def test_one_stray_cell_costs_one_cell(tmp_path: Path, far: str) -> None:
     assert path.stat().st_size < 10_000
     result = read_in_child(path)
     assert "error" not in result
-    assert result["peak_mb"] < 200  # was: abort (exit 134) at XFD1048576, 1 GB at XFD2000
+    assert result["peak_mb"] < 300  # was: abort (exit 134) at XFD1048576, 1 GB at XFD2000
     number = int(re.sub("[A-Z]", "", far))
     assert result["rows"] == [2, number]  # the stray cell's row shows up, to be fixed
     if not far.startswith("A"):
@@ -112,7 +112,7 @@ def test_cells_without_references_are_placed_by_counting(tmp_path: Path) -> None
     )
     result = read_in_child(path)
     assert result["rows"] == [2, 1048576]
-    assert result["peak_mb"] < 200
+    assert result["peak_mb"] < 300
 
 
 def _rewrite_sheet(path: Path, change: object) -> None:
@@ -189,7 +189,7 @@ def test_a_value_far_out_in_an_ods_sheet_is_refused_naming_it(tmp_path: Path) ->
     assert str(result["error"]).startswith(
         "'far.ods': sheet 'Events' has a value at NTP2000, far from its other cells"
     )
-    assert result["peak_mb"] < 200
+    assert result["peak_mb"] < 300
 
 
 def test_a_value_far_out_in_an_xls_sheet_is_refused_naming_it(tmp_path: Path) -> None:
@@ -207,4 +207,4 @@ def test_a_value_far_out_in_an_xls_sheet_is_refused_naming_it(tmp_path: Path) ->
     assert str(result["error"]).startswith(
         "'far.xls': sheet 'Events' has a value at IV65536, far from its other cells"
     )
-    assert result["peak_mb"] < 200
+    assert result["peak_mb"] < 300
