@@ -214,6 +214,8 @@ class Outcome:
         if self.category:
             parts.append(self.category)
         head = " ".join(parts)
+        if head and self.message.startswith(head):
+            head = ""  # the message says it already ("HTTP 502: ... (gave up after 6 attempts)")
         text = f"{head}: {self.message}" if head and self.message else head or self.message
         if self.correlation_id:
             text += f" (correlation id {self.correlation_id})"

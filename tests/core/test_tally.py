@@ -75,3 +75,14 @@ def test_freeze_moves_what_is_alive_out_of_the_collectors_sight() -> None:
     assert all(gc.is_tracked(row) for row in kept)
     collector.freeze()
     assert gc.get_freeze_count() >= before + len(kept)
+
+
+def test_an_outcome_says_its_status_code_once() -> None:
+    from hubevents_gui.core.rows import Outcome, RowId, RowStatus
+
+    retried = Outcome(
+        RowId(1), RowStatus.FAILED, message="HTTP 502: simulated 502 (gave up)", http_status=502
+    )
+    assert retried.summary == "HTTP 502: simulated 502 (gave up)"
+    plain = Outcome(RowId(2), RowStatus.FAILED, message="bad date", http_status=400)
+    assert plain.summary == "HTTP 400: bad date"
