@@ -223,3 +223,22 @@ def test_a_row_cancelled_is_said_once_not_twice(tmp_path: Path) -> None:
     lines = err.getvalue().splitlines()
     assert "Sheet1!B2: not sent: the run was cancelled" in lines
     assert "Sheet1!B3: failed: HTTP 400: bad" in lines
+
+
+def test_many_rows_not_sent_are_counted_after_the_first_fifty(tmp_path: Path) -> None:
+    from hubevents_gui.cli.upsert import _summarize
+    from hubevents_gui.core.rows import Outcome, RowStatus
+    from hubevents_gui.core.sheets import read_table
+    from hubevents_gui.hubspot.report import RunReport
+
+    rows: list[list[object]] = [list(HEADER), *(["a", n, "n", "o"] for n in range(1, 131))]
+    table = read_table(write_xlsx(tmp_path / "many.xlsx", rows))
+    outcomes = {
+        r.row_id: Outcome(r.row_id, RowStatus.NOT_SENT, message="not sent: the run was cancelled")
+        for r in table.rows
+    }
+    err = io.StringIO()
+    _summarize(RunReport(rows=130), table, outcomes, 0, err)
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 1 + 50 + 1
+    assert lines[-1].startswith("... and 80 more rows failed or not sent")

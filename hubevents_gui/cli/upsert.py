@@ -169,6 +169,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK if report.counts.stored == len(table.rows) else EXIT_ROWS
 
 
+#: rows failed or not sent that are named one by one on the terminal (the rest are counted)
+_ROWS_TOLD = 50
+
+
 def _summarize(
     report: RunReport,
     table: EventTable,
@@ -185,15 +189,24 @@ def _summarize(
         f"{plural(report.confirm_requests, 'confirmation')}) "
         f"in {report.elapsed:.1f} s\n"
     )
+    told = 0
     for row in table.rows:
         outcome = outcomes.get(row.row_id)
         if outcome is not None and outcome.status in (RowStatus.FAILED, RowStatus.NOT_SENT):
+            told += 1
+            if told > _ROWS_TOLD:
+                continue
             cell = table.cell_name(row, "externalEventId")
             said = outcome.summary
             # the summary may already begin with its status ("not sent: the run was cancelled")
             if not said.startswith(outcome.status.value):
                 said = f"{outcome.status.value}: {said}"
             err.write(f"{cell}: {said}\n")
+    if told > _ROWS_TOLD:
+        err.write(
+            f"... and {plural(told - _ROWS_TOLD, 'more row')} failed or not sent "
+            "(--results writes every row with its outcome)\n"
+        )
 
 
 def _write_results(
