@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from hubevents_gui import __version__
@@ -37,23 +38,20 @@ def positive(text: str) -> int:
     return value
 
 
-def batch_size(text: str) -> int:
-    value = positive(text)
-    if value > MAX_BATCH_SIZE:
-        raise argparse.ArgumentTypeError(
-            f"{value} rows per request is more than HubSpot takes: at most {MAX_BATCH_SIZE}"
-        )
-    return value
+def at_most(most: int, what: str, why: str) -> Callable[[str], int]:
+    """An argparse type: a whole number from 1 to ``most``, saying ``why`` when it is more."""
+
+    def bounded(text: str) -> int:
+        value = positive(text)
+        if value > most:
+            raise argparse.ArgumentTypeError(f"{value} {what} is more than {why}: at most {most}")
+        return value
+
+    return bounded
 
 
-def concurrency(text: str) -> int:
-    value = positive(text)
-    if value > MAX_CONCURRENCY:
-        raise argparse.ArgumentTypeError(
-            f"{value} requests at once is more than HubSpot's rate limit lets through: "
-            f"at most {MAX_CONCURRENCY}"
-        )
-    return value
+batch_size = at_most(MAX_BATCH_SIZE, "rows per request", "HubSpot takes")
+concurrency = at_most(MAX_CONCURRENCY, "requests at once", "HubSpot's rate limit lets through")
 
 
 def build_parser() -> argparse.ArgumentParser:
