@@ -32,7 +32,11 @@ else:
     from hubevents_gui.core.sheets import read_table
     n = len(read_table(path).rows)
 elapsed = time.perf_counter() - t0
-rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+try:  # this image's own peak (ru_maxrss would count the forking parent's, kept over exec)
+    hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")][0]
+    rss_mb = int(hwm.split()[1]) / 1024
+except (OSError, IndexError):
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 print(json.dumps({"seconds": elapsed, "rows": n, "peak_mb": rss_mb}))
 """
 
