@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hubevents_gui import __version__
 from hubevents_gui.cli import sandbox, upsert, validate
+from hubevents_gui.cli.common import whole_number
 from hubevents_gui.hubspot.settings import HUBSPOT_URL, MAX_BATCH_SIZE, MAX_CONCURRENCY
 
 
@@ -28,14 +29,8 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 1 or more")
-    return value
+#: a whole number of 1 or more
+positive = whole_number(1)
 
 
 def at_most(most: int, what: str, why: str) -> Callable[[str], int]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from hubevents_gui.cli.common import EXIT_OK, UsageError
+from hubevents_gui.cli.common import EXIT_OK, UsageError, whole_number
 from hubevents_gui.hubspot.sandbox import (
     DEFAULT_TOKEN,
     Faults,
@@ -18,22 +17,6 @@ from hubevents_gui.hubspot.sandbox import (
     StateError,
     TokenInfo,
 )
-
-
-def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
-    """An argparse type: a whole number from ``low`` (to ``high``)."""
-
-    def whole(text: str) -> int:
-        try:
-            value: int | None = int(text)
-        except ValueError:
-            value = None
-        if value is None or value < low or (high is not None and value > high):
-            span = f"from {low} to {high}" if high is not None else f"of {low} or more"
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number {span}")
-        return value
-
-    return whole
 
 
 def _share(text: str) -> float:
@@ -85,7 +68,10 @@ def _token_spec(text: str) -> tuple[str, TokenInfo]:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--port", type=_whole(0, 65535), default=0, help="port on 127.0.0.1 (default: any free)"
+        "--port",
+        type=whole_number(0, 65535),
+        default=0,
+        help="port on 127.0.0.1 (default: any free)",
     )
     parser.add_argument("--state", type=Path, help="keep the events in this JSON file across runs")
     parser.add_argument(
@@ -96,15 +82,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"accept this token (repeatable; default: {DEFAULT_TOKEN!r} as app 424242 "
         "with read and write scopes)",
     )
-    parser.add_argument("--batch-cap", type=_whole(1), default=100, help="inputs per upsert (100)")
     parser.add_argument(
-        "--rate-limit", type=_whole(1), default=100, help="requests per window (100)"
+        "--batch-cap", type=whole_number(1), default=100, help="inputs per upsert (100)"
     )
     parser.add_argument(
-        "--rate-interval-ms", type=_whole(1), default=10_000, help="the window in ms (10000)"
+        "--rate-limit", type=whole_number(1), default=100, help="requests per window (100)"
+    )
+    parser.add_argument(
+        "--rate-interval-ms", type=whole_number(1), default=10_000, help="the window in ms (10000)"
     )
     parser.add_argument("--no-rate-limit", action="store_true", help="no per-window limit")
-    parser.add_argument("--daily-limit", type=_whole(1), default=250_000, help="requests per day")
+    parser.add_argument(
+        "--daily-limit", type=whole_number(1), default=250_000, help="requests per day"
+    )
     parser.add_argument("--latency", type=_latency, default=0.0, help="seconds, or a range A-B")
     parser.add_argument("--server-errors", type=_share, default=0.0, help="share of 502/503/504")
     parser.add_argument("--dropped", type=_share, default=0.0, help="share of dropped connections")
