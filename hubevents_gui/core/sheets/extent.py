@@ -16,7 +16,7 @@ from itertools import chain
 from pathlib import Path
 
 from hubevents_gui.core.rows import column_letter
-from hubevents_gui.core.sheets.xlsx_parts import row_chunks, sheet_member
+from hubevents_gui.core.sheets.xlsx_parts import letters_value, row_chunks, sheet_member
 
 #: a block up to this many cells is laid out whatever it holds (~100 MB at worst in calamine)
 DENSE_CELLS = 2_000_000
@@ -49,14 +49,6 @@ class Extent:
             and self.cells is not None
             and self.area > DENSE_RATIO * self.cells
         )
-
-
-def letters_value(letters: bytes | str) -> int:
-    """0-based column of A, Z, AA ... XFD."""
-    col = 0
-    for ch in letters.encode() if isinstance(letters, str) else letters:
-        col = col * 26 + (ch - 64)
-    return col - 1
 
 
 def _greater_number(digits: str) -> str:

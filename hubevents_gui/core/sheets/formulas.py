@@ -9,7 +9,13 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hubevents_gui.core.sheets.xlsx_parts import row_chunks, sheet_member, uses_1904, xml_unescape
+from hubevents_gui.core.sheets.xlsx_parts import (
+    letters_value,
+    row_chunks,
+    sheet_member,
+    uses_1904,
+    xml_unescape,
+)
 
 _FORMULA_CELL = re.compile(
     rb"<c\b([^>]*)>\s*(?:<f\b[^>]*/>|<f\b[^>]*>([^<]*)</f>)\s*(<v\s*/>|<v>\s*</v>)?\s*</c>"
@@ -64,10 +70,7 @@ def _position(cell_attrs: bytes) -> tuple[int, int] | None:
     ref = _CELL_REF.search(cell_attrs)
     if ref is None:
         return None
-    col = 0
-    for ch in ref.group(1):
-        col = col * 26 + (ch - 64)
-    return int(ref.group(2)) - 1, col - 1
+    return int(ref.group(2)) - 1, letters_value(ref.group(1))
 
 
 def _scan_formulas(data: bytes, found: dict[tuple[int, int], str]) -> None:

@@ -8,7 +8,6 @@ not know which reader ran.
 
 from __future__ import annotations
 
-import html
 import re
 import zipfile
 from collections.abc import Iterator
@@ -19,13 +18,14 @@ from xml.etree.ElementTree import iterparse
 
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 
-from hubevents_gui.core.sheets.extent import letters_value
 from hubevents_gui.core.sheets.xlsx_parts import (
     chunks_until,
+    letters_value,
     row_chunks,
     sheet_member,
     uses_1904,
     workbook_part,
+    xml_unescape,
 )
 
 #: (1-based row number, [(0-based column, value)]) for each row that holds a value
@@ -65,13 +65,6 @@ def _attr(attrs: bytes, name: bytes) -> bytes | None:
     return found.group(1) if found else None
 
 
-def _unescape(data: bytes) -> str:
-    text = data.decode("utf-8", "replace")
-    if "&" in text:
-        text = html.unescape(text)
-    return text
-
-
 def _string(inner: bytes | None) -> str:
     """A shared or inline string: its runs' text, without phonetic guides, as calamine reads
     it (unpreserved spaces trimmed, _x000D_ escapes undone)."""
@@ -81,7 +74,7 @@ def _string(inner: bytes | None) -> str:
         inner = _PHONETIC.sub(b"", inner)
     parts = []
     for attrs, text in _TEXT.findall(inner):
-        value = _unescape(text)
+        value = xml_unescape(text)
         if b'xml:space="preserve"' not in attrs:
             value = value.strip(" \t\r\n")
         parts.append(value)
@@ -215,7 +208,7 @@ def _value(
         try:
             number = float(raw)
         except ValueError:
-            return _unescape(raw)
+            return xml_unescape(raw)
         index = int(style) if style else 0
         style_kind = kinds[index] if index < len(kinds) else None
         return excel_date(number, style_kind, is_1904) if style_kind else number
@@ -223,11 +216,11 @@ def _value(
         index = int(raw)
         return strings[index] if 0 <= index < len(strings) else ""
     if kind == b"str":
-        return _unescape(raw)
+        return xml_unescape(raw)
     if kind == b"b":
         return raw.strip() not in (b"0", b"false", b"")
     if kind == b"d":
-        return _iso_date(_unescape(raw))
+        return _iso_date(xml_unescape(raw))
     return ""  # an error (#N/A, #DIV/0!): calamine reads it as blank
 
 

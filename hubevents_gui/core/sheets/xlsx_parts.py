@@ -3,6 +3,7 @@ the workbook's date system, and a sheet's XML a stretch of whole rows at a time.
 
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from collections.abc import Iterator
@@ -17,10 +18,25 @@ CHUNK = 1 << 20
 
 
 def xml_unescape(data: bytes) -> str:
+    """XML text as the characters it stands for: the named entities and numeric references
+    (&#10;) alike (well-formed XML holds no other "&", so html's unescaping is exact here)."""
     text = data.decode("utf-8", "replace")
-    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'")):
-        text = text.replace(entity, char)
-    return text.replace("&amp;", "&")
+    return html.unescape(text) if "&" in text else text
+
+
+def letters_value(letters: bytes | str) -> int:
+    """0-based column of A, Z, AA ... XFD (the inverse of rows.column_letter)."""
+    col = 0
+    for ch in letters.encode() if isinstance(letters, str) else letters:
+        col = col * 26 + (ch - 64)
+    return col - 1
+
+
+def _target(archive: zipfile.ZipFile, relationship: dict[bytes, bytes]) -> str | None:
+    """The zip member a workbook relationship points at, when the file has it."""
+    target = relationship.get(b"Target", b"").decode()
+    member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return member if member in archive.NameToInfo else None
 
 
 def sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
@@ -39,9 +55,7 @@ def sheet_member(archive: zipfile.ZipFile, sheet: str) -> str | None:
     for entry in _RELATIONSHIP.finditer(rels_xml):
         attrs = dict(_ATTR.findall(entry.group(0)))
         if attrs.get(b"Id") == rel_id:
-            target = attrs.get(b"Target", b"").decode()
-            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            return member if member in archive.NameToInfo else None
+            return _target(archive, attrs)
     return None
 
 
@@ -54,9 +68,7 @@ def workbook_part(archive: zipfile.ZipFile, kind: str) -> str | None:
     for entry in _RELATIONSHIP.finditer(rels_xml):
         attrs = dict(_ATTR.findall(entry.group(0)))
         if attrs.get(b"Type", b"").endswith(b"/" + kind.encode()):
-            target = attrs.get(b"Target", b"").decode()
-            member = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            return member if member in archive.NameToInfo else None
+            return _target(archive, attrs)
     return None
 
 
