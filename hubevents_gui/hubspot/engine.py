@@ -137,9 +137,9 @@ class _Run:
         self.waiting: list[_Unit] = []
         self.in_flight = 0
         self.final: dict[RowId, Outcome] = {}
-        self.report = RunReport(rows=sum(len(b) for b in batches))
         #: every row of the run, in order (an abandoned run accounts for each)
         self.all_rows = [row_id for batch in batches for row_id, _ in batch]
+        self.report = RunReport(rows=len(self.all_rows))
         budget = self.settings.max_split_requests
         self.split_budget = 8 * len(batches) + 40 if budget is None else budget
         self.stop_reason: StopReason | None = None
@@ -225,12 +225,18 @@ class _Run:
     def _abandon(self) -> None:
         """Stop waiting: every row without an outcome ends "not sent", saying it may be in."""
         with self.lock:
-            self.stop_reason = self.report.stopped = StopReason.INTERRUPTED
+            # queued rows on their first try were never sent: they say so, as a cancel does;
+            # a retry's rows may have reached HubSpot the time before (a timeout, a reset)
+            units = [*self.ready, *self.waiting]
             self.ready.clear()
             self.waiting.clear()
-            left = [row_id for row_id in self.all_rows if row_id not in self.final]
+            never = {r for u in units if u.attempt == 1 for r, _ in u.items}
+            cancelled = self._not_sent_text(StopReason.CANCELLED)
+            self.stop_reason = self.report.stopped = StopReason.INTERRUPTED
+            left = [r for r in self.all_rows if r not in self.final and r not in never]
             self.lock.notify_all()
         self.engine.limiter.wake()
+        self._emit([Outcome(r, RowStatus.NOT_SENT, message=cancelled) for r in never])
         self._emit(
             [
                 Outcome(

@@ -73,3 +73,29 @@ def test_the_report_equals_the_outcomes_and_the_requests_the_server_saw(seed: in
     assert report.requests + report.confirm_requests == sandbox.requests
     assert report.retries > 0
     assert len(callers) > 1  # outcomes came from several workers
+
+
+def test_stopping_the_wait_says_may_have_reached_only_of_rows_that_were_sent() -> None:
+    import time as clock
+
+    from hubevents_gui.core.rows import RowStatus
+    from hubevents_gui.hubspot.sandbox import Faults, Sandbox, SandboxConfig, SandboxTransport
+
+    sandbox = Sandbox(SandboxConfig(rate_limit=None, faults=Faults(latency=0.5)))
+    settings = ConnectionSettings(base_url=SANDBOX_URL, batch_size=10, concurrency=1)
+    engine = UpsertEngine(settings, DEFAULT_TOKEN, transport=SandboxTransport(sandbox))
+    outcomes: list[Outcome] = []
+    cancel, abandon = threading.Event(), threading.Event()
+
+    def stop_soon() -> None:
+        while sandbox.requests < 1:
+            clock.sleep(0.01)
+        abandon.set()  # one request of 10 rows in flight, four batches queued
+
+    threading.Thread(target=stop_soon, daemon=True).start()
+    engine.run(compose_batches(work(50), 10), outcomes.extend, cancel, abandon)
+    engine.close()
+    doubtful = [o for o in outcomes if "may have reached HubSpot" in o.message]
+    never = [o for o in outcomes if o.message == "not sent: the run was cancelled"]
+    assert {o.status for o in outcomes} == {RowStatus.NOT_SENT}
+    assert (len(doubtful), len(never)) == (10, 40)
