@@ -223,6 +223,11 @@ class Journal:
         self.flush = self._writer.flush
         self.close = self._writer.close
 
+    @property
+    def last_error(self) -> str | None:
+        """The last failure as reported (the journal may fail before anyone listens)."""
+        return self._writer.last_error
+
     # the calls below build plain data on the caller's thread and queue the write
 
     def start_table(self, table: EventTable, extra: dict[str, Any] | None = None) -> None:

@@ -10,6 +10,7 @@ window: that is an orphan, offered back on its own at the next start.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -48,9 +49,10 @@ def _try_lock(path: Path) -> IO[bytes] | None:
 class HeldJournal:
     """A journal file this process holds the lock of."""
 
-    def __init__(self, path: Path, lock: IO[bytes]) -> None:
+    def __init__(self, path: Path, lock: IO[bytes] | None) -> None:
         self.path = path
-        self._lock: IO[bytes] | None = lock
+        #: None when the folder takes no files: the journal's writer then says why it cannot
+        self._lock = lock
 
     @property
     def lock_path(self) -> Path:
@@ -64,10 +66,10 @@ class HeldJournal:
 
     def remove(self) -> None:
         """Delete the journal and its lock: nothing of it is worth offering again."""
-        for suffix in _SUFFIXES:
-            Path(str(self.path) + suffix).unlink(missing_ok=True)
         self.release()
-        self.lock_path.unlink(missing_ok=True)
+        for name in [str(self.path) + suffix for suffix in _SUFFIXES] + [str(self.lock_path)]:
+            with contextlib.suppress(OSError):  # a folder gone or read-only: nothing to remove
+                Path(name).unlink(missing_ok=True)
 
 
 def claim_new(folder: Path | None = None) -> HeldJournal:
@@ -78,7 +80,10 @@ def claim_new(folder: Path | None = None) -> HeldJournal:
         path = folder / f"session-{stamp}-{os.getpid()}-{os.urandom(3).hex()}.sqlite"
         if path.exists():
             continue
-        lock = _try_lock(path.with_suffix(".lock"))
+        try:
+            lock = _try_lock(path.with_suffix(".lock"))
+        except OSError:  # the data folder takes no files: the window works all the same
+            return HeldJournal(path, None)
         if lock is not None:
             return HeldJournal(path, lock)
 
@@ -91,7 +96,10 @@ def claim_orphans(folder: Path | None = None) -> list[HeldJournal]:
         return []
     found: list[tuple[float, HeldJournal]] = []
     for path in folder.glob("session-*.sqlite"):
-        lock = _try_lock(path.with_suffix(".lock"))
+        try:
+            lock = _try_lock(path.with_suffix(".lock"))
+        except OSError:
+            continue  # cannot be locked, so cannot be claimed safely: left where it is
         if lock is None:
             continue  # a window that is running holds it
         try:

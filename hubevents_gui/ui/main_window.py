@@ -170,6 +170,10 @@ class MainWindow(WindowShell):
         c.storage_failed.connect(self._on_storage_failed)
         if self.autosaver is not None:
             self.autosaver.failed.connect(self._on_storage_failed)
+            # a journal that failed to open did so on its thread before this connection
+            earlier = self.autosaver.journal.last_error
+            if earlier is not None:
+                self._on_storage_failed(earlier)
         d = self.document
         d.edited.connect(self._on_edited)
         d.validation_changed.connect(self._update_counts)

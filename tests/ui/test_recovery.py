@@ -202,3 +202,22 @@ def test_a_damaged_run_history_is_replaced_and_said_without_a_failure_badge(
     assert run.created == 23
     window.setWindowModified(False)
     window.close()
+
+
+def test_a_data_folder_that_takes_no_files_still_gives_a_window(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    from hubevents_gui.core.session_files import sessions_dir
+
+    sessions_dir().parent.mkdir(parents=True, exist_ok=True)
+    sessions_dir().write_text("a file where the sessions folder should be")
+    window = open_window()  # no traceback: the window opens
+    assert window.autosaver is not None
+    # the journal's failure is said in the status bar, even though it came before the window
+    qtbot.waitUntil(lambda: bool(window.run_status.storage.text()))
+    assert "opening session-" in window.run_status.storage.toolTip()
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
+    assert window.document.rows  # and works
+    window.setWindowModified(False)
+    window.close()
