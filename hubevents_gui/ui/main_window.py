@@ -353,7 +353,7 @@ class MainWindow(WindowShell):
         QTimer.singleShot(0, self, self.close)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.controller.busy and self.controller.running:
+        if self.controller.running:
             # like Ctrl+C in the command line: the first close stops sending and waits for the
             # answers in flight without freezing the window, a second one stops waiting
             event.ignore()
