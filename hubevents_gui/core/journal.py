@@ -112,6 +112,7 @@ def table_meta(table: EventTable, extra: dict[str, Any] | None = None) -> dict[s
         "headers": json.dumps(table.headers),
         "header_row": json.dumps(table.header_row),
         "notes": json.dumps(table.notes),
+        "day_first": json.dumps(table.day_first),
         "saved_at": str(time.time()),
     }
     for key, value in (extra or {}).items():
@@ -187,11 +188,12 @@ def _read(path: Path) -> RecoveredSession | None:
         headers=json.loads(meta.get("headers", "{}")),
         header_row=json.loads(meta.get("header_row", "null")),
         notes=json.loads(meta.get("notes", "[]")),
+        day_first=bool(json.loads(meta.get("day_first", "false"))),
     )
     session = RecoveredSession(table, saved_at=float(meta.get("saved_at", "0") or 0))
     known = {
         "file", "sheet", "custom_names", "extra_headers", "source_columns", "column_keys",
-        "headers", "header_row", "notes", "saved_at",
+        "headers", "header_row", "notes", "day_first", "saved_at",
     }  # fmt: skip
     session.extra = {k: json.loads(v) for k, v in meta.items() if k not in known}
     for row_id, data in outcome_rows:

@@ -11,15 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hubevents_gui.core.fields import FIELD_BY_KEY, Kind
 from hubevents_gui.core.rows import EventRow, EventTable
 from hubevents_gui.core.sheets import CSV_SUFFIXES
 from hubevents_gui.core.sheets.csv_text import open_csv
 from hubevents_gui.core.sheets.workbook import open_workbook
-from hubevents_gui.core.values import parse_datetime
-
-#: how many day/month-ambiguous dates decide which way the table was read
-_VOTES = 64
 
 
 @dataclass
@@ -65,34 +60,4 @@ def read_source(table: EventTable) -> SourceCells | None:
                 workbook.close()
     except Exception:  # noqa: BLE001 - unreadable now (moved, locked, changed): use the rows
         return None
-    source = SourceCells(rows)
-    source.day_first = _read_day_first(table, source)
-    return source
-
-
-def _read_day_first(table: EventTable, source: SourceCells) -> bool:
-    """Which way the table's date text was read: the way its unedited cells agree with.
-
-    The table does not say (the setting may have changed since it was read); a date read the
-    other way round would look edited and lose its text.
-    """
-    votes = seen = 0
-    for key, column in table.source_columns.items():
-        spec = FIELD_BY_KEY.get(key)
-        if spec is None or spec.kind is not Kind.DATETIME:
-            continue
-        for row in table.rows:
-            found = source.row(row)
-            raw = cell_at(found, column) if found is not None else None
-            if raw.__class__ is not str or not raw:
-                continue
-            month_first = parse_datetime(raw, day_first=False)
-            day_first = parse_datetime(raw, day_first=True)
-            if month_first == day_first:
-                continue
-            value = row.cell(key)
-            votes += (value == day_first) - (value == month_first)
-            seen += 1
-            if seen >= _VOTES:
-                return votes > 0
-    return votes > 0
+    return SourceCells(rows, table.day_first)

@@ -114,6 +114,9 @@ class EventTable:
     header_row: int | None = None
     #: what the reader wants the user to know (encoding fallback, ignored columns, ...)
     notes: list[str] = field(default_factory=list)
+    #: whether its date text was read day first (04/03/2026 as 4 March): what the source's
+    #: cells mean, whatever the setting is later
+    day_first: bool = False
 
     @property
     def location_prefix(self) -> str:

@@ -12,7 +12,7 @@ from tests.conftest import REPO
 
 
 def test_a_table_round_trips(tmp_path: Path) -> None:
-    table = read_table(REPO / "resources" / "sample-events.xlsx")
+    table = read_table(REPO / "resources" / "sample-events.xlsx", day_first=True)
     first = table.rows[0]
     first.set_cell("startDateTime", datetime(2026, 3, 4, 9, 30, tzinfo=UTC))
     first.set_cell("eventUrl", Unreadable("www.x", "not an absolute http(s) URL"))
@@ -32,6 +32,7 @@ def test_a_table_round_trips(tmp_path: Path) -> None:
     assert session.table.extra_headers == table.extra_headers
     assert session.table.column_keys == table.column_keys
     assert session.table.file == table.file
+    assert session.table.day_first  # how its date text was read comes back with it
     assert session.outcomes == {first.row_id: outcome}
     assert session.states[table.rows[1].row_id] is RowStatus.QUEUED
     assert session.extra == {"timezone": "Europe/Berlin"}

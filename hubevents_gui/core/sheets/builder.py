@@ -176,6 +176,7 @@ def _build_rows(
         headers=headers,
         header_row=raw.header_row,
         notes=notes,
+        day_first=day_first,
     )
 
 
