@@ -24,6 +24,7 @@ from hubevents_gui import credentials
 from hubevents_gui.core import collector
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
+from hubevents_gui.core.result_files import keep_backup, same_file
 from hubevents_gui.core.results import add_result_columns, result_cells, write_results
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
 from hubevents_gui.core.sheets import (
@@ -72,7 +73,7 @@ class Controller(QObject):
     #: a run was recorded or finished
     history_changed = Signal()
     #: results were written (path, added to the original workbook)
-    results_saved = Signal(object, bool)
+    results_saved = Signal(object, bool, object)
     results_failed = Signal(str)
     #: the run history could not be written (a sentence naming the file and the error)
     storage_failed = Signal(str)
@@ -441,7 +442,8 @@ class Controller(QObject):
 
     def save_results(self, path: Path, *, into_source: bool = False) -> Task:
         """Write the table with its outcomes off the GUI thread, from a snapshot taken now:
-        a new workbook, or the original workbook with result columns added."""
+        a new workbook, or the original workbook with result columns added (a backup of it
+        kept first when ``path`` is the workbook itself)."""
         document = self.document
         rows = list(document.rows)
         table = replace(
@@ -461,13 +463,17 @@ class Controller(QObject):
                 table,
             )
 
-        def work(_task: Task) -> Path:
+        def work(_task: Task) -> tuple[Path, Path | None]:
+            backup = None
+            source = table.file
+            if into_source and source is not None and same_file(path, source):
+                backup = keep_backup(source)  # the workbook as it was, before it is written
             write = add_result_columns if into_source else write_results
             write(table, rows, result_of, path)
-            return path
+            return path, backup
 
         task = Task(work)
-        task.succeeded.connect(lambda done: self.results_saved.emit(done, into_source))
+        task.succeeded.connect(lambda done: self.results_saved.emit(done[0], into_source, done[1]))
         task.failed.connect(self.results_failed)
         return self._tasks.start(task)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import QEventLoop, QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
-from hubevents_gui.core.result_files import ResultsError, keep_backup, same_file
+from hubevents_gui.core.result_files import same_file
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.settings import AppSettings
 
@@ -24,8 +24,6 @@ class ResultsSaving(QObject):
         self.path: Path | None = None
         self._saving = False
         self._last_ok = False
-        #: the copy of the opened workbook kept before results were added to it
-        self._backup: Path | None = None
         #: changes made to the table so far, and how many the file being written holds
         self._changes = 0
         self._saved_changes = 0
@@ -86,15 +84,8 @@ class ResultsSaving(QObject):
         )
         if not chosen:
             return
-        path = Path(chosen)
-        self._backup = None
-        if same_file(path, source):
-            try:
-                self._backup = keep_backup(source)
-            except ResultsError as exc:
-                QMessageBox.warning(self.window, "Cannot add the results", str(exc))
-                return
-        self._write(path, into_source=True, wait=False)
+        # written off the GUI thread, after a backup when it is the workbook itself
+        self._write(Path(chosen), into_source=True, wait=False)
 
     def _is_source(self, path: Path) -> bool:
         source = self.controller.document.table.file
@@ -121,16 +112,16 @@ class ResultsSaving(QObject):
         self.controller.results_failed.disconnect(loop.quit)
         return self._last_ok
 
-    @Slot(object, bool)
-    def _on_saved(self, path: Path, into_source: bool) -> None:
+    @Slot(object, bool, object)
+    def _on_saved(self, path: Path, into_source: bool, backup: Path | None) -> None:
         self._saving = False
         self._last_ok = True
         if not into_source:
             self.path = path
         verb = "added to" if into_source else "saved to"
         done = f"Results {verb} {path}"
-        if into_source and self._backup is not None:
-            done += f" (the workbook as it was is kept as {self._backup.name})"
+        if backup is not None:
+            done += f" (the workbook as it was is kept as {backup.name})"
         if self._changes == self._saved_changes:
             self.window.setWindowModified(False)
             self.window.statusBar().showMessage(done, 8000)
