@@ -139,7 +139,10 @@ class RunHistory:
     def _read(self, sql: str, args: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         if not self.path.exists():
             return []
-        connection = sqlite3.connect(self.path)
+        try:
+            connection = sqlite3.connect(self.path)  # a folder in its place fails here
+        except sqlite3.Error:
+            return []
         try:
             return list(connection.execute(sql, args))
         except sqlite3.Error:

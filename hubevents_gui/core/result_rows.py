@@ -30,6 +30,13 @@ def too_long(where: str, length: int) -> ResultsError:
     )
 
 
+def header_too_long(header: str, length: int) -> ResultsError:
+    return ResultsError(
+        f"the header {header[:30]!r}… holds {length:,} characters, more than the "
+        f"{CELL_LIMIT:,} a workbook cell holds: shorten it"
+    )
+
+
 def cell_name(table: EventTable, row: EventRow, key: str) -> str:
     """Sheet1!E7 for any column, carried ones too (the table names only the mapped ones)."""
     if key not in table.source_columns and key in table.column_keys and table.source_columns:
@@ -82,10 +89,7 @@ def check_cells_fit(table: EventTable, columns: Columns) -> None:
     too, which goes into the results like any cell."""
     for _key, header in columns:
         if len(header) * 7 > CELL_LIMIT and len(escape_text(header)) > CELL_LIMIT:
-            raise ResultsError(
-                f"the header {header[:30]!r}… holds {len(header):,} characters, more than "
-                f"the {CELL_LIMIT:,} a workbook cell holds: shorten it"
-            )
+            raise header_too_long(header, len(escape_text(header)))
     for row in table.rows:
         for key, header in columns:
             value = _extra(row, key) if key.startswith(EXTRA_KEY_PREFIX) else row.cell(key)

@@ -22,7 +22,7 @@ from hubevents_gui.core.result_files import (
     guarded,
     save_workbook,
 )
-from hubevents_gui.core.result_rows import check_cells_fit, row_cells, too_long
+from hubevents_gui.core.result_rows import check_cells_fit, header_too_long, row_cells, too_long
 from hubevents_gui.core.result_source import read_source
 from hubevents_gui.core.result_writeback import write_back
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowStatus
@@ -123,7 +123,10 @@ def _write_new(
     header_cells = []
     for _, header in [*columns, *((h, h) for h in RESULT_HEADERS)]:
         cell = WriteOnlyCell(sheet)
-        fill(cell, workbook_value(header))
+        try:
+            fill(cell, workbook_value(header))
+        except CellTooLongError as exc:
+            raise header_too_long(header, exc.length) from None
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)

@@ -177,3 +177,20 @@ def test_the_fallback_file_never_holds_a_formula(tmp_path: Path) -> None:
         write_results(table, table.rows, created, tmp_path / "gone" / "out.xlsx")
     ids = [row[2] for row in fallback_rows()[1:]]
     assert ids == ['\'=HYPERLINK("http://evil.example","x")', "'@SUM(1)"]
+
+
+def test_a_header_too_long_is_said_in_a_sentence_when_the_results_are_written(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(
+        "External Account ID,External Event ID,Event Name,Organizer," + "b" * 40_000
+        + "\nacme,1,Launch,Acme,x\n"
+    )  # fmt: skip
+    table = read_table(path)
+    with pytest.raises(ResultsError) as raised:
+        write_results(table, table.rows, created, tmp_path / "out.xlsx")
+    assert "holds 40,000 characters, more than the 32,767 a workbook cell holds" in str(
+        raised.value
+    )
+    assert "CellTooLongError" not in str(raised.value)

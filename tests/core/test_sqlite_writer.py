@@ -154,3 +154,9 @@ def test_a_file_that_cannot_be_opened_is_not_taken_for_a_damaged_one(tmp_path: P
     assert (path / "keep.txt").read_text() == "mine"
     assert len(reported) == 1
     assert "damaged" not in reported[0]
+
+
+def test_a_folder_in_place_of_the_history_reads_as_no_runs(tmp_path: Path) -> None:
+    path = tmp_path / "history.sqlite"
+    path.mkdir()
+    assert RunHistory(path).runs() == []
