@@ -185,7 +185,7 @@ class SqliteWriter:
                 writes = [item for item in work if callable(item)]
                 running = None not in work
                 if db is not None and writes:
-                    self._commit(db, writes)
+                    db = self._commit(db, writes)
                 for item in work:
                     if isinstance(item, threading.Event):
                         item.set()
@@ -193,15 +193,35 @@ class SqliteWriter:
             if db is not None:
                 db.close()
 
-    def _commit(self, db: sqlite3.Connection, writes: list[Write]) -> None:
+    def _commit(self, db: sqlite3.Connection, writes: list[Write]) -> sqlite3.Connection | None:
+        """Write ``writes``; the connection to go on with (a fresh file when this one turned
+        out damaged: damage deep in a file shows only when a write reaches it)."""
         try:
             self._transaction(db, writes)
-        except Exception:  # noqa: BLE001 - some write failed: find it, keep the others
+            return db
+        except Exception as exc:  # noqa: BLE001 - some write failed: find it, keep the others
+            if is_damaged(exc):
+                fresh = self._start_afresh(db)
+                if fresh is None:
+                    return None
+                db = fresh
             for write in writes:
                 try:
                     self._transaction(db, [write])
                 except Exception as exc:  # noqa: BLE001 - reported and logged; the rest go on
                     self._report("writing to", exc)
+        return db
+
+    def _start_afresh(self, db: sqlite3.Connection) -> sqlite3.Connection | None:
+        db.close()
+        try:
+            moved = move_aside(self.path)
+            fresh = self._connect()
+        except (sqlite3.Error, OSError) as exc:
+            self._report("opening", exc)
+            return None
+        self._notify(damaged_sentence(self.path, moved))
+        return fresh
 
     @staticmethod
     def _transaction(db: sqlite3.Connection, writes: list[Write]) -> None:

@@ -19,6 +19,7 @@ from hubevents_gui.core.journal import (
 )
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.session_files import HeldJournal, claim_new, claim_orphans, sessions_dir
+from hubevents_gui.core.sqlite_writer import is_damage_notice
 from hubevents_gui.ui.document import TableDocument
 
 
@@ -50,11 +51,18 @@ class Autosaver(QObject):
         self.path = self.held.path
         # the writer thread emits; Qt queues it to this object's (the GUI) thread
         self.journal = Journal(self.path, on_error=self.failed.emit)
+        self.failed.connect(self._on_failed)
         self.timer = QTimer(self)
         self.timer.setObjectName("autosaveTimer")
         self.timer.setInterval(400)
         self.timer.timeout.connect(self.save_changes)
         self.timer.start()
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        if is_damage_notice(message):
+            # the journal was started afresh: it gets the whole table again, not the changes
+            self.document.dirty.everything = True
 
     @Slot()
     def save_changes(self) -> None:

@@ -160,3 +160,27 @@ def test_a_folder_in_place_of_the_history_reads_as_no_runs(tmp_path: Path) -> No
     path = tmp_path / "history.sqlite"
     path.mkdir()
     assert RunHistory(path).runs() == []
+
+
+def test_damage_deep_in_the_history_found_by_a_write_starts_it_afresh(tmp_path: Path) -> None:
+    import random
+
+    path = tmp_path / "history.sqlite"
+    history = RunHistory(path)
+    for _ in range(300):
+        history.finish_run(history.start_run("sandbox", "e.xlsx", "Events", []), Tally(), 0, "")
+    history.close()
+    data = bytearray(path.read_bytes())
+    noise = random.Random(7).randbytes(len(data) - 8192 - 4096)
+    data[8192 : len(data) - 4096] = noise  # the header and first pages intact: it opens
+    path.write_bytes(bytes(data))
+    reported: list[str] = []
+    history = RunHistory(path, reported.append)
+    run_id = history.start_run("sandbox", "e.xlsx", "Events", [])
+    history.finish_run(run_id, Tally(created=1), 1, "")
+    history.flush()
+    history.close()
+    assert [m for m in reported if "was damaged: it was moved aside" in m]
+    assert list(tmp_path.glob("history.sqlite.damaged-*"))
+    (run,) = RunHistory(path).runs()
+    assert run.created == 1  # the run is recorded, in the fresh file

@@ -13,6 +13,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.journal import read_journal
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.session_files import sessions_dir
 from hubevents_gui.ui.main_window import MainWindow
@@ -219,5 +220,31 @@ def test_a_data_folder_that_takes_no_files_still_gives_a_window(
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
         window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
     assert window.document.rows  # and works
+    window.setWindowModified(False)
+    window.close()
+
+
+def test_a_journal_started_afresh_gets_the_whole_table_again(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window()
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
+    assert window.autosaver is not None
+    window.autosaver.flush()
+
+    def all_to_write() -> bool:
+        return window.document.dirty.everything
+
+    assert not all_to_write()
+    window.autosaver.failed.emit(
+        "session-x.sqlite was damaged: it was moved aside to session-x.sqlite.damaged-1 (in /d) "
+        "and a fresh one was started"
+    )
+    assert all_to_write()  # the next save writes every row, not only the changes
+    window.autosaver.flush()
+    session = read_journal(window.autosaver.path)
+    assert session is not None
+    assert len(session.table.rows) == 25
     window.setWindowModified(False)
     window.close()
