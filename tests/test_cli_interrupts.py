@@ -137,3 +137,20 @@ def test_a_signal_after_the_last_answer_still_writes_the_results(
     assert code == 130
     assert "writing the results and the history first" in err.getvalue()
     assert statuses(results) == ["created"] * 5
+
+
+def test_sigterm_while_a_file_is_read_ends_as_ctrl_c_does(tmp_path: Path) -> None:
+    path = tmp_path / "big.csv"
+    with path.open("w") as handle:
+        handle.write(",".join(HEADER) + "\n")
+        handle.writelines(f"acme,E{n},Event {n},Acme\n" for n in range(600_000))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hubevents_gui.cli", "validate", str(path)],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    time.sleep(2.0)  # started, and reading
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "hubevents: interrupted"
+    assert "Traceback" not in err

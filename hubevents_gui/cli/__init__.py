@@ -12,6 +12,7 @@ from typing import TextIO
 
 from hubevents_gui.cli.args import build_parser
 from hubevents_gui.cli.common import EXIT_INPUT, EXIT_ROWS, UsageError
+from hubevents_gui.cli.interrupts import terminate_as_interrupt
 from hubevents_gui.core import collector
 
 __all__ = ["main"]
@@ -29,7 +30,7 @@ def main(
         return int(exc.code or 0) if exc.code in (0, None) else EXIT_INPUT
     try:
         # tables are large and acyclic: no collections while one is read and checked
-        with collector.paused():
+        with collector.paused(), terminate_as_interrupt():
             code: int = args.run(args, out, err)
     except UsageError as exc:
         err.write(f"hubevents: {exc}\n")

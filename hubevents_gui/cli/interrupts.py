@@ -61,3 +61,21 @@ def caught(interrupts: Interrupts) -> Iterator[Interrupts]:
     finally:
         for sig, old in previous.items():
             signal.signal(sig, old)
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM ends the command as Ctrl+C does (one line, exit 130), not killed mid-word:
+    outside a run there is nothing to finish. Main thread only, as for :func:`caught`."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
