@@ -9,7 +9,14 @@ from pathlib import Path
 from hubevents_gui import __version__
 from hubevents_gui.cli import sandbox, upsert, validate
 from hubevents_gui.cli.common import whole_number
-from hubevents_gui.hubspot.settings import HUBSPOT_URL, MAX_BATCH_SIZE, MAX_CONCURRENCY
+from hubevents_gui.hubspot.settings import (
+    API_VERSIONS,
+    HUBSPOT_URL,
+    MAX_BATCH_SIZE,
+    MAX_CONCURRENCY,
+    NEWEST_VERSION,
+    version_problem,
+)
 
 
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -26,6 +33,35 @@ def add_input_arguments(parser: argparse.ArgumentParser) -> None:
         "--day-first",
         action="store_true",
         help="read 04/03/2026 as 4 March (default: month first, 3 April)",
+    )
+
+
+def api_version(text: str) -> str:
+    """An argparse type: an API version this app can address."""
+    problem = version_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text
+
+
+def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
+    """Where requests go and with which token: the same for every command that talks to HubSpot."""
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument(
+        "--sandbox", action="store_true", help="talk to the built-in simulator (no token needed)"
+    )
+    target.add_argument("--base-url", help=f"the API's address (default {HUBSPOT_URL})")
+    parser.add_argument(
+        "--api-version",
+        type=api_version,
+        default=NEWEST_VERSION,
+        help=f"{', '.join(API_VERSIONS)} (default {NEWEST_VERSION}; v3 is HubSpot's legacy path, "
+        "unsupported from September 2027)",
+    )
+    parser.add_argument(
+        "--token-env",
+        metavar="VAR",
+        help="read the token from this environment variable (default: the app's keyring entry)",
     )
 
 
@@ -67,21 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         "upsert", help="send every valid row to HubSpot (or the sandbox) and report each outcome"
     )
     add_input_arguments(upserting)
-    target = upserting.add_mutually_exclusive_group()
-    target.add_argument(
-        "--sandbox", action="store_true", help="send to the built-in simulator (no token needed)"
-    )
-    target.add_argument("--base-url", help=f"the API's address (default {HUBSPOT_URL})")
-    upserting.add_argument(
-        "--api-version",
-        default="v3",
-        help="v3 (/marketing/v3/...) or a dated version such as 2026-03 (default v3)",
-    )
-    upserting.add_argument(
-        "--token-env",
-        metavar="VAR",
-        help="read the token from this environment variable (default: the app's keyring entry)",
-    )
+    add_connection_arguments(upserting)
     upserting.add_argument(
         "--batch-size",
         type=batch_size,

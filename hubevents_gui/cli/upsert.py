@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import threading
 import time
 from pathlib import Path
@@ -70,8 +69,6 @@ class ProgressLine:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.api_version != "v3" and not re.fullmatch(r"\d{4}-\d{2}", args.api_version):
-        raise UsageError(f"--api-version {args.api_version!r}: use v3 or a date such as 2026-03")
     checked = load_checked(args)
     if args.results:
         check_results_target(checked.table, args.results)

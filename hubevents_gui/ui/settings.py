@@ -18,6 +18,7 @@ from hubevents_gui.hubspot.settings import (
     HUBSPOT_URL,
     MAX_BATCH_SIZE,
     MAX_CONCURRENCY,
+    NEWEST_VERSION,
     ConnectionSettings,
 )
 
@@ -180,7 +181,7 @@ class AppSettings:
         """Where runs go and how (the sandbox or not is ``use_sandbox``); never the token."""
         return ConnectionSettings(
             base_url=self._str("connection/base_url", HUBSPOT_URL) or HUBSPOT_URL,
-            api_version=self._str("connection/api_version", "v3") or "v3",
+            api_version=self._str("connection/api_version", NEWEST_VERSION) or NEWEST_VERSION,
             batch_size=self._int("connection/batch_size", MAX_BATCH_SIZE, 1, MAX_BATCH_SIZE),
             concurrency=self._int("connection/concurrency", 4, 1, MAX_CONCURRENCY),
         )

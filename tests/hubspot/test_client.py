@@ -81,7 +81,13 @@ def echo(request: httpx.Request, *, created: bool = True, status: int = 200) -> 
 
 
 def engine(**settings: Any) -> UpsertEngine:
-    defaults: dict[str, Any] = {"concurrency": 1, "backoff_base": 0.01, "locked_wait": 0.01}
+    # these tests pin the legacy v3 paths; the default version is tested on its own
+    defaults: dict[str, Any] = {
+        "api_version": "v3",
+        "concurrency": 1,
+        "backoff_base": 0.01,
+        "locked_wait": 0.01,
+    }
     defaults.update(settings)
     return UpsertEngine(ConnectionSettings(**defaults), TOKEN, seed=1)
 
@@ -148,6 +154,16 @@ def test_dated_api_version_path() -> None:
         side_effect=echo
     )
     run(engine(api_version="2026-03"), items(2))
+    assert route.call_count == 1
+
+
+@respx.mock
+def test_new_connections_use_the_newest_dated_version() -> None:
+    route = respx.post(BASE + "/marketing/marketing-events/2026-09/events/upsert").mock(
+        side_effect=echo
+    )
+    eng = UpsertEngine(ConnectionSettings(concurrency=1), TOKEN, seed=1)
+    run(eng, items(2))
     assert route.call_count == 1
 
 

@@ -34,6 +34,7 @@ from hubevents_gui.hubspot.settings import (
     HUBSPOT_URL,
     MAX_BATCH_SIZE,
     MAX_CONCURRENCY,
+    NEWEST_VERSION,
     SANDBOX_URL,
     ConnectionSettings,
 )
@@ -187,7 +188,7 @@ class ConnectionDialog(QDialog):
     def connection(self) -> Connection:
         settings = ConnectionSettings(
             base_url=self.base_url.text().strip() or HUBSPOT_URL,
-            api_version=self.api_version.currentText().strip() or "v3",
+            api_version=self.api_version.currentText().strip() or NEWEST_VERSION,
             batch_size=self.batch_size.value(),
             concurrency=self.concurrency.value(),
         )
