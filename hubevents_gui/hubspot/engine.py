@@ -25,7 +25,6 @@ from urllib.parse import quote
 
 import httpx
 
-from hubevents_gui import __version__
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
 from hubevents_gui.core.threads import lower_priority
 from hubevents_gui.hubspot.batching import Batch, Item
@@ -38,6 +37,7 @@ from hubevents_gui.hubspot.errors import (
     named_index,
     network_sentence,
 )
+from hubevents_gui.hubspot.http import open_client
 from hubevents_gui.hubspot.ratelimit import RateLimiter
 from hubevents_gui.hubspot.redaction import TokenRedactor, redact
 from hubevents_gui.hubspot.report import RunReport, StopReason
@@ -84,18 +84,8 @@ class UpsertEngine:
         log.removeFilter(self._redactor)
 
     def _client(self) -> httpx.Client:
-        limits = httpx.Limits(max_connections=max(1, self.settings.concurrency) + 2)
-        return httpx.Client(
-            base_url=self.settings.base_url.rstrip("/"),
-            headers={
-                "Authorization": f"Bearer {self._token}",
-                "User-Agent": f"hubevents/{__version__}",
-                "Accept": "application/json",
-            },
-            timeout=self.settings.timeout,
-            transport=self._transport,
-            limits=limits,
-        )
+        connections = max(1, self.settings.concurrency) + 2
+        return open_client(self.settings, self._token, self._transport, connections=connections)
 
     # ------------------------------------------------------------------ the run
 
