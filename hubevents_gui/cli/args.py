@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hubevents_gui import __version__
-from hubevents_gui.cli import sandbox, upsert, validate
+from hubevents_gui.cli import pull, sandbox, upsert, validate
 from hubevents_gui.cli.common import whole_number
 from hubevents_gui.hubspot.settings import (
     API_VERSIONS,
@@ -119,10 +119,30 @@ def build_parser() -> argparse.ArgumentParser:
     upserting.add_argument(
         "--dry-run", action="store_true", help="validate and print what would be sent; send nothing"
     )
+    reading = upserting.add_mutually_exclusive_group()
+    reading.add_argument(
+        "--preview",
+        action="store_true",
+        help="read HubSpot's copy and print what each row would do (create, update with each "
+        "change, unchanged, conflict, invalid); send nothing",
+    )
+    reading.add_argument(
+        "--changed-only",
+        action="store_true",
+        help="read HubSpot's copy first and send only the rows it would create or change",
+    )
+    upserting.add_argument("--json", action="store_true", help="with --preview: print JSON")
     upserting.add_argument(
         "--results", type=Path, metavar="OUT.xlsx", help="write every row with its outcome"
     )
     upserting.set_defaults(run=upsert.run)
+
+    pulling = commands.add_parser(
+        "pull", help="write every event this app owns in HubSpot (or the sandbox) to a spreadsheet"
+    )
+    add_connection_arguments(pulling)
+    pull.add_arguments(pulling)
+    pulling.set_defaults(run=pull.run)
 
     serving = commands.add_parser(
         "sandbox", help="serve the built-in HubSpot simulator on this computer (loopback only)"

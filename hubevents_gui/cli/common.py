@@ -50,12 +50,17 @@ class CheckedTable:
         }
 
 
-def load_checked(args: argparse.Namespace) -> CheckedTable:
-    """The input file of ``args`` (file, sheet, timezone, day_first) read and validated."""
+def load_zone_arg(name: str | None) -> ZoneInfo:
+    """``--timezone``'s zone, or this computer's."""
     try:
-        zone = load_zone(args.timezone or local_zone_name())
+        return load_zone(name or local_zone_name())
     except ZoneError as exc:
         raise UsageError(f"--timezone: {exc}") from None
+
+
+def load_checked(args: argparse.Namespace) -> CheckedTable:
+    """The input file of ``args`` (file, sheet, timezone, day_first) read and validated."""
+    zone = load_zone_arg(args.timezone)
     try:
         choice = choose_sheet(Path(args.file), args.sheet)
         if choice.raw is None:

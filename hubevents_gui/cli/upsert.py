@@ -6,6 +6,7 @@ import argparse
 import json
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -17,9 +18,10 @@ from hubevents_gui.cli.common import (
     UsageError,
     check_results_target,
     load_checked,
-    token_for,
 )
+from hubevents_gui.cli.connect import connect
 from hubevents_gui.cli.interrupts import EXIT_INTERRUPTED, Interrupts, caught
+from hubevents_gui.cli.preview import left_alone_outcomes, print_preview, read_preview
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.recorder import RunRecorder
@@ -29,8 +31,8 @@ from hubevents_gui.core.tally import Progress
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
 from hubevents_gui.hubspot.engine import UpsertEngine
+from hubevents_gui.hubspot.reader import ReadError
 from hubevents_gui.hubspot.report import RunReport, StopReason
-from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, Sandbox, SandboxTransport
 from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
 from hubevents_gui.hubspot.wire import inputs_for
 
@@ -69,6 +71,8 @@ class ProgressLine:
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    if args.json and not args.preview:
+        raise UsageError("--json prints the preview: use it with --preview")
     checked = load_checked(args)
     if args.results:
         check_results_target(checked.table, args.results)
@@ -98,12 +102,28 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{where}; nothing was sent\n"
         )
         return EXIT_ROWS if invalid else EXIT_OK
-    if args.sandbox:
-        transport: SandboxTransport | None = SandboxTransport(Sandbox())
-        token = DEFAULT_TOKEN
-    else:
-        transport, token = None, token_for(args)
-    outcomes: dict[RowId, Outcome] = {}
+    target = connect(args, settings)
+    left_alone: list[Outcome] = []
+    if args.preview or args.changed_only:
+        try:
+            preview = read_preview(checked, target, items, _progress_to(err))
+        except ReadError as exc:
+            err.write(f"hubevents: cannot read HubSpot's copy of the events: {exc}\n")
+            return EXIT_ROWS
+        changed = [item for item in items if preview.plans[item[0]].action.sends]
+        changed_batches = compose_batches(changed, settings.batch_size)
+        if args.preview:
+            requests = (len(batches), len(changed_batches))
+            return print_preview(checked, preview, requests, args.json, out)
+        left_alone = left_alone_outcomes(preview.plans)
+        items, batches = changed, changed_batches
+        valid = [row for row in valid if preview.plans[row.row_id].action.sends]
+        err.write(
+            f"hubevents: HubSpot's copy read in {plural(preview.requests, 'request')}: "
+            f"{plural(len(items), 'row')} to send, {len(left_alone)} left alone\n"
+        )
+    transport, token = target.transport, target.token
+    outcomes: dict[RowId, Outcome] = {o.row_id: o for o in left_alone}
     progress = ProgressLine(err, len(items), enabled=err.isatty())
     # every run is recorded, as the app records its own (see the app's Run history panel)
     history = RunHistory(data_dir() / "history.sqlite")
@@ -147,6 +167,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             report = engine.run(batches, collect, interrupts.cancel, interrupts.abandon)
             finished.set()
             recorder.finish(report.counts, report.requests, report.stopped_text)
+            report.counts.add_outcomes(left_alone)
         finally:
             engine.close()
             history.close()
@@ -170,6 +191,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 _ROWS_TOLD = 50
 
 
+def _progress_to(err: TextIO) -> Callable[[str], None]:
+    def progress(text: str) -> None:
+        err.write(f"hubevents: {text}\n")
+        err.flush()
+
+    return progress
+
+
 def _summarize(
     report: RunReport,
     table: EventTable,
@@ -178,8 +207,9 @@ def _summarize(
     err: TextIO,
 ) -> None:
     c = report.counts
+    left = f"{c.unchanged} unchanged, " if c.unchanged else ""
     err.write(
-        f"{c.created} created, {c.updated} updated, {c.failed} failed, "
+        f"{c.created} created, {c.updated} updated, {left}{c.failed} failed, "
         f"{c.not_sent} not sent, {invalid} invalid; {plural(report.requests, 'request')} "
         f"({plural(report.retries, 'retry', 'retries')}, {report.rate_limited} rate-limited, "
         f"{plural(report.split_requests, 'split')}, "

@@ -38,6 +38,7 @@ _OUTCOMES = frozenset(
         RowStatus.FAILED,
         RowStatus.NOT_SENT,
         RowStatus.EDITED,
+        RowStatus.UNCHANGED,
     )
 )
 

@@ -189,11 +189,13 @@ class RowStatus(Enum):
     FAILED = "failed"
     NOT_SENT = "not sent"
     EDITED = "edited since upsert"
+    #: a changed-only run left it alone: HubSpot already holds it as it is
+    UNCHANGED = "unchanged"
 
     @property
     def done(self) -> bool:
-        """Created or updated: HubSpot has this row as it was sent."""
-        return self in (RowStatus.CREATED, RowStatus.UPDATED)
+        """Created, updated or unchanged: HubSpot has this row as it is."""
+        return self in (RowStatus.CREATED, RowStatus.UPDATED, RowStatus.UNCHANGED)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,8 @@ class Tally:
     updated: int = 0
     failed: int = 0
     not_sent: int = 0
+    #: rows a changed-only run did not send: HubSpot already holds them as they are
+    unchanged: int = 0
 
     def add(self, status: RowStatus) -> None:
         if status is RowStatus.CREATED:
@@ -24,6 +26,8 @@ class Tally:
             self.updated += 1
         elif status is RowStatus.FAILED:
             self.failed += 1
+        elif status is RowStatus.UNCHANGED:
+            self.unchanged += 1
         else:  # an outcome is final: anything else did not reach HubSpot
             self.not_sent += 1
 
@@ -39,19 +43,20 @@ class Tally:
             counts.get(RowStatus.UPDATED.value, 0),
             counts.get(RowStatus.FAILED.value, 0),
             counts.get(RowStatus.NOT_SENT.value, 0),
+            counts.get(RowStatus.UNCHANGED.value, 0),
         )
 
     @property
     def done(self) -> int:
-        return self.created + self.updated + self.failed + self.not_sent
+        return self.created + self.updated + self.failed + self.not_sent + self.unchanged
 
     @property
     def stored(self) -> int:
-        """Rows HubSpot has as they were sent."""
-        return self.created + self.updated
+        """Rows HubSpot has as they are: sent, or left alone because it had them."""
+        return self.created + self.updated + self.unchanged
 
     def copy(self) -> Tally:
-        return Tally(self.created, self.updated, self.failed, self.not_sent)
+        return Tally(self.created, self.updated, self.failed, self.not_sent, self.unchanged)
 
 
 @dataclass

@@ -55,7 +55,7 @@ _DATE_FIELDS = frozenset(_DATE_KEYS)
 EchoKey = tuple[tuple[str, object], ...]
 
 
-def _normal(field: str, value: object) -> object:
+def normal_value(field: str, value: object) -> object:
     """A value as compared across the wire: date-times as instants (HubSpot may reformat them)."""
     if field in _DATE_FIELDS and isinstance(value, str):
         try:
@@ -71,11 +71,11 @@ def _normal(field: str, value: object) -> object:
 def echo_key(body: JsonObject) -> EchoKey:
     """The fields of an input that its result echoes, normalised: two inputs with the same key
     cannot be told apart by their results, so they never share a batch."""
-    return tuple((f, _normal(f, body[f])) for f in ECHO_FIELDS if f in body)
+    return tuple((f, normal_value(f, body[f])) for f in ECHO_FIELDS if f in body)
 
 
 def _matches(key: EchoKey, result: JsonObject) -> bool:
-    return all(_normal(f, result.get(f)) == value for f, value in key)
+    return all(normal_value(f, result.get(f)) == value for f, value in key)
 
 
 def instant(value: object) -> float | None:

@@ -30,6 +30,7 @@ LIGHT: dict[RowStatus, Swatch] = {
     RowStatus.FAILED: Swatch("#fde7e7", "#c62828"),
     RowStatus.NOT_SENT: Swatch("#fff3dc", "#b26a00"),
     RowStatus.EDITED: Swatch("#f3ecfb", "#7b4fc4"),
+    RowStatus.UNCHANGED: Swatch("#eef3ee", "#5d7a62"),
 }
 DARK: dict[RowStatus, Swatch] = {
     RowStatus.NEW: Swatch("", "#9aa3ad"),
@@ -40,6 +41,7 @@ DARK: dict[RowStatus, Swatch] = {
     RowStatus.FAILED: Swatch("#4a1f22", "#ff7b7b"),
     RowStatus.NOT_SENT: Swatch("#453414", "#ffbe55"),
     RowStatus.EDITED: Swatch("#33284a", "#b99bff"),
+    RowStatus.UNCHANGED: Swatch("#26302a", "#9cc3a3"),
 }
 INVALID_LIGHT = "#fff0c2"
 INVALID_DARK = "#5a4a12"
@@ -136,6 +138,10 @@ def status_icon(status: RowStatus, color: str) -> QIcon:
         painter.setPen(QPen(QColor("white"), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.drawLine(QPointF(11, 11), QPointF(21, 21))
         painter.drawLine(QPointF(21, 11), QPointF(11, 21))
+    elif status is RowStatus.UNCHANGED:  # an equals sign: HubSpot's copy is the same
+        painter.drawEllipse(circle)
+        painter.drawLine(QPointF(11, 13), QPointF(21, 13))
+        painter.drawLine(QPointF(11, 19), QPointF(21, 19))
     elif status is RowStatus.NOT_SENT:
         painter.drawEllipse(circle)
         painter.drawLine(QPointF(11, 16), QPointF(21, 16))
