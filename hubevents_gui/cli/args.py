@@ -97,6 +97,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_input_arguments(validating)
     validating.add_argument("--json", action="store_true", help="print one JSON object")
+    add_connection_arguments(validating)
+    validating.epilog = (
+        "With --sandbox, --base-url or --token-env it also reads the account's marketing-event "
+        "properties and warns of custom columns HubSpot would drop."
+    )
     validating.set_defaults(run=validate.run)
 
     upserting = commands.add_parser(

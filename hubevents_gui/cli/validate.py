@@ -7,18 +7,52 @@ import json
 from typing import Any, TextIO
 
 from hubevents_gui.cli.common import EXIT_OK, EXIT_ROWS, CheckedTable, load_checked
+from hubevents_gui.cli.connect import connect
+from hubevents_gui.core.properties import cell_warnings, column_warnings
 from hubevents_gui.core.words import plural
+from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.wire import inputs_for
 
 
-def run(args: argparse.Namespace, out: TextIO, _err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     checked = load_checked(args)
+    warnings = _property_warnings(args, checked, err)
     if args.json:
-        json.dump(_as_json(checked), out, ensure_ascii=False, indent=2)
+        result = _as_json(checked)
+        if warnings is not None:
+            result["summary"]["property_warnings"] = warnings
+        json.dump(result, out, ensure_ascii=False, indent=2)
         out.write("\n")
     else:
         _print_issues(checked, out)
+        for warning in warnings or []:
+            out.write(f"warning: {warning}\n")
     return EXIT_ROWS if checked.issues else EXIT_OK
+
+
+def _property_warnings(
+    args: argparse.Namespace, checked: CheckedTable, err: TextIO
+) -> list[str] | None:
+    """With a connection: what HubSpot would drop, by the account's property definitions
+    (None without a connection; a note on stderr when the definitions cannot be read)."""
+    if not (args.sandbox or args.base_url or args.token_env):
+        return None
+    target = connect(args)
+    with HubSpotReader(target.settings, target.token, transport=target.transport) as reader:
+        try:
+            definitions, why = reader.property_definitions()
+        except ReadError as exc:
+            definitions, why = None, str(exc)
+    if definitions is None:
+        err.write(f"hubevents: note: {why}; custom properties were not checked\n")
+        return []
+    table = checked.table
+    lines = list(column_warnings(table.custom_names, definitions).values())
+    for row in checked.valid_rows:
+        for issue in cell_warnings([row], definitions).get(row.row_id, []):
+            where = f"{table.cell_name(row, issue.field)} ({table.column_title(issue.field)})"
+            lines.append(f"{where}: {issue.message}")
+    return lines
 
 
 def _as_json(checked: CheckedTable) -> dict[str, Any]:
