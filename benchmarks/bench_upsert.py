@@ -5,6 +5,9 @@ Starts the sandbox server in its own process with a compressed limit (20 request
 default concurrency and with one request at a time. Prints requests/s against the limit's
 ceiling (goal >= 0.9) and the 429s (goal: none after the first window).
 
+Then the changed-only case: re-upserting the first run's unchanged rows sends 0 upserts, and
+with 50 rows changed 1 upsert; it prints the read requests spent against the upserts saved.
+
     python benchmarks/bench_upsert.py [--rows 10000] [--limit 20] [--interval-ms 1000]
 """
 
@@ -17,7 +20,10 @@ from typing import Any
 
 from hubevents_gui.core.rows import Outcome, RowId
 from hubevents_gui.hubspot.batching import compose_batches
+from hubevents_gui.hubspot.diff import plan_rows
 from hubevents_gui.hubspot.engine import UpsertEngine
+from hubevents_gui.hubspot.holdings import read_holdings
+from hubevents_gui.hubspot.reader import HubSpotReader
 from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.hubspot.settings import ConnectionSettings
 
@@ -54,6 +60,26 @@ def upsert(base_url: str, count: int, concurrency: int, run: int) -> tuple[RunRe
     report = engine.run(compose_batches(rows(count, run), engine.settings.batch_size), collect)
     engine.close()
     return report, sum(finished)
+
+
+def changed_only(base_url: str, count: int, changed: int) -> tuple[int, int, int]:
+    """(read requests, upserts sent, upserts a plain re-send takes) for the first run's rows
+    with ``changed`` of them edited."""
+    settings = ConnectionSettings(base_url=base_url)
+    items = rows(count, 0)
+    for _, body in items[:changed]:
+        body["eventName"] += " (edited)"
+    with HubSpotReader(settings, "sandbox-token") as reader:
+        wanted = [(b["externalAccountId"], b["externalEventId"]) for _, b in items]
+        holdings = read_holdings(reader, wanted)
+        plans = plan_rows(items, holdings)
+        reads = reader.requests
+    sending = [item for item in items if plans[item[0]].action.sends]
+    batches = compose_batches(sending, settings.batch_size)
+    engine = UpsertEngine(settings, "sandbox-token")
+    report = engine.run(batches, lambda _outcomes: None)
+    engine.close()
+    return reads, report.requests, len(compose_batches(items, settings.batch_size))
 
 
 def main() -> None:
@@ -101,6 +127,12 @@ def main() -> None:
                 "goal: >= 0.90x of the ceiling with the default concurrency, no 429 after the "
                 "first window"
             )
+            print(f"\n--changed-only, {args.rows} rows already in HubSpot:")
+            print(f"{'rows changed':>12} {'read requests':>13} {'upserts sent':>12} {'saved':>6}")
+            for edited in (0, 50):
+                reads, sent, plain = changed_only(base_url, args.rows, edited)
+                print(f"{edited:>12} {reads:>13} {sent:>12} {plain - sent:>6}")
+            print("goal: 0 upserts for an unchanged file, 1 for 50 changed rows")
         finally:
             server.terminate()
 
