@@ -27,7 +27,7 @@ def check_sheet_path(path: Path) -> None:
     """Raise ResultsError with one sentence when ``path`` cannot take an event sheet."""
     if path.suffix.lower() not in SHEET_SUFFIXES:
         raise ResultsError(f"'{path.name}': write events to a .xlsx or .csv file")
-    check_results_path(path, None)
+    check_results_path(path, None, SHEET_SUFFIXES)
 
 
 def write_event_sheet(

@@ -55,9 +55,12 @@ def same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
-def check_results_path(path: Path, source: Path | None) -> None:
+def check_results_path(
+    path: Path, source: Path | None, suffixes: tuple[str, ...] = (".xlsx",)
+) -> None:
     """Raise ResultsError with one sentence unless a new results workbook can be written at
-    ``path``: an .xlsx name, in a folder that exists and takes files, not the source itself."""
+    ``path``: an .xlsx name (or one of ``suffixes``), in a folder that exists and takes files,
+    not the source itself."""
     path = Path(path)
     name = f"'{path.name}'"
     folder = path.absolute().parent
@@ -65,7 +68,7 @@ def check_results_path(path: Path, source: Path | None) -> None:
         raise ResultsError(
             f"{name} is a folder: name a file in it, such as {path / 'results.xlsx'}"
         )
-    if path.suffix.lower() != ".xlsx":
+    if path.suffix.lower() not in suffixes:
         raise ResultsError(
             f"{name}: results are written as an Excel workbook; name a file ending in .xlsx"
         )

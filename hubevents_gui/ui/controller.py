@@ -34,7 +34,7 @@ from hubevents_gui.core.sheets import (
     build_table,
     choose_sheet,
     guess_mapping,
-    mapping_problems,
+    needs_confirmation,
 )
 from hubevents_gui.core.tally import Progress, Tally
 from hubevents_gui.core.validation import Issue, validate_rows
@@ -194,7 +194,7 @@ class Controller(QObject):
         raw = choice.raw
         remembered = self.settings.mapping_for(raw.headers)
         guess = remembered or guess_mapping(raw.headers)
-        if remembered is None and (None in guess or mapping_problems(raw, guess)):
+        if remembered is None and needs_confirmation(raw, guess):
             self.mapping_needed.emit(raw, guess)
             return
         self.build(raw, guess)

@@ -82,5 +82,6 @@ def test_another_apps_event_with_these_ids_is_a_conflict_and_a_new_one_a_create(
     theirs = remote("9", "acc", "E1", app="9")
     plans = plan_rows([(RowId(1), body("E1")), (RowId(2), body("E2"))], held(others=(theirs,)))
     assert plans[RowId(1)].action is Action.CONFLICT
-    assert plans[RowId(1)].other_app == "Partner" and plans[RowId(1)].object_id == "9"
+    assert plans[RowId(1)].other_app == "Partner"
+    assert plans[RowId(1)].object_id == "9"
     assert plans[RowId(2)].action is Action.CREATE

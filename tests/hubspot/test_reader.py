@@ -82,8 +82,10 @@ def test_pull_lists_pages_of_100_and_keeps_only_this_apps_events() -> None:
         held = read_holdings(r)
     assert route.call_count == 3  # 251 events, 100 a page
     assert all(call.request.url.params["limit"] == "100" for call in route.calls)
-    assert search.call_count == 1 and search.calls[0].request.url.params["q"] == ""
-    assert len(held.own) == 250 and len(held.others) == 1
+    assert search.call_count == 1
+    assert search.calls[0].request.url.params["q"] == ""
+    assert len(held.own) == 250
+    assert len(held.others) == 1
     assert held.own[("acc", "E1")].object_id == "1"
     assert held.requests == 1 + 3 + 1  # token info, three pages, one search
 
@@ -151,7 +153,8 @@ def test_another_apps_event_with_the_rows_ids_is_found_for_a_preview() -> None:
         held = read_holdings(r, wanted=[("acc", "E1")])
     assert ids.call_count == 1  # OTHER is not in the file: nobody asks about it
     other = held.other_app_with(("acc", "E1"))
-    assert other is not None and other.app_name == "Partner Webinars"
+    assert other is not None
+    assert other.app_name == "Partner Webinars"
     assert not held.own
 
 
@@ -186,7 +189,8 @@ def test_definitions_try_both_object_types_and_work_without_them() -> None:
     )
     with reader() as r:
         definitions, why = r.property_definitions()
-    assert first.call_count == 1 and why == ""
+    assert first.call_count == 1
+    assert why == ""
     assert definitions is not None
     assert definitions["region"].options == ("EMEA",)
     assert definitions["hs_computed"].read_only
@@ -208,7 +212,8 @@ def test_definitions_refused_say_why_and_raise_nothing() -> None:
     with reader() as r:
         definitions, why = r.property_definitions()
     assert definitions is None
-    assert "HTTP 403" in why and "crm.schemas.x.read" in why
+    assert "HTTP 403" in why
+    assert "crm.schemas.x.read" in why
 
 
 @respx.mock
@@ -256,5 +261,6 @@ def test_v3_reads_the_list_where_its_spec_puts_it_and_where_its_guide_does() -> 
     settings = ConnectionSettings(base_url=BASE, api_version="v3")
     with HubSpotReader(settings, TOKEN) as r:
         assert len(list(r.events())) == 1
-    assert spec.call_count == 1 and guide.call_count == 1
+    assert spec.call_count == 1
+    assert guide.call_count == 1
     assert json.loads(guide.calls[0].response.content)["results"][0]["objectId"] == "1"

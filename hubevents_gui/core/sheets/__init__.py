@@ -26,7 +26,12 @@ from hubevents_gui.core.rows import EventTable, RowIds
 from hubevents_gui.core.sheets.builder import build_table
 from hubevents_gui.core.sheets.choice import SheetChoice, choose_workbook_sheet
 from hubevents_gui.core.sheets.csv_text import open_csv
-from hubevents_gui.core.sheets.mapping import guess_mapping, header_label, mapping_problems
+from hubevents_gui.core.sheets.mapping import (
+    guess_mapping,
+    header_label,
+    mapping_problems,
+    needs_confirmation,
+)
 from hubevents_gui.core.sheets.raw import (
     CSV_SUFFIXES,
     SUPPORTED_SUFFIXES,
@@ -52,6 +57,7 @@ __all__ = [
     "guess_mapping",
     "header_label",
     "mapping_problems",
+    "needs_confirmation",
     "open_sheet",
     "read_table",
 ]

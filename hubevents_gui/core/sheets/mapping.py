@@ -28,6 +28,21 @@ def guess_mapping(headers: Sequence[str]) -> list[Target]:
     return mapping
 
 
+#: columns the app itself writes beside the events (result files, pulled files): carried as
+#: they are, never a reason to ask how to map the sheet
+APP_COLUMNS = frozenset(normalize_header(h) for h in ("Status", "HubSpot ID", "Message"))
+
+
+def needs_confirmation(raw: RawSheet, mapping: Sequence[Target]) -> bool:
+    """Whether the user must confirm ``mapping``: a column it does not place (other than the
+    app's own), or a problem."""
+    unplaced = any(
+        target is None and normalize_header(header) not in APP_COLUMNS
+        for header, target in zip(raw.headers, mapping, strict=False)
+    )
+    return unplaced or bool(mapping_problems(raw, mapping))
+
+
 def header_label(raw: RawSheet, column: int) -> str:
     header = raw.headers[column] if column < len(raw.headers) else ""
     return f"'{header}'" if header else f"column {raw.column_name(column)} (no header)"

@@ -1,0 +1,197 @@
+"""`hubevents pull`, `upsert --preview` and `--changed-only` against the sandbox's portal, which
+keeps what earlier commands sent (in the test's data folder)."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+
+from hubevents_gui.cli import main
+from tests.conftest import REPO
+from tests.helpers import HEADER, write_xlsx
+
+SAMPLE = REPO / "resources" / "sample-events.xlsx"
+FULL = [*HEADER, "Event Type", "Start", "Cancelled", "custom:region"]
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def events_file(path: Path, rows: list[list[Any]]) -> Path:
+    return write_xlsx(path, [FULL, *rows])
+
+
+def three(tmp_path: Path) -> Path:
+    # the same external event id under two accounts, and a third event
+    return events_file(
+        tmp_path / "three.xlsx",
+        [
+            [
+                "acc-b",
+                "E1",
+                "Second account",
+                "Acme",
+                "WEBINAR",
+                datetime(2026, 3, 10, 16),
+                False,
+                "EMEA",
+            ],
+            [
+                "acc-a",
+                "E1",
+                "First account",
+                "Acme",
+                "WORKSHOP",
+                datetime(2026, 4, 1, 9),
+                True,
+                "AMER",
+            ],
+            ["acc-a", "E0", "Earlier", "Acme", "", None, False, ""],
+        ],
+    )
+
+
+def requests_of(err: str) -> int:
+    found = re.search(r"(\d+) requests?\b", err.splitlines()[-1])
+    assert found, err
+    return int(found.group(1))
+
+
+def test_pull_writes_this_apps_events_sorted_with_the_apps_own_headers(tmp_path: Path) -> None:
+    assert run("upsert", str(three(tmp_path)), "--sandbox", "--timezone", "UTC")[0] == 0
+    out = tmp_path / "pulled.xlsx"
+    code, _, err = run("pull", "--sandbox", "--timezone", "UTC", "--out", str(out))
+    assert code == 0, err
+    assert "3 events of this app written" in err
+    assert re.search(r"[1-9]\d* events? of other apps left out", err)  # the demo's partner app
+    assert requests_of(err) <= 4  # token info, one page, one search
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    header = list(rows[0])
+    assert header[:4] == HEADER
+    assert header[-1] == "HubSpot ID"
+    assert "custom:region" in header
+    keys = [(r[0], r[1]) for r in rows[1:]]
+    assert keys == [("acc-a", "E0"), ("acc-a", "E1"), ("acc-b", "E1")]
+    first = dict(zip(header, rows[2], strict=True))
+    assert first["Start"] == datetime(2026, 4, 1, 9)
+    assert first["Cancelled"] is False
+    assert first["Completed"] is None or first["Completed"] is False
+    assert first["Event Type"] == "WORKSHOP"
+    assert first["custom:region"] == "AMER"
+    assert first["HubSpot ID"]
+
+
+def test_pull_then_reimport_then_changed_only_sends_no_upsert(tmp_path: Path) -> None:
+    assert run("upsert", str(three(tmp_path)), "--sandbox", "--timezone", "UTC")[0] == 0
+    pulled = tmp_path / "pulled.xlsx"
+    assert run("pull", "--sandbox", "--timezone", "Europe/Berlin", "--out", str(pulled))[0] == 0
+    results = tmp_path / "results.xlsx"
+    code, _, err = run(
+        "upsert",
+        str(pulled),
+        "--sandbox",
+        "--timezone",
+        "Europe/Berlin",
+        "--changed-only",
+        "--results",
+        str(results),
+    )
+    assert code == 0, err
+    assert "0 created, 0 updated, 3 unchanged" in err
+    assert "0 requests" in err.splitlines()[-1] or "; 0 requests" in err
+    sheet = load_workbook(results).active
+    assert sheet is not None
+    statuses = [r[-3] for r in list(sheet.iter_rows(values_only=True))[1:]]
+    assert statuses == ["unchanged"] * 3
+
+
+def test_preview_lists_exactly_the_edited_rows_with_old_and_new_values(tmp_path: Path) -> None:
+    rows = [
+        [
+            "acc",
+            f"E{n}",
+            f"Event {n}",
+            "Acme",
+            "WEBINAR",
+            datetime(2026, 5, n + 1, 9),
+            False,
+            "EMEA",
+        ]
+        for n in range(8)
+    ]
+    assert (
+        run(
+            "upsert", str(events_file(tmp_path / "v1.xlsx", rows)), "--sandbox", "--timezone", "UTC"
+        )[0]
+        == 0
+    )
+    rows[1][2] = "Renamed"
+    rows[4][5] = datetime(2026, 5, 5, 10)
+    rows[6][7] = "APAC"
+    rows.append(["acc", "NEW", "Brand new", "Acme", "", None, False, ""])
+    edited = events_file(tmp_path / "v2.xlsx", rows)
+    code, out, err = run(
+        "upsert", str(edited), "--sandbox", "--timezone", "UTC", "--preview", "--json"
+    )
+    assert code == 0, err
+    preview = json.loads(out)
+    actions = {r["row"]: r["action"] for r in preview["rows"]}
+    assert actions == {
+        2: "unchanged",
+        3: "update",
+        4: "unchanged",
+        5: "unchanged",
+        6: "update",
+        7: "unchanged",
+        8: "update",
+        9: "unchanged",
+        10: "create",
+    }
+    changes = {r["row"]: r.get("changes") for r in preview["rows"] if r["action"] == "update"}
+    assert changes[3] == {"eventName": {"old": "Event 1", "new": "Renamed"}}
+    assert changes[6] == {
+        "startDateTime": {"old": "2026-05-05T09:00:00.000Z", "new": "2026-05-05T10:00:00.000Z"}
+    }
+    assert changes[8] == {"custom:region": {"old": "EMEA", "new": "APAC"}}
+    summary = preview["summary"]
+    assert (summary["create"], summary["update"], summary["unchanged"]) == (1, 3, 5)
+    assert summary["upsert_requests"] == 1
+    assert summary["changed_only_upsert_requests"] == 1
+    assert summary["read_requests"] >= 2
+    # a preview sends nothing: the next one is the same
+    assert (
+        json.loads(
+            run("upsert", str(edited), "--sandbox", "--timezone", "UTC", "--preview", "--json")[1]
+        )["summary"]["update"]
+        == 3
+    )
+
+
+def test_preview_in_words_names_the_cells_and_the_columns(tmp_path: Path) -> None:
+    rows = [["acc", "E1", "Event", "Acme", "WEBINAR", None, False, "EMEA"]]
+    run("upsert", str(events_file(tmp_path / "a.xlsx", rows)), "--sandbox")
+    rows[0][4] = "WORKSHOP"
+    code, out, _ = run(
+        "upsert", str(events_file(tmp_path / "b.xlsx", rows)), "--sandbox", "--preview"
+    )
+    assert code == 0
+    assert "Sheet1!B2: update" in out
+    assert '    Event Type: "WEBINAR" -> "WORKSHOP"' in out
+    assert "0 to create, 1 to update, 0 unchanged, 0 conflicts, 0 invalid" in out
+
+
+def test_json_without_preview_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run("upsert", str(three(tmp_path)), "--sandbox", "--json")
+    assert code == 2
+    assert "--json" in err
