@@ -136,7 +136,7 @@ class Controller(QObject):
             from hubevents_gui.hubspot.sandbox import Faults, Sandbox, SandboxConfig
 
             # a little latency, so a new user sees rows go from sending to created
-            self._sandbox = Sandbox(SandboxConfig(faults=Faults(latency=(0.15, 0.35), seed=1)))
+            self._sandbox = Sandbox.demo(SandboxConfig(faults=Faults(latency=(0.15, 0.35), seed=1)))
         return self._sandbox
 
     @sandbox.setter

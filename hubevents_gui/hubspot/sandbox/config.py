@@ -12,8 +12,31 @@ from hubevents_gui.hubspot.settings import READ_SCOPE, WRITE_SCOPE
 
 #: works with no set-up: the sandbox's own private-app token (it is not a secret)
 DEFAULT_TOKEN = "sandbox-token"
-#: custom properties the sandbox account defines (the sample spreadsheet's two among them)
-DEFAULT_PROPERTIES = frozenset({"region", "expected_attendees", "campaign", "budget", "language"})
+#: the sandbox account's marketing-event properties, typed as HubSpot's CRM properties API
+#: gives them (the sample's region and expected_attendees among them, its legacy_tag not)
+PROPERTY_DEFINITIONS: dict[str, dict[str, Any]] = {
+    "region": {
+        "label": "Region",
+        "type": "enumeration",
+        "fieldType": "select",
+        "options": ("EMEA", "NA", "LATAM", "APAC", "Global"),
+    },
+    "expected_attendees": {"label": "Expected attendees", "type": "number", "fieldType": "number"},
+    "campaign": {"label": "Campaign", "type": "string", "fieldType": "text"},
+    "budget": {"label": "Budget", "type": "number", "fieldType": "number"},
+    "language": {
+        "label": "Language",
+        "type": "enumeration",
+        "fieldType": "select",
+        "options": ("en", "de", "fr", "es", "ja"),
+    },
+    "launch_date": {"label": "Launch date", "type": "date", "fieldType": "date"},
+    "sponsored": {"label": "Sponsored", "type": "bool", "fieldType": "booleancheckbox"},
+}
+#: custom properties the sandbox account defines: anything else is dropped, as HubSpot does
+DEFAULT_PROPERTIES = frozenset(PROPERTY_DEFINITIONS)
+#: the scope the sandbox asks for to read property definitions (HubSpot's is UNCONFIRMED)
+SCHEMA_SCOPE = "crm.schemas.marketing_events.read"
 
 
 @dataclass(frozen=True)
@@ -22,7 +45,7 @@ class TokenInfo:
 
     app_id: int
     hub_id: int = 12345678
-    scopes: tuple[str, ...] = (WRITE_SCOPE, READ_SCOPE)
+    scopes: tuple[str, ...] = (WRITE_SCOPE, READ_SCOPE, SCHEMA_SCOPE)
     user_id: int = 1001
 
 
@@ -41,10 +64,22 @@ class Faults:
 @dataclass
 class SandboxConfig:
     tokens: dict[str, TokenInfo] = field(
-        default_factory=lambda: {DEFAULT_TOKEN: TokenInfo(app_id=424242)}
+        default_factory=lambda: {
+            DEFAULT_TOKEN: TokenInfo(app_id=424242),
+            "partner-token": TokenInfo(app_id=515151),
+        }
     )
     batch_cap: int = 100
     properties: frozenset[str] = DEFAULT_PROPERTIES
+    #: which CRM object type names the properties API answers to (HubSpot's: UNCONFIRMED)
+    property_object_types: tuple[str, ...] = ("0-54",)
+    #: app id -> name, for appInfo
+    apps: dict[int, str] = field(
+        default_factory=lambda: {424242: "hubevents", 515151: "Partner Webinars"}
+    )
+    #: what search's q matches (UNCONFIRMED on HubSpot): "substring" of either external id or
+    #: the name, an empty q matching every event; or "exact" external event id only
+    search_matches: str = "substring"
     #: requests per rolling window per token; None: no limit
     rate_limit: int | None = 100
     rate_interval_ms: int = 10_000
@@ -54,6 +89,13 @@ class SandboxConfig:
     error_detail: str = "first"
     #: shuffle results (nothing promises their order)
     shuffle: bool = True
+
+    def definitions(self) -> list[dict[str, Any]]:
+        """The defined properties, typed where the sandbox knows their type."""
+        return [
+            {"name": name, **PROPERTY_DEFINITIONS.get(name, {"type": "string"})}
+            for name in sorted(self.properties)
+        ]
 
 
 @dataclass

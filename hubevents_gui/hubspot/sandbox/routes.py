@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from hubevents_gui.hubspot.sandbox import reads
 from hubevents_gui.hubspot.sandbox.config import (
+    SCHEMA_SCOPE,
     UNAUTHENTICATED,
     Faults,
     SandboxConfig,
@@ -44,7 +46,11 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, str | None]] = [
     ("POST", re.compile(_PREFIX + r"/events/upsert/?"), "upsert", WRITE_SCOPE),
     ("GET", re.compile(_PREFIX + r"/events/search/?"), "search", READ_SCOPE),
     ("GET", re.compile(_PREFIX + r"/events/(?P<event>[^/]+)/?"), "get_event", READ_SCOPE),
+    ("GET", re.compile(_PREFIX + r"/(?P<event>[^/]+)/identifiers/?"), "identifiers", READ_SCOPE),
+    ("GET", re.compile(_PREFIX + r"/(?P<object>\d+)/?"), "object", READ_SCOPE),
     ("GET", re.compile(_PREFIX + r"/?"), "list_events", READ_SCOPE),
+    ("GET", re.compile(r"/crm/v3/properties/(?P<type>[^/]+)/?"), "properties", SCHEMA_SCOPE),
+    ("GET", re.compile(r"/account-info/v3/api-usage/daily/private-apps/?"), "usage", ""),
     ("POST", re.compile(r"/oauth/v2/private-apps/get/access-token-info/?"), "token_info", None),
     ("GET", re.compile(r"/account-info/v3/details/?"), "account_details", ""),
 ]
@@ -55,6 +61,7 @@ class Call:
     """One authenticated request, as an endpoint sees it."""
 
     info: TokenInfo
+    token: str
     match: re.Match[str]
     query: dict[str, str]
     body: bytes
@@ -79,6 +86,20 @@ class Sandbox:
         self._limits = RateWindow(self.config)
         self._store = EventStore(state_file)
         self.requests = 0
+
+    @classmethod
+    def demo(
+        cls, config: SandboxConfig | None = None, *, state_file: Path | None = None
+    ) -> Sandbox:
+        """The app's embedded sandbox: a portal that also holds a second app's events (seeded
+        once, when it holds none), so previews show conflicts and pulls leave events out."""
+        sandbox = cls(config, state_file=state_file)
+        if not sandbox.events:
+            stamp = iso_instant(sandbox._clock())
+            sandbox._store.upsert_all(
+                reads.PARTNER_APP, reads.DEMO_EVENTS, sandbox.config.properties, stamp
+            )
+        return sandbox
 
     @property
     def events(self) -> dict[EventKey, dict[str, Any]]:
@@ -141,12 +162,12 @@ class Sandbox:
             limited = self._limits.admit(token, self._monotonic())
             if isinstance(limited, SandboxResponse):
                 return limited
-            allowed = {WRITE_SCOPE} if scope == WRITE_SCOPE else {READ_SCOPE, WRITE_SCOPE}
+            allowed = {READ_SCOPE, WRITE_SCOPE} if scope == READ_SCOPE else {scope}
             if scope and not allowed & set(info.scopes):
                 response = missing_scope(scope)
             else:
                 handler: Callable[[Call], SandboxResponse] = getattr(self, f"_{name}")
-                response = handler(Call(info, match, query, body))
+                response = handler(Call(info, token, match, query, body))
             response.headers.update(limited)
             return response
         return SandboxResponse(404, error_body("OBJECT_NOT_FOUND", f"no route for {path}"))
@@ -216,37 +237,25 @@ class Sandbox:
         return SandboxResponse(200, result)
 
     def _search(self, call: Call) -> SandboxResponse:
-        wanted = call.query.get("q", "")
-        results = [
-            {
-                "appId": app,
-                "externalAccountId": account,
-                "externalEventId": event_id,
-                "objectId": event["id"],
-            }
-            for (app, account, event_id), event in self._store.of_app(call.info.app_id)
-            if event_id == wanted
-        ]
-        return SandboxResponse(200, {"results": results})
+        return reads.search(self.config, self._store, call.info.app_id, call.query.get("q", ""))
 
     def _list_events(self, call: Call) -> SandboxResponse:
-        try:
-            limit = max(1, min(100, int(call.query.get("limit", "10"))))
-            after = int(call.query.get("after", "0"))
-        except ValueError:
-            return self._invalid([(None, "limit", "limit and after must be integers")])
-        if after < 0:
-            return self._invalid([(None, "after", "after cannot be negative")])
-        mine = self._store.of_app(call.info.app_id)
-        results = []
-        for (_app, _account, event_id), event in mine[after : after + limit]:
-            item = {k: v for k, v in event.items() if k != "id"}
-            item.update(objectId=event["id"], externalEventId=event_id)
-            results.append(item)
-        body: dict[str, Any] = {"results": results}
-        if after + limit < len(mine):
-            body["paging"] = {"next": {"after": str(after + limit)}}
-        return SandboxResponse(200, body)
+        answer = reads.list_events(self.config, self._store, call.query)
+        if isinstance(answer, SandboxResponse):
+            return answer
+        return self._invalid([(None, answer[1], answer[2])])
+
+    def _identifiers(self, call: Call) -> SandboxResponse:
+        return reads.identifiers(self.config, self._store, unquote(call.match.group("event")))
+
+    def _object(self, call: Call) -> SandboxResponse:
+        return reads.by_object_id(self.config, self._store, call.match.group("object"))
+
+    def _properties(self, call: Call) -> SandboxResponse:
+        return reads.property_definitions(self.config, unquote(call.match.group("type")))
+
+    def _usage(self, call: Call) -> SandboxResponse:
+        return reads.daily_usage(self.config, self._limits.daily.get(call.token, 0), self._clock())
 
     def _token_info(self, body: bytes) -> SandboxResponse:
         payload = parse_json(body, {})
