@@ -85,7 +85,7 @@ def test_pull_writes_this_apps_events_sorted_with_the_apps_own_headers(tmp_path:
     assert keys == [("acc-a", "E0"), ("acc-a", "E1"), ("acc-b", "E1")]
     first = dict(zip(header, rows[2], strict=True))
     assert first["Start"] == datetime(2026, 4, 1, 9)
-    assert first["Cancelled"] is False
+    assert first["Cancelled"] is True
     assert first["Completed"] is None or first["Completed"] is False
     assert first["Event Type"] == "WORKSHOP"
     assert first["custom:region"] == "AMER"

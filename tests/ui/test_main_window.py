@@ -262,8 +262,8 @@ def test_results_added_to_the_original_workbook_keep_its_other_sheets(
     workbook = load_workbook(target)
     assert workbook.sheetnames == ["Events", "About"]
     sheet = workbook["Events"]
-    assert [sheet.cell(1, c).value for c in (15, 16, 17)] == ["Status", "HubSpot ID", "Message"]
-    assert sheet.cell(2, 15).value == "created"
+    assert [sheet.cell(1, c).value for c in (16, 17, 18)] == ["Status", "HubSpot ID", "Message"]
+    assert sheet.cell(2, 16).value == "created"
     assert sheet.cell(1, 1).font.bold  # the header's formatting is kept
 
 

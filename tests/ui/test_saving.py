@@ -40,7 +40,7 @@ def test_adding_results_to_the_workbook_itself_keeps_a_backup(
         window.saving.add_to_source()
     (backup,) = tmp_path.glob("events (before results *).xlsx")
     assert backup.read_bytes() == before
-    assert load_workbook(source)["Events"].cell(1, 15).value == "Status"
+    assert load_workbook(source)["Events"].cell(1, 16).value == "Status"
     assert backup.name in window.statusBar().currentMessage()
 
 
