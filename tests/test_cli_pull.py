@@ -10,9 +10,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import pytest
 from openpyxl import load_workbook
 
 from hubevents_gui.cli import main
+from hubevents_gui.hubspot.sandbox import Sandbox, SandboxConfig, SandboxServer, TokenInfo
+from hubevents_gui.hubspot.settings import WRITE_SCOPE
 from tests.conftest import REPO
 from tests.helpers import HEADER, write_xlsx
 
@@ -195,3 +198,62 @@ def test_json_without_preview_is_a_usage_error(tmp_path: Path) -> None:
     code, _, err = run("upsert", str(three(tmp_path)), "--sandbox", "--json")
     assert code == 2
     assert "--json" in err
+
+
+def test_the_sample_previews_a_conflict_and_the_property_hubspot_would_drop() -> None:
+    code, out, _ = run("upsert", str(SAMPLE), "--sandbox", "--preview")
+    assert code == 1  # the sample's two invalid rows
+    assert (
+        "warning: HubSpot has no marketing-event property 'legacy_tag': its values would be "
+        "dropped" in out
+    )
+    conflict = next(line for line in out.splitlines() if ": conflict" in line)
+    assert conflict.startswith("Events!B15: conflict: Partner Webinars already has an event")
+    assert "22 to create, 0 to update, 0 unchanged, 1 conflicts, 2 invalid" in out
+    # the same external event id under another account is no conflict: row 2 is a create
+    assert "Events!B2: create" in out
+
+
+def test_changed_only_leaves_a_conflict_unsent_and_says_why(tmp_path: Path) -> None:
+    results = tmp_path / "results.xlsx"
+    code, _, err = run(
+        "upsert", str(SAMPLE), "--sandbox", "--changed-only", "--results", str(results)
+    )
+    assert code == 1
+    assert "22 created, 0 updated, 0 failed, 1 not sent, 2 invalid" in err
+    assert "Events!B15: not sent: Partner Webinars already has an event" in err
+
+
+def test_without_readable_definitions_the_preview_says_so_and_still_plans(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = SandboxConfig(tokens={"no-schemas": TokenInfo(424242, scopes=(WRITE_SCOPE,))})
+    with SandboxServer(Sandbox(config)) as server:
+        monkeypatch.setenv("HUBEVENTS_TEST_TOKEN", "no-schemas")
+        code, out, err = run(
+            "upsert",
+            str(SAMPLE),
+            "--base-url",
+            server.base_url,
+            "--token-env",
+            "HUBEVENTS_TEST_TOKEN",
+            "--preview",
+        )
+    assert code == 1, err
+    assert "legacy_tag" not in out.split("Events!")[0]  # no warning: nothing to hold it to
+    assert "note: HubSpot did not give its property definitions (HTTP 403" in out
+    assert "23 to create" in out
+
+
+def test_validate_with_a_connection_warns_of_dropped_columns_and_misfit_values(
+    tmp_path: Path,
+) -> None:
+    path = write_xlsx(
+        tmp_path / "v.xlsx",
+        [[*HEADER, "custom:region", "custom:legacy_tag"], ["a", "1", "n", "o", "Europe", "x"]],
+    )
+    code, out, _ = run("validate", str(path), "--sandbox")
+    assert code == 0
+    assert "warning: HubSpot has no marketing-event property 'legacy_tag'" in out
+    assert "warning: Sheet1!E2 (custom:region): 'Europe' is not one of the options" in out
+    assert "legacy_tag" not in run("validate", str(path))[1]  # no connection, no reading
