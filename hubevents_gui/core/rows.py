@@ -209,6 +209,16 @@ class Outcome:
     http_status: int | None = None
     category: str | None = None
     correlation_id: str | None = None
+    #: custom properties sent that HubSpot's answer left out (not defined on the account): the
+    #: row is still created or updated, without them
+    dropped: tuple[str, ...] = ()
+
+    @property
+    def dropped_text(self) -> str:
+        """What the row lost, in words (empty when nothing was dropped)."""
+        if not self.dropped:
+            return ""
+        return "HubSpot dropped custom properties: " + ", ".join(self.dropped)
 
     @property
     def summary(self) -> str:
@@ -224,4 +234,6 @@ class Outcome:
         text = f"{head}: {self.message}" if head and self.message else head or self.message
         if self.correlation_id:
             text += f" (correlation id {self.correlation_id})"
+        if self.dropped:
+            text = f"{text}; {self.dropped_text}" if text else self.dropped_text
         return text

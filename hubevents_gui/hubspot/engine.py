@@ -20,7 +20,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import quote
 
 import httpx
@@ -280,18 +280,12 @@ class _Run:
                 if outcome.row_id in self.final:
                     continue  # never twice, whatever a resend brought back
                 if token and token in outcome.message:
-                    outcome = Outcome(
-                        outcome.row_id,
-                        outcome.status,
-                        outcome.hubspot_id,
-                        redact(outcome.message, token),
-                        outcome.http_status,
-                        outcome.category,
-                        outcome.correlation_id,
-                    )
+                    outcome = replace(outcome, message=redact(outcome.message, token))
                 self.final[outcome.row_id] = outcome
                 fresh.append(outcome)
                 self.report.counts.add(outcome.status)
+                if outcome.dropped:
+                    self.report.add_dropped(outcome.dropped)
         if fresh:
             self.on_outcomes(fresh)
 
@@ -491,10 +485,12 @@ class _Run:
                 unit, "HubSpot answered with no results for this batch", response.status_code
             )
         matched, unmatched = attribute(unit.items, results)
-        self._emit([outcome_of(row_id, result) for row_id, result in matched.items()])
+        bodies = dict(unit.items)
+        self._emit(
+            [outcome_of(row_id, result, bodies[row_id]) for row_id, result in matched.items()]
+        )
         if not unmatched:
             return []
-        bodies = dict(unit.items)
         named = errors_by_event(errors)
         failed = []
         for row_id in list(unmatched):
@@ -534,7 +530,7 @@ class _Run:
             self.engine.limiter.observe(response.headers)
             found = response.json() if response.status_code == 200 else None
             if isinstance(found, dict) and attribute([(row_id, body)], [found])[0]:
-                self._emit([outcome_of(row_id, found)])
+                self._emit([outcome_of(row_id, found, body)])
             else:
                 resend.append((row_id, body))
         if not resend:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from hubevents_gui.core.tally import Tally
+from hubevents_gui.core.words import plural
 
 
 class StopReason(Enum):
@@ -34,6 +35,27 @@ class RunReport:
     missing_scopes: list[str] = field(default_factory=list)
     started: float = 0.0
     finished: float = 0.0
+    #: rows created or updated without some of their custom properties (HubSpot dropped them)
+    dropped_rows: int = 0
+    #: the names dropped, each once, in the order first seen
+    dropped_names: list[str] = field(default_factory=list)
+
+    def add_dropped(self, names: tuple[str, ...]) -> None:
+        """Count one row whose answer left out ``names`` (the engine calls it under its lock)."""
+        self.dropped_rows += 1
+        for name in names:
+            if name not in self.dropped_names:
+                self.dropped_names.append(name)
+
+    @property
+    def dropped_text(self) -> str:
+        """The sentence for the run's summary (empty when nothing was dropped)."""
+        if not self.dropped_rows:
+            return ""
+        return (
+            f"{plural(self.dropped_rows, 'row')} had custom properties dropped by HubSpot "
+            f"(not defined on the account): {', '.join(self.dropped_names)}"
+        )
 
     @property
     def elapsed(self) -> float:

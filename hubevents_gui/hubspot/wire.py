@@ -120,9 +120,31 @@ def attribute(
     return matched, unmatched
 
 
-def outcome_of(row_id: RowId, result: JsonObject) -> Outcome:
-    """Created or updated (createdAt == updatedAt means created), with the HubSpot id."""
+def dropped_properties(sent: JsonObject, result: JsonObject) -> tuple[str, ...]:
+    """The custom properties ``sent`` carried that ``result`` does not echo, in the order sent.
+
+    HubSpot keeps an event and silently drops a property the account does not define; its
+    answer then lacks the name. An answer without a ``customProperties`` list says nothing about
+    them (nothing is reported dropped); names are compared exactly, values are not looked at
+    (HubSpot may reformat them).
+    """
+    names = [p.get("name") for p in sent.get("customProperties") or () if isinstance(p, dict)]
+    if not names:
+        return ()
+    echoed = result.get("customProperties")
+    if not isinstance(echoed, list):
+        return ()
+    kept = {p.get("name") for p in echoed if isinstance(p, dict)}
+    return tuple(dict.fromkeys(str(n) for n in names if n is not None and n not in kept))
+
+
+def outcome_of(row_id: RowId, result: JsonObject, sent: JsonObject | None = None) -> Outcome:
+    """Created or updated (createdAt == updatedAt means created), with the HubSpot id; with
+    ``sent`` (the input the result answers), the custom properties HubSpot dropped."""
     hubspot_id = result.get("objectId") or result.get("id")
     created, updated = instant(result.get("createdAt")), instant(result.get("updatedAt"))
     status = RowStatus.CREATED if created is not None and created == updated else RowStatus.UPDATED
-    return Outcome(row_id, status, str(hubspot_id) if hubspot_id is not None else None)
+    dropped = dropped_properties(sent, result) if sent is not None else ()
+    return Outcome(
+        row_id, status, str(hubspot_id) if hubspot_id is not None else None, dropped=dropped
+    )

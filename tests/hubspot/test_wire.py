@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hubevents_gui.core.rows import EventRow, RowId
-from hubevents_gui.hubspot.wire import to_input
+from hubevents_gui.core.rows import EventRow, RowId, RowStatus
+from hubevents_gui.hubspot.wire import dropped_properties, outcome_of, to_input
 from tests import openapi
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -85,3 +85,41 @@ def test_payload_fits_the_official_schema() -> None:
         openapi.validate(
             "BatchInputMarketingEventCreateRequestParams", {"inputs": [{"eventName": "x"}]}
         )
+
+
+# --------------------------------------------------------------- custom properties dropped
+
+
+def test_a_custom_property_missing_from_the_echo_is_dropped_and_the_row_still_created() -> None:
+    sent = {
+        "eventName": "Launch",
+        "customProperties": [
+            {"name": "region", "value": "EMEA"},
+            {"name": "legacy_tag", "value": "old"},
+            {"name": "other", "value": "x"},
+        ],
+    }
+    result = {
+        "objectId": "77",
+        "eventName": "Launch",
+        "createdAt": "2026-03-04T10:00:00Z",
+        "updatedAt": "2026-03-04T10:00:00Z",
+        # HubSpot may reformat a value: only the name counts
+        "customProperties": [{"name": "region", "value": "emea"}],
+    }
+    assert dropped_properties(sent, result) == ("legacy_tag", "other")
+    outcome = outcome_of(RowId(3), result, sent)
+    assert outcome.status is RowStatus.CREATED
+    assert outcome.hubspot_id == "77"
+    assert outcome.dropped == ("legacy_tag", "other")
+    assert outcome.summary == "HubSpot dropped custom properties: legacy_tag, other"
+
+
+def test_nothing_is_dropped_when_every_name_comes_back_or_the_echo_says_nothing() -> None:
+    sent = {"customProperties": [{"name": "region", "value": "EMEA"}]}
+    kept = {"customProperties": [{"name": "region", "value": "EMEA"}, {"name": "old"}]}
+    assert dropped_properties(sent, kept) == ()
+    # an answer without the list cannot tell: no row is said to have lost anything
+    assert dropped_properties(sent, {"objectId": "1"}) == ()
+    assert dropped_properties({"customProperties": []}, {"customProperties": []}) == ()
+    assert outcome_of(RowId(1), {"objectId": "1"}).dropped == ()
