@@ -98,6 +98,8 @@ def encode_outcome(outcome: Outcome | None, state: RowStatus | None) -> str:
             category=outcome.category,
             correlation_id=outcome.correlation_id,
         )
+        if outcome.dropped:
+            body["dropped"] = list(outcome.dropped)
     return json.dumps(body)
 
 
@@ -207,6 +209,7 @@ def _read(path: Path) -> RecoveredSession | None:
                 body.get("http_status"),
                 body.get("category"),
                 body.get("correlation_id"),
+                tuple(str(name) for name in body.get("dropped") or ()),
             )
         if body.get("state"):
             session.states[RowId(row_id)] = RowStatus[body["state"]]

@@ -152,3 +152,17 @@ def test_an_export_that_cannot_be_written_says_so_naming_the_file(tmp_path: Path
         history.export(run_id, tmp_path / "missing" / "run.xlsx")
     assert str(caught.value).startswith("'run.xlsx' cannot be written: ")
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_row_whose_custom_properties_hubspot_dropped_keeps_saying_so_in_the_history(
+    tmp_path: Path,
+) -> None:
+    history = RunHistory(tmp_path / "history.sqlite")
+    rows = [(RowId(0), 2, 0, {"externalEventId": "E-0", "eventName": "Webinar"})]
+    run_id = history.start_run("sandbox", "e.xlsx", "Events", rows)
+    outcome = Outcome(RowId(0), RowStatus.CREATED, "77", dropped=("legacy_tag",))
+    history.record_outcomes(run_id, [outcome])
+    history.close()
+    (row,) = RunHistory(tmp_path / "history.sqlite").rows(run_id)
+    assert row.status == "created"
+    assert row.message == "HubSpot dropped custom properties: legacy_tag"

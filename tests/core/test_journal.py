@@ -59,3 +59,19 @@ def test_changed_rows_and_order(tmp_path: Path) -> None:
     assert read_journal(tmp_path / "j.sqlite") is None
     journal.close(remove=True)
     assert not (tmp_path / "j.sqlite").exists()
+
+
+def test_the_custom_properties_hubspot_dropped_survive_a_restart(tmp_path: Path) -> None:
+    table = read_table(REPO / "resources" / "sample-events.xlsx", day_first=True)
+    row_id = table.rows[0].row_id
+    outcome = Outcome(row_id, RowStatus.CREATED, "77", dropped=("legacy_tag", "other"))
+    journal = Journal(tmp_path / "session.sqlite")
+    journal.start_table(table)
+    journal.outcomes_changed([(row_id, outcome, RowStatus.CREATED)])
+    journal.flush()
+    journal.close()
+    session = read_journal(tmp_path / "session.sqlite")
+    assert session is not None
+    restored = session.outcomes[row_id]
+    assert restored.dropped == ("legacy_tag", "other")
+    assert restored.summary == "HubSpot dropped custom properties: legacy_tag, other"
