@@ -242,3 +242,25 @@ def test_many_rows_not_sent_are_counted_after_the_first_fifty(tmp_path: Path) ->
     lines = err.getvalue().splitlines()
     assert len(lines) == 1 + 50 + 1
     assert lines[-1].startswith("... and 80 more rows failed or not sent")
+
+
+def test_custom_properties_hubspot_drops_are_counted_and_named_per_row(tmp_path: Path) -> None:
+    # the sandbox account defines "region" but not "legacy_tag"
+    header = [*HEADER, "custom:region", "custom:legacy_tag"]
+    rows = [["a", 1, "n1", "o", "EMEA", "old"], ["a", 2, "n2", "o", "EMEA", ""]]
+    rows.append(["a", 3, "n3", "o", "APAC", "older"])
+    path = write_xlsx(tmp_path / "tagged.xlsx", [header, *rows])
+    results = tmp_path / "results.xlsx"
+    code, _, err = run("upsert", str(path), "--sandbox", "--results", str(results))
+    assert code == 0, err  # HubSpot has every row: created, if without the tag
+    lines = err.splitlines()
+    counts = next(i for i, line in enumerate(lines) if line.startswith("3 created"))
+    assert lines[counts + 1] == (
+        "2 rows had custom properties dropped by HubSpot (not defined on the account): legacy_tag"
+    )
+    sheet = load_workbook(results).active
+    assert sheet is not None
+    got = {r[1]: (r[-3], r[-1]) for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert got[1] == ("created", "HubSpot dropped custom properties: legacy_tag")
+    assert got[2] == ("created", None)
+    assert got[3] == ("created", "HubSpot dropped custom properties: legacy_tag")

@@ -216,6 +216,8 @@ def _summarize(
         f"{plural(report.confirm_requests, 'confirmation')}) "
         f"in {report.elapsed:.1f} s\n"
     )
+    if report.dropped_rows:
+        err.write(report.dropped_text + "\n")
     told = 0
     for row in table.rows:
         outcome = outcomes.get(row.row_id)
