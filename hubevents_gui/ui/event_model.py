@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
 from PySide6.QtGui import QBrush, QIcon
 
-from hubevents_gui.core.fields import Kind
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, Kind
 from hubevents_gui.core.rows import EventRow, RowId, RowStatus
 from hubevents_gui.core.values import cell_text, display_text, parse_cell, parse_custom
 from hubevents_gui.core.zones import wall_clock
@@ -45,6 +45,8 @@ _EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
 _CHECKABLE = _EDITABLE | Qt.ItemFlag.ItemIsUserCheckable
 _CHECKED = Qt.CheckState.Checked
 _UNCHECKED = Qt.CheckState.Unchecked
+
+_CUSTOM_PREFIX_LENGTH = len(CUSTOM_KEY_PREFIX)
 
 #: (text, icon, background, foreground, check state) of one cell
 CellView = tuple[str, QIcon | None, QBrush | None, QBrush | None, Qt.CheckState | None]
@@ -230,11 +232,26 @@ class EventTableModel(QAbstractTableModel):
         cell_issues = self.document.cell_issues.get(row.row_id)
         return cell_issues is not None and column.key in cell_issues
 
+    def _dropped(self, row: EventRow, column: Column) -> bool:
+        """HubSpot left this custom property out of the row's answer. Said only while that
+        answer is the row's news: an edit ("edited since upsert") or a new send ends it."""
+        if column.kind is not ColumnKind.CUSTOM:
+            return False
+        outcome = self.document.outcomes.get(row.row_id)
+        if outcome is None or not outcome.dropped:
+            return False
+        return (
+            self.document.states.get(row.row_id) is outcome.status
+            and column.key[_CUSTOM_PREFIX_LENGTH:] in outcome.dropped
+        )
+
     def _background(self, row: EventRow, column: Column) -> QBrush | None:
         if self._invalid(row, column) or (
             column.kind is ColumnKind.STATUS and self.document.shows_invalid(row.row_id)
         ):
             return self.style.invalid
+        if self._dropped(row, column):
+            return self.style.dropped
         return self.style.backgrounds.get(self.document.states.get(row.row_id, RowStatus.NEW))
 
     def _icon(self, row: EventRow, column: Column) -> QIcon | None:
@@ -242,7 +259,7 @@ class EventTableModel(QAbstractTableModel):
             if self.document.shows_invalid(row.row_id):
                 return self.style.warning_icon  # not the grey of "not yet sent"
             return self.style.icons[self.document.status_of(row.row_id)]
-        if self._invalid(row, column):
+        if self._invalid(row, column) or self._dropped(row, column):
             return self.style.warning_icon
         return None
 
@@ -257,6 +274,8 @@ class EventTableModel(QAbstractTableModel):
         cell_issues = self.document.cell_issues.get(row.row_id)
         if cell_issues and column.key in cell_issues:
             return cell_issues[column.key]
+        if self._dropped(row, column):
+            return dropped_tooltip(column.key[_CUSTOM_PREFIX_LENGTH:])
         if column.kind is ColumnKind.MESSAGE or column.kind is ColumnKind.STATUS:
             outcome = self.document.outcomes.get(row.row_id)
             return outcome.summary if outcome else None
@@ -312,3 +331,12 @@ class EventTableModel(QAbstractTableModel):
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.document.sort(column, order == Qt.SortOrder.DescendingOrder)
+
+
+def dropped_tooltip(name: str) -> str:
+    """Why a custom property's cell is marked after a run that HubSpot answered without it."""
+    return (
+        f"HubSpot dropped this value: the account has no marketing-event property {name!r}, "
+        "so the event was stored without it. Create the property in HubSpot, then send the "
+        "row again."
+    )

@@ -76,10 +76,11 @@ class RunActions(QObject):
         window.update_actions()
         c = report.counts
         stopped = f" Stopped: {report.stopped_text}." if report.stopped else ""
+        dropped = f" {report.dropped_text}." if report.dropped_rows else ""
         window.statusBar().showMessage(
             f"{c.created} created, {c.updated} updated, {c.failed} failed, "
             f"{c.not_sent} not sent in {report.elapsed:.1f} s "
-            f"({plural(report.requests, 'request')}).{stopped}",
+            f"({plural(report.requests, 'request')}).{stopped}{dropped}",
             20_000,
         )
 

@@ -45,6 +45,8 @@ DARK: dict[RowStatus, Swatch] = {
 }
 INVALID_LIGHT = "#fff0c2"
 INVALID_DARK = "#5a4a12"
+DROPPED_LIGHT = INVALID_LIGHT
+DROPPED_DARK = INVALID_DARK
 
 #: banners and dialog notes: kind -> (background, text), light and dark
 NOTES_LIGHT: dict[str, tuple[str, str]] = {
@@ -83,6 +85,9 @@ class StatusStyle:
             status: status_icon(status, s.accent) for status, s in swatches.items()
         }
         self.invalid = QBrush(QColor(INVALID_DARK if self.dark else INVALID_LIGHT))
+        #: a custom property's cell whose value HubSpot dropped: a warning, as an invalid cell
+        #: is, shown with the same warning icon (never the colour alone)
+        self.dropped = QBrush(QColor(DROPPED_DARK if self.dark else DROPPED_LIGHT))
         self.warning_icon = warning_icon("#e0a000" if self.dark else "#c77700")
         self.read_only = QBrush(QColor("#8a8f98" if self.dark else "#7a7f87"))
         self.notes = NOTES_DARK if self.dark else NOTES_LIGHT
