@@ -9,11 +9,13 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
+from hubevents_gui.core.journal import read_journal
 from hubevents_gui.core.rows import RowStatus
 from hubevents_gui.hubspot.sandbox import Sandbox, SandboxConfig
 from hubevents_gui.ui.main_window import MainWindow
+from hubevents_gui.ui.recovery import restore_session
 from tests.helpers import HEADER, write_xlsx
-from tests.ui.conftest import load, run_all
+from tests.ui.conftest import OpenWindow, load, run_all
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 DECORATION = Qt.ItemDataRole.DecorationRole
@@ -87,3 +89,27 @@ def test_a_row_sent_again_loses_the_mark_once_hubspot_keeps_the_property(
     assert tagged.data(DECORATION) is None
     assert tagged.data(TOOLTIP) is None
     assert cell(window, 0, "message").data() == ""
+
+
+def test_the_mark_survives_a_restart_through_the_autosaved_session(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
+) -> None:
+    path = write_xlsx(
+        tmp_path / "tagged.xlsx",
+        [[*HEADER, "custom:legacy_tag"], ["a", 1, "Launch", "Acme", "old"]],
+    )
+    window = open_window()
+    window.controller.sandbox = Sandbox(SandboxConfig(properties=frozenset()))
+    load(qtbot, window, path)
+    run_all(qtbot, window)
+    assert window.autosaver is not None
+    window.autosaver.flush()
+    session = read_journal(window.autosaver.path)
+    assert session is not None
+
+    later = open_window()
+    restore_session(later.document, session)
+    tagged = cell(later, 0, "custom:legacy_tag")
+    assert "no marketing-event property 'legacy_tag'" in tagged.data(TOOLTIP)
+    assert tagged.data(DECORATION).cacheKey() == later.model.style.warning_icon.cacheKey()
+    assert cell(later, 0, "message").data() == "HubSpot dropped custom properties: legacy_tag"
