@@ -103,7 +103,8 @@ def read_holdings(
             asked.add(event_id)
             _apply_accounts(listed, reader.identifiers(event_id), None)
     if asked:
-        progress(f"asked HubSpot for the accounts of {len(asked):,} external event ids")
+        ids = f"{len(asked):,} external event id" + ("s" if len(asked) != 1 else "")
+        progress(f"asked HubSpot for the accounts of {ids}")
     for event in own:
         if event.key is None:
             holdings.unresolved.append(event)
