@@ -38,6 +38,7 @@ from hubevents_gui.hubspot.errors import (
     network_sentence,
 )
 from hubevents_gui.hubspot.http import open_client
+from hubevents_gui.hubspot.quota import Quota
 from hubevents_gui.hubspot.ratelimit import RateLimiter
 from hubevents_gui.hubspot.redaction import TokenRedactor, redact
 from hubevents_gui.hubspot.report import RunReport, StopReason
@@ -69,6 +70,7 @@ class UpsertEngine:
         transport: httpx.BaseTransport | None = None,
         clock: Callable[[], float] = time.monotonic,
         seed: int | None = None,
+        quota: Quota | None = None,
     ) -> None:
         self.settings = settings
         # a token that cannot go into a header fails here, with its position, before any row
@@ -77,6 +79,9 @@ class UpsertEngine:
         self._random = random.Random(seed)
         self._transport = transport
         self.limiter = RateLimiter(clock=clock)
+        #: requests left today and in the window, from every answer (the caller may pass the
+        #: connection's own, read before the run, and read it during and after)
+        self.quota = quota if quota is not None else Quota()
         self._redactor = TokenRedactor(token)
         log.addFilter(self._redactor)
 
@@ -355,6 +360,7 @@ class _Run:
             self.engine.limiter.observe({})
             return self._retry(unit, network_sentence(exc, self.settings.base_url), None)
         self.engine.limiter.observe(response.headers)
+        self.engine.quota.observe(response.headers)
         status = response.status_code
         if status in (200, 207):
             return self._read_results(unit, response)
@@ -528,6 +534,7 @@ class _Run:
                 resend.append((row_id, body))
                 continue
             self.engine.limiter.observe(response.headers)
+            self.engine.quota.observe(response.headers)
             found = response.json() if response.status_code == 200 else None
             if isinstance(found, dict) and attribute([(row_id, body)], [found])[0]:
                 self._emit([outcome_of(row_id, found, body)])
