@@ -50,8 +50,9 @@ def start_upsert(server: SandboxServer, tmp_path: Path) -> tuple[subprocess.Pope
         command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     deadline = time.monotonic() + 30
-    while server.sandbox.requests < 2 and time.monotonic() < deadline:
-        time.sleep(0.02)  # two requests are in flight (each waits 0.6 s for its answer)
+    # the daily usage read goes first, then two upserts are in flight (each waits 0.6 s)
+    while server.sandbox.requests < 3 and time.monotonic() < deadline:
+        time.sleep(0.02)
     return process, results
 
 

@@ -31,6 +31,7 @@ from hubevents_gui.core.tally import Progress
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
 from hubevents_gui.hubspot.engine import UpsertEngine
+from hubevents_gui.hubspot.quota import Quota, fetch_quota, shortfall
 from hubevents_gui.hubspot.reader import ReadError
 from hubevents_gui.hubspot.report import RunReport, StopReason
 from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
@@ -123,6 +124,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{plural(len(items), 'row')} to send, {len(left_alone)} left alone\n"
         )
     transport, token = target.transport, target.token
+    # one request before any row goes: a run the day has no room for is not started
+    quota = Quota()
+    if batches:
+        snapshot = fetch_quota(settings.base_url, token, quota, transport=transport)
+        problem = shortfall(len(batches), snapshot)
+        if problem:
+            err.write(f"hubevents: {problem}; nothing was sent\n")
+            return EXIT_ROWS
     outcomes: dict[RowId, Outcome] = {o.row_id: o for o in left_alone}
     progress = ProgressLine(err, len(items), enabled=err.isatty())
     # every run is recorded, as the app records its own (see the app's Run history panel)
@@ -136,7 +145,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         progress.add(batch)
         recorder.record(batch)
 
-    engine = UpsertEngine(settings, token, transport=transport)
+    engine = UpsertEngine(settings, token, transport=transport, quota=quota)
 
     def stopping() -> None:
         progress.finish()
@@ -173,6 +182,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             history.close()
             progress.finish()
         _summarize(report, table, outcomes, invalid, err)
+        err.write(quota.snapshot().line("Sandbox" if args.sandbox else "HubSpot") + "\n")
         if args.results:
             _write_results(checked, outcomes, args.results, err)
     if interrupts.interrupted:
