@@ -15,11 +15,12 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from hubevents_gui import __version__
+
+if TYPE_CHECKING:  # httpx loads with the first read, not when the window starts
+    import httpx
 
 USAGE_PATH = "/account-info/v3/api-usage/daily/private-apps"
 #: daily figures younger than this are trusted before a run without asking HubSpot again: the
@@ -47,15 +48,21 @@ class QuotaSnapshot:
     resets_at: datetime | None = None
     #: why the daily usage could not be read (a sentence), when it could not
     usage_problem: str | None = None
+    #: when the daily usage endpoint was last asked, whatever it answered
+    usage_read: float | None = None
 
     @property
     def known(self) -> bool:
         return self.daily_remaining is not None or self.window_max is not None
 
     def fresh(self, now: float | None = None) -> bool:
-        """The daily figures are recent enough to decide a run on."""
+        """Recent enough to decide a run on without asking again: the daily figures, or the
+        usage endpoint's answer that it cannot tell (an OAuth token, a missing scope)."""
         now = time.time() if now is None else now
-        return self.daily_seen is not None and now - self.daily_seen < FRESH_SECONDS
+        return any(
+            seen is not None and now - seen < FRESH_SECONDS
+            for seen in (self.daily_seen, self.usage_read)
+        )
 
     def line(self, where: str = "HubSpot", now: float | None = None) -> str:
         """One sentence for the status bar and the CLI's summary."""
@@ -138,13 +145,16 @@ class Quota:
                 # headers seen since the usage was collected know better
                 state = self._daily(state, limit, max(0, limit - used), seen)
             self._state = replace(
-                state, resets_at=_instant(entry.get("resetsAt")), usage_problem=None
+                state,
+                resets_at=_instant(entry.get("resetsAt")),
+                usage_problem=None,
+                usage_read=self._clock(),
             )
         return True
 
     def unreadable(self, why: str) -> None:
         with self._lock:
-            self._state = replace(self._state, usage_problem=why)
+            self._state = replace(self._state, usage_problem=why, usage_read=self._clock())
 
     @staticmethod
     def _daily(state: QuotaSnapshot, limit: int | None, left: int, now: float) -> QuotaSnapshot:
@@ -165,6 +175,8 @@ def read_daily_usage(http: httpx.Client, quota: Quota) -> QuotaSnapshot:
     """One GET of the daily usage endpoint into ``quota``; never raises. What could not be read
     is "unknown" with the reason (a 403 for a token without the scope, a 404 where the
     endpoint does not exist, an OAuth token: it has none)."""
+    import httpx
+
     try:
         response = http.get(USAGE_PATH)
     except httpx.HTTPError as exc:
@@ -193,6 +205,8 @@ def fetch_quota(
 ) -> QuotaSnapshot:
     """:func:`read_daily_usage` with a client of its own (the CLI before a run, the window's
     worker when connecting)."""
+    import httpx
+
     with httpx.Client(
         base_url=base_url.rstrip("/"),
         headers={
@@ -216,7 +230,8 @@ def shortfall(needed: int, snapshot: QuotaSnapshot) -> str | None:
     if snapshot.resets_at is not None:
         reset = f"it starts again at {snapshot.resets_at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
     return (
-        f"this run needs {needed:,} requests but HubSpot allows only {left:,} more today "
+        f"this run needs {needed:,} {'request' if needed == 1 else 'requests'} but HubSpot "
+        f"allows only {left:,} more today "
         f"(the daily count is shared by every app of the account; {reset})"
     )
 

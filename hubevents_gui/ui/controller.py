@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +39,7 @@ from hubevents_gui.core.sheets import (
 )
 from hubevents_gui.core.tally import Progress, Tally
 from hubevents_gui.core.validation import Issue, validate_rows
+from hubevents_gui.hubspot.quota import Quota, QuotaSnapshot, fetch_quota
 from hubevents_gui.ui.commands import replace_table
 from hubevents_gui.ui.connection import Connection
 from hubevents_gui.ui.document import TableDocument
@@ -77,6 +79,8 @@ class Controller(QObject):
     results_failed = Signal(str)
     #: the run history could not be written (a sentence naming the file and the error)
     storage_failed = Signal(str)
+    #: what is known of the connection's request quota changed (a QuotaSnapshot)
+    quota_changed = Signal(object)
     #: a run's payloads are built; the GUI thread moves them out of the collector's sight
     _payloads_built = Signal(object)
 
@@ -109,6 +113,9 @@ class Controller(QObject):
         self.file: Path | None = None
         self._history: RunHistory | None = None
         self._recording: list[RunRecorder] = []
+        #: the connection's requests left, from the usage endpoint and every answer of a run
+        self.quota = Quota()
+        self._quota_waiting: list[Callable[[QuotaSnapshot], None]] = []
 
     def warm_up(self) -> None:
         """Load the engine's modules (httpx and friends) on a background thread, so the first
@@ -142,6 +149,8 @@ class Controller(QObject):
     @sandbox.setter
     def sandbox(self, sandbox: Sandbox) -> None:
         self._sandbox = sandbox
+        if self.connection.sandbox:
+            self.quota = Quota()  # another sandbox, another count
 
     @property
     def busy(self) -> bool:
@@ -322,6 +331,7 @@ class Controller(QObject):
         # against 60-67 ms for 10k rows)
         recording: list[RunRecorder] = []
         self._recording = recording
+        quota = self.quota
 
         def work(_task: Task) -> RunReport:
             items = list(zip([r.row_id for r in rows], inputs_for(rows, zone), strict=True))
@@ -335,7 +345,7 @@ class Controller(QObject):
 
             recording.append(recorder)  # the GUI thread records outcomes as it applies them
 
-            engine = UpsertEngine(settings, token, transport=transport)
+            engine = UpsertEngine(settings, token, transport=transport, quota=quota)
             try:
                 # a deque, not a signal: emitting Qt signals from the engine's Python threads
                 # stalled the GUI thread for up to a second (measured); deque appends are
@@ -396,6 +406,7 @@ class Controller(QObject):
             # a progress bar repaints at once when its value changes: a few times a second
             self._progress_shown = now
             self.run_progress.emit(progress)
+            self.quota_changed.emit(self.quota.snapshot())
         self._finish_if_done()
 
     def _finish_if_done(self) -> None:
@@ -417,6 +428,7 @@ class Controller(QObject):
                 [Outcome(r, RowStatus.NOT_SENT, message="not sent: the run stopped") for r in stuck]
             )
         self.run_finished.emit(report)
+        self.quota_changed.emit(self.quota.snapshot())
         self.history_changed.emit()
         if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):
             scopes = ""
@@ -507,6 +519,7 @@ class Controller(QObject):
         """Use a connection; save its token in the keyring when asked and possible. Returns a
         sentence when the token could only be kept for this session."""
         self.connection = connection
+        self.quota = Quota()
         self.settings.use_sandbox = connection.sandbox
         self.settings.connection = connection.settings
         note = None
@@ -521,14 +534,63 @@ class Controller(QObject):
                     "kept in memory for this session only."
                 )
         self.connection_changed.emit()
+        self.read_quota()
         return note
 
     def clear_token(self) -> None:
         credentials.clear_token()
         self.connection.token = None
         self.connection.sandbox = True
+        self.quota = Quota()
         self.settings.use_sandbox = True
         self.connection_changed.emit()
+        self.read_quota()
+
+    # ------------------------------------------------------------------ quota
+
+    def read_quota(self, then: Callable[[QuotaSnapshot], None] | None = None) -> None:
+        """Read the connection's daily usage off the GUI thread (one request, into a fresh
+        quota: a new connection counts anew); ``quota_changed`` says it, then ``then`` gets
+        it on the GUI thread. Never fails: what cannot be read is "unknown"."""
+        connection = self.connection
+        if not connection.sandbox and not connection.token:
+            if then is not None:
+                then(self.quota.snapshot())
+            return
+        if then is not None:
+            self._quota_waiting.append(then)
+        if len(self._quota_waiting) > 1:
+            return  # a read is under way: its answer serves every caller
+        from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
+
+        quota = self.quota
+        base_url = connection.engine_settings().base_url
+        transport = SandboxTransport(self.sandbox) if connection.sandbox else None
+        token = DEFAULT_TOKEN if connection.sandbox else connection.token
+        assert token is not None
+
+        def work(_task: Task) -> tuple[Quota, QuotaSnapshot]:
+            return quota, fetch_quota(base_url, token, quota, transport=transport)
+
+        task = Task(work)
+        task.succeeded.connect(self._on_quota_read)
+        task.failed.connect(self._on_quota_failed)
+        self._tasks.start(task)
+
+    @Slot(object)
+    def _on_quota_read(self, result: tuple[Quota, QuotaSnapshot]) -> None:
+        quota, snapshot = result
+        if quota is not self.quota:  # the connection changed meanwhile
+            snapshot = self.quota.snapshot()
+        self.quota_changed.emit(snapshot)
+        waiting, self._quota_waiting = self._quota_waiting, []
+        for then in waiting:
+            then(snapshot)
+
+    @Slot(str)
+    def _on_quota_failed(self, message: str) -> None:
+        self.quota.unreadable(message)
+        self._on_quota_read((self.quota, self.quota.snapshot()))
 
     def set_zone(self, zone: ZoneInfo) -> None:
         self.settings.timezone = zone.key

@@ -1,5 +1,6 @@
 """The status bar's permanent part: row counts, the progress of a read or a run with its
-Cancel button, the UTC value of the current date cell, and the time zone button."""
+Cancel button, the requests HubSpot still allows, the UTC value of the current date cell, and
+the time zone button."""
 
 from __future__ import annotations
 
@@ -38,6 +39,11 @@ class RunStatus(QWidget):
         self.cancel.clicked.connect(cancel.trigger)
         self.cancel.hide()
         bar.addPermanentWidget(self.cancel)
+        #: hidden until something is known of the connection's quota
+        self.quota = QLabel()
+        self.quota.setObjectName("quotaStatus")
+        self.quota.hide()
+        bar.addPermanentWidget(self.quota)
         self.preview = QLabel()
         self.preview.setObjectName("utcPreview")
         self.preview.setToolTip("What will be sent for the date-time in the current cell")
@@ -62,6 +68,18 @@ class RunStatus(QWidget):
         self.storage.setAccessibleDescription(message)
         self.storage.setStyleSheet(css)
         self.storage.show()
+
+    def set_quota(self, line: str, as_of: str) -> None:
+        """Show the requests left (one sentence from QuotaSnapshot.line)."""
+        self.quota.setText(line)
+        self.quota.setToolTip(
+            "How many more requests HubSpot accepts: per day (shared by every app of the "
+            "account, counted anew at midnight in the account's time zone) and per rolling "
+            "10-second window (per app). A run that needs more than are left today asks "
+            f"first. From HubSpot's answers and its daily usage, as of {as_of}."
+        )
+        self.quota.setAccessibleDescription(self.quota.toolTip())
+        self.quota.show()
 
     def set_zone(self, name: str) -> None:
         self._zone_action.setText(f"Time zone: {name}")

@@ -3,6 +3,7 @@ invalid, cancel, the connection dialog, and what a finished run says."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Slot
@@ -10,6 +11,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.words import plural
+from hubevents_gui.hubspot.quota import QuotaSnapshot, planned_requests, shortfall
 from hubevents_gui.ui.shell import WindowShell
 
 if TYPE_CHECKING:
@@ -27,6 +29,9 @@ class RunActions(QObject):
         c.run_progress.connect(self.status.run_progress)
         c.run_finished.connect(self._on_run_finished)
         c.auth_required.connect(self.edit_connection)
+        c.quota_changed.connect(self._on_quota_changed)
+        #: a quota read before a run is under way (a second Send waits for it, once)
+        self._checking = False
 
     def _send(self, row_ids: list[RowId] | None) -> None:
         valid, invalid = self.controller.sendable(row_ids)
@@ -44,7 +49,50 @@ class RunActions(QObject):
             answer = QMessageBox.question(window, "Some rows are invalid", question)
             if answer != QMessageBox.StandardButton.Yes:
                 return
+        ids = [r.row_id for r in valid]
+        snapshot = self.controller.quota.snapshot()
+        if snapshot.fresh():
+            self._send_if_room(ids, snapshot)
+        elif not self._checking:
+            # the daily usage is read on a worker: the window never waits on the network
+            self._checking = True
+            self.window.statusBar().showMessage("Reading how many requests are left today…")
+            self.controller.read_quota(lambda read: self._send_if_room(ids, read))
+
+    def _send_if_room(self, row_ids: list[RowId], snapshot: QuotaSnapshot) -> None:
+        self._checking = False
+        valid, _ = self.controller.sendable(row_ids)  # as they are now
+        connection = self.controller.connection
+        needed = planned_requests(len(valid), connection.engine_settings().batch_size)
+        problem = shortfall(needed, snapshot)
+        if problem and not self._send_anyway(problem):
+            return
         self.controller.upsert(valid)
+
+    def _send_anyway(self, problem: str) -> bool:
+        box = QMessageBox(self.window)
+        box.setObjectName("quotaShortfallBox")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Not enough requests left today")
+        box.setText(f"{problem[:1].upper()}{problem[1:]}.")
+        box.setInformativeText(
+            'Sent anyway, the rows beyond what is left end "not sent" once HubSpot says '
+            "the day's limit is reached; send them again tomorrow."
+        )
+        send = box.addButton("Send anyway", QMessageBox.ButtonRole.AcceptRole)
+        send.setObjectName("quotaSendAnyway")
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        cancel.setObjectName("quotaCancel")
+        box.setDefaultButton(cancel)
+        box.exec()
+        return box.clickedButton() is send
+
+    @Slot(object)
+    def _on_quota_changed(self, snapshot: QuotaSnapshot) -> None:
+        if not snapshot.known and snapshot.usage_problem is None:
+            return
+        where = "Sandbox" if self.controller.connection.sandbox else "HubSpot"
+        self.status.set_quota(snapshot.line(where), time.strftime("%H:%M:%S"))
 
     @Slot()
     def upsert_all(self) -> None:

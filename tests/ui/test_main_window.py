@@ -370,7 +370,8 @@ def _slow_run(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch)
     connection = window.controller.connection
     connection.settings = replace(connection.settings, batch_size=5, concurrency=2)
     window.running.upsert_all()
-    qtbot.waitUntil(lambda: sandbox.requests >= 2, timeout=10_000)
+    # the daily usage read goes first, then the two requests of the run
+    qtbot.waitUntil(lambda: sandbox.requests >= 3, timeout=10_000)
     return sandbox
 
 
