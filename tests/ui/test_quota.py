@@ -102,3 +102,25 @@ def test_a_stale_quota_is_read_again_off_the_gui_thread_before_the_run(
         window.running.upsert_all()
         assert not controller.running  # the run waits for the read, the window does not
     assert controller.quota.snapshot().fresh()
+
+
+def test_connecting_reads_the_daily_usage_into_the_status_bar(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from hubevents_gui.hubspot.sandbox import SandboxServer
+    from hubevents_gui.hubspot.settings import ConnectionSettings
+    from hubevents_gui.ui.connection import Connection
+
+    with SandboxServer(Sandbox()) as server:
+        connection = Connection(
+            sandbox=False,
+            settings=ConnectionSettings(base_url=server.base_url),
+            token="sandbox-token",
+        )
+        with qtbot.waitSignal(window.controller.quota_changed, timeout=10_000):
+            window.controller.set_connection(connection, save_token=False)
+        assert server.sandbox.requests == 1  # one request, off the GUI thread
+    text = window.run_status.quota.text()
+    # the figures once the sandbox answers the usage endpoint; "unknown" and why until then
+    assert text.startswith("HubSpot requests left: ")
+    assert "today" in text or "unknown (HTTP 404 from the daily usage endpoint)" in text
