@@ -203,12 +203,6 @@ def test_planned_requests_are_one_per_batch() -> None:
     assert planned_requests(201, 100) == 3
 
 
-def _sandbox_has_usage() -> bool:
-    answer = Sandbox().handle("GET", USAGE_PATH, {"authorization": f"Bearer {DEFAULT_TOKEN}"}, b"")
-    return answer.status == 200
-
-
-@pytest.mark.skipif(not _sandbox_has_usage(), reason="the sandbox has no daily usage endpoint yet")
 def test_the_sandbox_usage_endpoint_over_loopback() -> None:
     with SandboxServer(Sandbox(SandboxConfig(daily_limit=1_000))) as server:
         snapshot = fetch_quota(server.base_url, DEFAULT_TOKEN, Quota())
