@@ -12,7 +12,7 @@ from hubevents_gui.cli.common import EXIT_OK, EXIT_ROWS, CheckedTable, UsageErro
 from hubevents_gui.cli.connect import Target
 from hubevents_gui.core.fields import FIELD_BY_KEY
 from hubevents_gui.core.properties import PropertyDefinition, cell_warnings, column_warnings
-from hubevents_gui.core.rows import Outcome, RowId, RowStatus
+from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.validation import Issue
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.diff import Action, RowPlan, counts, plan_rows
@@ -56,22 +56,6 @@ def read_preview(
         columns = column_warnings(table.custom_names, definitions) if definitions else {}
         cells = cell_warnings(checked.valid_rows, definitions) if definitions else {}
         return Preview(plans, holdings, definitions, missing, columns, cells, reader.requests)
-
-
-def left_alone_outcomes(plans: dict[RowId, RowPlan]) -> list[Outcome]:
-    """What a changed-only run says of the rows it does not send."""
-    outcomes = []
-    for plan in plans.values():
-        if plan.action is Action.UNCHANGED:
-            message = "HubSpot already holds this event as it is: not sent"
-            outcomes.append(Outcome(plan.row_id, RowStatus.UNCHANGED, plan.object_id, message))
-        elif plan.action is Action.CONFLICT:
-            message = (
-                f"not sent: {plan.other_app} already has an event with these external ids "
-                f"(HubSpot ID {plan.object_id}); sending would make a second one"
-            )
-            outcomes.append(Outcome(plan.row_id, RowStatus.NOT_SENT, message=message))
-    return outcomes
 
 
 def print_preview(

@@ -21,7 +21,7 @@ from hubevents_gui.cli.common import (
 )
 from hubevents_gui.cli.connect import connect
 from hubevents_gui.cli.interrupts import EXIT_INTERRUPTED, Interrupts, caught
-from hubevents_gui.cli.preview import left_alone_outcomes, print_preview, read_preview
+from hubevents_gui.cli.preview import print_preview, read_preview
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.recorder import RunRecorder
@@ -30,6 +30,7 @@ from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowSta
 from hubevents_gui.core.tally import Progress
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
+from hubevents_gui.hubspot.diff import left_alone_outcomes
 from hubevents_gui.hubspot.engine import UpsertEngine
 from hubevents_gui.hubspot.quota import Quota, fetch_quota, shortfall
 from hubevents_gui.hubspot.reader import ReadError

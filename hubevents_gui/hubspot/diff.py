@@ -14,7 +14,7 @@ from enum import Enum
 
 from hubevents_gui.core.fields import custom_header
 from hubevents_gui.core.properties import PropertyDefinition
-from hubevents_gui.core.rows import RowId
+from hubevents_gui.core.rows import Outcome, RowId, RowStatus
 from hubevents_gui.hubspot.holdings import Holdings, RemoteEvent
 from hubevents_gui.hubspot.wire import ECHO_FIELDS, JsonObject, normal_value
 
@@ -133,3 +133,19 @@ def counts(plans: Mapping[RowId, RowPlan]) -> dict[str, int]:
     for plan in plans.values():
         tally[plan.action.value] += 1
     return tally
+
+
+def left_alone_outcomes(plans: Mapping[RowId, RowPlan]) -> list[Outcome]:
+    """What a changed-only run says of the rows it does not send."""
+    outcomes = []
+    for plan in plans.values():
+        if plan.action is Action.UNCHANGED:
+            message = "HubSpot already holds this event as it is: not sent"
+            outcomes.append(Outcome(plan.row_id, RowStatus.UNCHANGED, plan.object_id, message))
+        elif plan.action is Action.CONFLICT:
+            message = (
+                f"not sent: {plan.other_app} already has an event with these external ids "
+                f"(HubSpot ID {plan.object_id}); sending would make a second one"
+            )
+            outcomes.append(Outcome(plan.row_id, RowStatus.NOT_SENT, message=message))
+    return outcomes
