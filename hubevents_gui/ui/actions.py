@@ -35,6 +35,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "actionOpen", "&Open…", "opening.choose_file", (Key.Open,), "Open a spreadsheet of events"
     ),
     ActionSpec(
+        "actionOpenFromHubSpot",
+        "Open from &HubSpot…",
+        "hubspot.open_from_hubspot",
+        ("Ctrl+Shift+O",),
+        "Download every marketing event of this app from HubSpot into the table",
+    ),
+    ActionSpec(
         "actionSaveResults",
         "&Save Results",
         "saving.save",
@@ -75,6 +82,19 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "running.retry_failed",
         ("Ctrl+R",),
         "Send again the rows that failed or were not sent",
+    ),
+    ActionSpec(
+        "actionPreviewChanges",
+        "&Preview Changes",
+        "hubspot.preview_changes",
+        ("Ctrl+Shift+P",),
+        "Read HubSpot's copy and mark what sending each row would do",
+    ),
+    ActionSpec(
+        "actionSendChanges",
+        "Send C&hanges",
+        "hubspot.send_changes",
+        tip="Send only the rows HubSpot does not hold as they are (previews first)",
     ),
     ActionSpec("actionCancel", "&Cancel", "running.cancel", ("Esc",), "Stop sending"),
     ActionSpec(
@@ -147,6 +167,7 @@ MENUS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
         "menuFile",
         (
             "actionOpen",
+            "actionOpenFromHubSpot",
             "menuRecent",
             None,
             "actionSaveResults",
@@ -184,6 +205,10 @@ MENUS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
             "actionUpsertAll",
             "actionUpsertSelected",
             "actionRetryFailed",
+            None,
+            "actionPreviewChanges",
+            "actionSendChanges",
+            None,
             "actionCancel",
             None,
             "actionConnection",

@@ -43,10 +43,13 @@ from hubevents_gui.hubspot.quota import Quota, QuotaSnapshot, fetch_quota
 from hubevents_gui.ui.commands import replace_table
 from hubevents_gui.ui.connection import Connection
 from hubevents_gui.ui.document import TableDocument
+from hubevents_gui.ui.hubspot_reads import HUBSPOT_SOURCE, HubSpotReads
+from hubevents_gui.ui.preview_marks import PreviewMarks
 from hubevents_gui.ui.settings import AppSettings
 from hubevents_gui.ui.tasks import Task, TaskSet
 
 if TYPE_CHECKING:  # httpx and the engine load when the first upsert starts, not at start-up
+    from hubevents_gui.core.properties import PropertyDefinition
     from hubevents_gui.core.recorder import RunRecorder
     from hubevents_gui.hubspot.report import RunReport
     from hubevents_gui.hubspot.sandbox import Sandbox
@@ -116,6 +119,12 @@ class Controller(QObject):
         #: the connection's requests left, from the usage endpoint and every answer of a run
         self.quota = Quota()
         self._quota_waiting: list[Callable[[QuotaSnapshot], None]] = []
+        #: what the last preview said of each row, until the row is edited
+        self.marks = PreviewMarks(document)
+        #: reads of HubSpot's copy (Open from HubSpot, Preview Changes)
+        self.reads = HubSpotReads(self, self)
+        #: the account's marketing-event property definitions, from the last read of them
+        self.definitions: dict[str, PropertyDefinition] | None = None
 
     def warm_up(self) -> None:
         """Load the engine's modules (httpx and friends) on a background thread, so the first
@@ -154,7 +163,12 @@ class Controller(QObject):
 
     @property
     def busy(self) -> bool:
-        return self._import is not None or self._run is not None
+        return self._import is not None or self._run is not None or self.reads.busy
+
+    def start_task(self, task: Task) -> Task:
+        """Run a job of another part (a read of HubSpot) among the controller's tasks, so that
+        closing the window stops and waits for it too."""
+        return self._tasks.start(task)
 
     @property
     def running(self) -> bool:
@@ -244,6 +258,7 @@ class Controller(QObject):
     def cancel_import(self) -> None:
         if self._import is not None:
             self._import.cancel.set()
+        self.reads.cancel()
 
     @Slot(object)
     def _on_built(self, result: Built) -> None:
@@ -260,7 +275,8 @@ class Controller(QObject):
         collector.freeze()
         if table.file is not None:
             self.file = table.file
-            self.settings.add_recent(table.file)
+            if table.file.name != HUBSPOT_SOURCE:  # a download is no file to open again
+                self.settings.add_recent(table.file)
         self.import_finished.emit()
 
     @Slot(str)
@@ -364,6 +380,7 @@ class Controller(QObject):
         task.succeeded.connect(self._on_run_finished)
         task.failed.connect(self._on_run_failed)
         self._run = self._tasks.start(task)
+        self.marks.clear()  # the preview is spent: the run's outcomes say what happened now
         self.run_started.emit(len(rows))
         self._flush.start()
 

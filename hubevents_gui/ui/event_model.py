@@ -19,9 +19,11 @@ from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, Kind
 from hubevents_gui.core.rows import EventRow, RowId, RowStatus
 from hubevents_gui.core.values import cell_text, display_text, parse_cell, parse_custom
 from hubevents_gui.core.zones import wall_clock
+from hubevents_gui.hubspot.diff import Action
 from hubevents_gui.ui.columns import Column, ColumnKind
 from hubevents_gui.ui.commands import change_cells
 from hubevents_gui.ui.document import TableDocument
+from hubevents_gui.ui.preview_marks import ACTION_TEXT, PreviewMarks
 from hubevents_gui.ui.row_order import contiguous
 from hubevents_gui.ui.status_style import StatusStyle
 
@@ -53,10 +55,14 @@ CellView = tuple[str, QIcon | None, QBrush | None, QBrush | None, Qt.CheckState 
 
 
 class EventTableModel(QAbstractTableModel):
-    def __init__(self, document: TableDocument, parent: Any = None) -> None:
+    def __init__(
+        self, document: TableDocument, parent: Any = None, *, marks: PreviewMarks | None = None
+    ) -> None:
         super().__init__(parent)
         self.document = document
         self.style = StatusStyle()
+        #: what the last preview said of each row (shown until the row is edited)
+        self.marks = marks if marks is not None else PreviewMarks(document)
         d = document
         d.resetting.connect(self.beginResetModel)
         d.reset_done.connect(self.endResetModel)
@@ -226,6 +232,14 @@ class EventTableModel(QAbstractTableModel):
         if kind is ColumnKind.EXTRA:
             position = column.extra_index
             return cell_text(row.extras[position]) if position < len(row.extras) else ""
+        if self.marks.plans and (kind is ColumnKind.STATUS or kind is ColumnKind.MESSAGE):
+            plan = self.marks.plans.get(row.row_id)
+            if plan is not None:
+                return (
+                    ACTION_TEXT[plan.action]
+                    if kind is ColumnKind.STATUS
+                    else (self.marks.message(plan))
+                )
         return self.document.outcome_text(row.row_id, kind)
 
     def _invalid(self, row: EventRow, column: Column) -> bool:
@@ -252,15 +266,31 @@ class EventTableModel(QAbstractTableModel):
             return self.style.invalid
         if self._dropped(row, column):
             return self.style.dropped
+        if self.marks.plans:
+            plan = self.marks.plans.get(row.row_id)
+            if plan is not None:  # the preview's news replaces the last run's colours
+                if column.key in plan.changes:
+                    return self.style.changed
+                if column.kind is ColumnKind.STATUS:
+                    return self.style.backgrounds.get(_MARK_STATUS.get(plan.action, RowStatus.NEW))
+                return None
         return self.style.backgrounds.get(self.document.states.get(row.row_id, RowStatus.NEW))
 
     def _icon(self, row: EventRow, column: Column) -> QIcon | None:
         if column.kind is ColumnKind.STATUS:
             if self.document.shows_invalid(row.row_id):
                 return self.style.warning_icon  # not the grey of "not yet sent"
+            plan = self.marks.plans.get(row.row_id) if self.marks.plans else None
+            if plan is not None:
+                if plan.action is Action.CONFLICT:
+                    return self.style.warning_icon
+                return self.style.icons[_MARK_STATUS.get(plan.action, RowStatus.NEW)]
             return self.style.icons[self.document.status_of(row.row_id)]
         if self._invalid(row, column) or self._dropped(row, column):
             return self.style.warning_icon
+        custom = column.kind is ColumnKind.CUSTOM
+        if custom and self.marks.plans and self.marks.warning(row.row_id, column.key):
+            return self.style.notice_icon
         return None
 
     def _check(self, row: EventRow, column: Column) -> Qt.CheckState | None:
@@ -276,11 +306,28 @@ class EventTableModel(QAbstractTableModel):
             return cell_issues[column.key]
         if self._dropped(row, column):
             return dropped_tooltip(column.key[_CUSTOM_PREFIX_LENGTH:])
+        if self.marks.plans:
+            tip = self._mark_tooltip(row, column)
+            if tip is not None:
+                return tip
         if column.kind is ColumnKind.MESSAGE or column.kind is ColumnKind.STATUS:
             outcome = self.document.outcomes.get(row.row_id)
             return outcome.summary if outcome else None
         if column.field is not None and column.field.kind is Kind.DATETIME:
             return self.utc_preview(row, column.key)
+        return None
+
+    def _mark_tooltip(self, row: EventRow, column: Column) -> str | None:
+        plan = self.marks.plans.get(row.row_id)
+        if plan is None:
+            return None
+        change = plan.changes.get(column.key)
+        if change is not None:
+            return self.marks.change_tooltip(change)
+        if column.kind is ColumnKind.MESSAGE or column.kind is ColumnKind.STATUS:
+            return self.marks.message(plan)
+        if column.kind is ColumnKind.CUSTOM:
+            return self.marks.warning(row.row_id, column.key)
         return None
 
     def utc_preview(self, row: EventRow, key: str) -> str | None:
@@ -340,3 +387,12 @@ def dropped_tooltip(name: str) -> str:
         "so the event was stored without it. Create the property in HubSpot, then send the "
         "row again."
     )
+
+
+#: the run status whose icon and colour stand for what a preview says a run would do
+_MARK_STATUS = {
+    Action.CREATE: RowStatus.CREATED,
+    Action.UPDATE: RowStatus.UPDATED,
+    Action.UNCHANGED: RowStatus.UNCHANGED,
+    Action.CONFLICT: RowStatus.NOT_SENT,
+}

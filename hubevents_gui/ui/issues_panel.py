@@ -1,4 +1,6 @@
-"""The Issues panel: every problem of the table, by cell; double-click goes to the cell.
+"""The Issues panel: every problem of the table, by cell, then the last preview's property
+warnings (a column HubSpot does not define, a value that does not fit its property: the row is
+still sent); double-click goes to the cell.
 
 Backed by a list model over the document's issues (the first MAX_LISTED of them: the status
 bar counts them all), refreshed a moment after the issues change rather than on every edit.
@@ -19,9 +21,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QDockWidget, QListView, QWidget
 
+from hubevents_gui.core.properties import PROPERTY
 from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.validation import Issue
+from hubevents_gui.core.words import plural
 from hubevents_gui.ui.document import TableDocument
+from hubevents_gui.ui.preview_marks import PreviewMarks
 from hubevents_gui.ui.status_style import StatusStyle
 
 #: issues listed in the panel at most (the status bar counts them all)
@@ -31,12 +36,21 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class IssuesModel(QAbstractListModel):
-    def __init__(self, document: TableDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: TableDocument,
+        parent: QWidget | None = None,
+        marks: PreviewMarks | None = None,
+    ) -> None:
         super().__init__(parent)
         self.document = document
+        self.marks = marks
         self.style = StatusStyle()
         self.entries: list[tuple[RowId, Issue, str]] = []
+        #: how many of ``entries`` (the first ones) are errors; the rest are warnings
+        self.errors = 0
         self.total = 0
+        self.warnings = 0
 
     def refresh(self) -> None:
         document = self.document
@@ -52,10 +66,33 @@ class IssuesModel(QAbstractListModel):
                 entries.append((row.row_id, issue, text))
             if len(entries) >= MAX_LISTED:
                 break
+        errors = len(entries)
+        warnings = self._warnings(MAX_LISTED - errors)
         self.beginResetModel()
-        self.entries = entries
+        self.entries = entries + warnings
+        self.errors = errors
         self.total = sum(len(found) for found in document.issues.values())
+        self.warnings = len(warnings)
         self.endResetModel()
+
+    def _warnings(self, room: int) -> list[tuple[RowId, Issue, str]]:
+        marks = self.marks
+        if marks is None or room <= 0:
+            return []
+        document = self.document
+        table = document.table
+        found: list[tuple[RowId, Issue, str]] = []
+        first = table.rows[0].row_id if table.rows else None
+        for key, message in marks.columns.items():
+            if first is not None:
+                title = table.column_title(key)
+                found.append((first, Issue(key, message, PROPERTY), f"Warning: {title}: {message}"))
+        for row in table.rows:
+            for issue in marks.cells.get(row.row_id, ()):
+                title = table.column_title(issue.field)
+                text = f"Warning: {table.cell_name(row, issue.field)} ({title}): {issue.message}"
+                found.append((row.row_id, issue, text))
+        return found[:room]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.entries)
@@ -64,11 +101,14 @@ class IssuesModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self.entries):
             return None
         text = self.entries[index.row()][2]
+        warning = index.row() >= self.errors
         if role == Qt.ItemDataRole.DisplayRole:
             return text
         if role == Qt.ItemDataRole.DecorationRole:
-            return self.style.warning_icon
+            return self.style.notice_icon if warning else self.style.warning_icon
         if role == Qt.ItemDataRole.ToolTipRole:
+            if warning:
+                return "A warning: the row is still sent. Double-click to go to the cell"
             return "Double-click to go to the cell"
         return None
 
@@ -81,10 +121,15 @@ class IssuesPanel(QDockWidget):
     #: the user asked to go to a cell (row, column key)
     issue_activated = Signal(int, str)
 
-    def __init__(self, document: TableDocument, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        document: TableDocument,
+        parent: QWidget | None = None,
+        marks: PreviewMarks | None = None,
+    ) -> None:
         super().__init__("Issues", parent)
         self.setObjectName("issuesDock")
-        self.model = IssuesModel(document, self)
+        self.model = IssuesModel(document, self, marks)
         self.view = QListView(self)
         self.view.setObjectName("issuesList")
         self.view.setModel(self.model)
@@ -99,13 +144,18 @@ class IssuesPanel(QDockWidget):
         self._timer.timeout.connect(self.refresh)
         document.validation_changed.connect(self._timer.start)
         document.reset_done.connect(self._timer.start)
+        if marks is not None:
+            marks.changed.connect(self._timer.start)
 
     @Slot()
     def refresh(self) -> None:
         self.model.refresh()
-        total, listed = self.model.total, len(self.model.entries)
+        total, listed = self.model.total, self.model.errors
         more = f" (first {listed} listed)" if total > listed else ""
-        self.setWindowTitle(f"Issues: {total}{more}" if total else "Issues: none")
+        title = f"Issues: {total}{more}" if total else "Issues: none"
+        if self.model.warnings:
+            title += f", {plural(self.model.warnings, 'warning')}"
+        self.setWindowTitle(title)
 
     @Slot(QModelIndex)
     def _on_double_clicked(self, index: QModelIndex) -> None:

@@ -38,6 +38,7 @@ from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.event_model import EventTableModel
 from hubevents_gui.ui.find_bar import FindBar
 from hubevents_gui.ui.history_panel import HistoryPanel
+from hubevents_gui.ui.hubspot_actions import HubSpotActions
 from hubevents_gui.ui.issues_panel import IssuesPanel
 from hubevents_gui.ui.opening import FileOpening
 from hubevents_gui.ui.row_actions import RowActions
@@ -53,7 +54,13 @@ if TYPE_CHECKING:
     from hubevents_gui.ui.autosave import Autosaver
 
 #: actions that need rows and no run
-_ROW_ACTIONS = ("actionUpsertAll", "actionUpsertSelected", "actionSaveResults")
+_ROW_ACTIONS = (
+    "actionUpsertAll",
+    "actionUpsertSelected",
+    "actionSaveResults",
+    "actionPreviewChanges",
+    "actionSendChanges",
+)
 
 
 class MainWindow(WindowShell):
@@ -68,7 +75,7 @@ class MainWindow(WindowShell):
         self._closing = False
         self.settings = settings
         self.document = controller.document
-        self.model = EventTableModel(self.document, self)
+        self.model = EventTableModel(self.document, self, marks=controller.marks)
         self._history_shown = False
         self.setAcceptDrops(True)
         self.actions_by_name = build_actions(self)
@@ -139,7 +146,7 @@ class MainWindow(WindowShell):
         self.editor = TableEditor(self.table, self.model, self.statusBar())
         self.rows = RowActions(self, self.table, self.document)
         self.saving = ResultsSaving(self, self.controller, self.settings)
-        self.issues_dock = IssuesPanel(self.document, self)
+        self.issues_dock = IssuesPanel(self.document, self, marks=self.controller.marks)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.issues_dock)
         self.history_dock = HistoryPanel(self.controller, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
@@ -152,6 +159,7 @@ class MainWindow(WindowShell):
         self.run_status.set_zone(self.document.zone.key)
         self.opening = FileOpening(self)
         self.running = RunActions(self)
+        self.hubspot = HubSpotActions(self)
 
         menus = fill_menus(self.menuBar(), self.actions_by_name)
         self.recent_menu = menus["menuRecent"]
@@ -192,6 +200,9 @@ class MainWindow(WindowShell):
         self.model.rowsInserted.connect(self._update_counts)
 
     # ------------------------------------------------------------------ state shown
+
+    def may_replace(self) -> bool:
+        return self.opening.may_replace()
 
     def update_title(self) -> None:
         name = self.controller.file.name if self.controller.file else "Untitled"
@@ -238,6 +249,7 @@ class MainWindow(WindowShell):
         self.action("actionRetryFailed").setEnabled(retry)
         self.action("actionCancel").setEnabled(running)
         self.action("actionOpen").setEnabled(not running)
+        self.action("actionOpenFromHubSpot").setEnabled(not running)
         self.action("actionConnection").setEnabled(not running)
         source = self.document.table.file
         self.action("actionAddResultsToWorkbook").setEnabled(

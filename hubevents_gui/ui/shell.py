@@ -31,3 +31,7 @@ class WindowShell(QMainWindow):
 
     def update_banner(self) -> None:
         raise NotImplementedError
+
+    def may_replace(self) -> bool:
+        """Whether the open table may go (asks about unsaved work)."""
+        raise NotImplementedError

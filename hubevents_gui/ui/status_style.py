@@ -47,6 +47,8 @@ INVALID_LIGHT = "#fff0c2"
 INVALID_DARK = "#5a4a12"
 DROPPED_LIGHT = INVALID_LIGHT
 DROPPED_DARK = INVALID_DARK
+CHANGED_LIGHT = "#cfe3ff"
+CHANGED_DARK = "#1f3f6e"
 
 #: banners and dialog notes: kind -> (background, text), light and dark
 NOTES_LIGHT: dict[str, tuple[str, str]] = {
@@ -89,6 +91,10 @@ class StatusStyle:
         #: is, shown with the same warning icon (never the colour alone)
         self.dropped = QBrush(QColor(DROPPED_DARK if self.dark else DROPPED_LIGHT))
         self.warning_icon = warning_icon("#e0a000" if self.dark else "#c77700")
+        #: a warning that does not stop the row (a property HubSpot would drop)
+        self.notice_icon = warning_icon("#7fb0ff" if self.dark else "#2f6fde")
+        #: a cell a preview says would change HubSpot's value
+        self.changed = QBrush(QColor(CHANGED_DARK if self.dark else CHANGED_LIGHT))
         self.read_only = QBrush(QColor("#8a8f98" if self.dark else "#7a7f87"))
         self.notes = NOTES_DARK if self.dark else NOTES_LIGHT
 

@@ -1,0 +1,258 @@
+"""Reading HubSpot's copy from the window: the events to open as a table, and a preview of what
+sending the rows would do. Each read runs on a worker thread with a reader of its own; what it
+found comes back to the GUI thread by queued signal, as plain data.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from PySide6.QtCore import QObject, Signal, Slot
+
+from hubevents_gui.core.properties import PropertyDefinition, cell_warnings, column_warnings
+from hubevents_gui.core.rows import RowId
+from hubevents_gui.core.sheets import RawSheet
+from hubevents_gui.core.validation import Issue
+from hubevents_gui.ui.tasks import Task, TaskError
+
+if TYPE_CHECKING:
+    import httpx
+    from PySide6.QtCore import SignalInstance
+
+    from hubevents_gui.core.rows import EventRow
+    from hubevents_gui.hubspot.diff import RowPlan
+    from hubevents_gui.hubspot.reader import HubSpotReader
+    from hubevents_gui.hubspot.sandbox import Sandbox
+    from hubevents_gui.hubspot.wire import JsonObject
+    from hubevents_gui.ui.connection import Connection
+    from hubevents_gui.ui.document import TableDocument
+    from hubevents_gui.ui.preview_marks import PreviewMarks
+    from hubevents_gui.ui.settings import AppSettings
+
+#: the name a table downloaded from HubSpot goes by (in the title, and for its results file)
+HUBSPOT_SOURCE = "HubSpot events"
+
+
+@dataclass
+class Pulled:
+    raw: RawSheet
+    events: int
+    others: int
+    unresolved: int
+    requests: int
+
+
+@dataclass
+class Previewed:
+    plans: dict[RowId, RowPlan]
+    #: the upsert input each plan was made from
+    inputs: dict[RowId, JsonObject]
+    definitions: dict[str, PropertyDefinition] | None
+    #: why the definitions are unknown ("" when they were read)
+    definitions_missing: str
+    requests: int
+    columns: dict[str, str]
+    cells: dict[RowId, list[Issue]]
+
+
+class Host(Protocol):
+    """What the reads need of the controller (which owns them)."""
+
+    connection: Connection
+    document: TableDocument
+    settings: AppSettings
+    marks: PreviewMarks
+    definitions: dict[str, PropertyDefinition] | None
+    auth_required: SignalInstance
+
+    @property
+    def sandbox(self) -> Sandbox: ...
+
+    @property
+    def busy(self) -> bool: ...
+
+    def sendable(self, row_ids: list[RowId] | None = None) -> tuple[list[EventRow], int]: ...
+
+    def start_task(self, task: Task) -> Task: ...
+
+
+class HubSpotReads(QObject):
+    #: a line of progress ("read 1,000 events")
+    progress = Signal(str)
+    pulled = Signal(object)
+    previewed = Signal(object)
+    #: one sentence naming the HTTP status, or the network's failure
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, controller: Host, parent: QObject) -> None:
+        super().__init__(parent)
+        self.controller = controller
+        #: tests put HubSpot's answers here; otherwise the sandbox's, or the network
+        self.transport: httpx.BaseTransport | None = None
+        self._task: Task | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self._task is not None
+
+    def cancel(self) -> None:
+        if self._task is not None:
+            self._task.cancel.set()
+
+    def _reader(self, cancel: threading.Event) -> HubSpotReader | None:
+        """A reader for the controller's connection (the engine's settings, token and
+        transport), or None after asking for a token."""
+        from hubevents_gui.hubspot.reader import HubSpotReader
+        from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
+        from hubevents_gui.hubspot.token_check import TokenFormatError
+
+        connection = self.controller.connection
+        if not connection.sandbox and not connection.token:
+            self.controller.auth_required.emit("Paste a HubSpot token (or choose the sandbox).")
+            return None
+        transport = self.transport
+        if transport is None and connection.sandbox:
+            transport = SandboxTransport(self.controller.sandbox)
+        token = DEFAULT_TOKEN if connection.sandbox else connection.token
+        assert token is not None
+        try:
+            return HubSpotReader(
+                connection.engine_settings(), token, transport=transport, cancel=cancel
+            )
+        except TokenFormatError as exc:  # a token that cannot be sent
+            self.controller.auth_required.emit(f"The token cannot be used: {exc}.")
+            return None
+
+    # ------------------------------------------------------------------ open from HubSpot
+
+    def open_events(self) -> bool:
+        """Read every event this app owns; ``pulled`` hands back the sheet to open."""
+        from hubevents_gui.hubspot.holdings import read_holdings
+        from hubevents_gui.hubspot.pulled import pulled_sheet
+
+        if self.controller.busy:
+            return False
+        cancel = threading.Event()
+        reader = self._reader(cancel)
+        if reader is None:
+            return False
+        zone = self.controller.document.zone
+        folder = Path(self.controller.settings.last_folder)
+
+        def work(_task: Task) -> Pulled | None:
+            with reader:
+                holdings = _read(lambda: read_holdings(reader, None, self.progress.emit))
+            if holdings is None:
+                return None
+            headers, rows = pulled_sheet(holdings, zone)
+            raw = RawSheet(
+                file=folder / HUBSPOT_SOURCE,
+                sheet=None,
+                headers=headers,
+                header_row=1,
+                first_column=0,
+                rows=iter(enumerate(rows, start=2)),
+            )
+            return Pulled(
+                raw, len(rows), len(holdings.others), len(holdings.unresolved), holdings.requests
+            )
+
+        return self._run(work, cancel, self._on_pulled)
+
+    @Slot(object)
+    def _on_pulled(self, result: Pulled | None) -> None:
+        self._task = None
+        if result is None:
+            self.cancelled.emit()
+        else:
+            self.pulled.emit(result)
+
+    # ------------------------------------------------------------------ preview
+
+    def preview(self) -> bool:
+        """Read HubSpot's copy of the valid rows' events and plan each row; ``previewed``."""
+        from hubevents_gui.hubspot.diff import plan_rows
+        from hubevents_gui.hubspot.holdings import read_holdings
+        from hubevents_gui.hubspot.wire import inputs_for
+
+        controller = self.controller
+        if controller.busy:
+            return False
+        valid, _invalid = controller.sendable()
+        cancel = threading.Event()
+        reader = self._reader(cancel)
+        if reader is None:
+            return False
+        document = controller.document
+        # the inputs are made here, from the rows as they are now: edits made during the read
+        # are caught by comparing inputs when the marks are set
+        items = list(zip([r.row_id for r in valid], inputs_for(valid, document.zone), strict=True))
+        wanted = [(str(b["externalAccountId"]), str(b["externalEventId"])) for _, b in items]
+
+        def work(_task: Task) -> Previewed | None:
+            with reader:
+
+                def read() -> Previewed:
+                    definitions, missing = reader.property_definitions()
+                    holdings = read_holdings(reader, wanted, self.progress.emit)
+                    plans = plan_rows(items, holdings, definitions)
+                    return Previewed(
+                        plans, dict(items), definitions, missing, reader.requests, {}, {}
+                    )
+
+                return _read(read)
+
+        return self._run(work, cancel, self._on_previewed)
+
+    @Slot(object)
+    def _on_previewed(self, result: Previewed | None) -> None:
+        self._task = None
+        if result is None:
+            self.cancelled.emit()
+            return
+        controller = self.controller
+        if result.definitions is not None:
+            controller.definitions = result.definitions
+            document = controller.document
+            result.columns = column_warnings(document.table.custom_names, result.definitions)
+            rows = [r for i in result.plans if (r := document.row(i)) is not None]
+            result.cells = cell_warnings(rows, result.definitions)
+        controller.marks.set(result.plans, result.inputs, result.columns, result.cells)
+        self.previewed.emit(result)
+
+    # ------------------------------------------------------------------ one read
+
+    def _run(
+        self, work: Callable[[Task], object], cancel: threading.Event, done: Callable[..., None]
+    ) -> bool:
+        task = Task(work)
+        task.cancel = cancel
+        task.succeeded.connect(done)
+        task.failed.connect(self._on_failed)
+        self._task = self.controller.start_task(task)
+        return True
+
+    @Slot(str)
+    def _on_failed(self, message: str) -> None:
+        self._task = None
+        self.failed.emit(message)
+
+
+T = TypeVar("T")
+
+
+def _read(read: Callable[[], T]) -> T | None:
+    """What ``read`` returns; None when it was cancelled; a failure as one sentence."""
+    from hubevents_gui.hubspot.reader import ReadCancelledError, ReadError
+
+    try:
+        return read()
+    except ReadCancelledError:
+        return None
+    except ReadError as exc:
+        raise TaskError(f"Cannot read from HubSpot: {exc}") from None
