@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from hubevents_gui.hubspot.settings import SANDBOX_URL, ConnectionSettings
+
+if TYPE_CHECKING:
+    import httpx
+
+    from hubevents_gui.hubspot.sandbox import Sandbox
 
 
 @dataclass
@@ -20,3 +26,14 @@ class Connection:
 
     def engine_settings(self) -> ConnectionSettings:
         return replace(self.settings, base_url=SANDBOX_URL) if self.sandbox else self.settings
+
+    def wire(self, sandbox: Sandbox) -> tuple[str, httpx.BaseTransport | None]:
+        """The token to send and the transport to send it through: the sandbox's own (in
+        process), or HubSpot's network with the token held here (the caller checked there is
+        one)."""
+        if self.sandbox:
+            from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
+
+            return DEFAULT_TOKEN, SandboxTransport(sandbox)
+        assert self.token is not None
+        return self.token, None

@@ -307,7 +307,6 @@ class Controller(QObject):
         from hubevents_gui.core.recorder import RunRecorder
         from hubevents_gui.hubspot.batching import compose_batches
         from hubevents_gui.hubspot.engine import UpsertEngine
-        from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
         from hubevents_gui.hubspot.token_check import TokenFormatError, clean_token
         from hubevents_gui.hubspot.wire import inputs_for
 
@@ -327,9 +326,7 @@ class Controller(QObject):
         # snapshot of them off the GUI thread: nothing can change them meanwhile
         document.mark([r.row_id for r in rows], RowStatus.QUEUED, lock=True)
         settings = connection.engine_settings()
-        transport = SandboxTransport(self.sandbox) if connection.sandbox else None
-        token = DEFAULT_TOKEN if connection.sandbox else connection.token
-        assert token is not None
+        token, transport = connection.wire(self.sandbox)
         cancel = threading.Event()
         abandon = threading.Event()
         self._run_cancel = cancel
@@ -578,13 +575,9 @@ class Controller(QObject):
             self._quota_waiting.append(then)
         if len(self._quota_waiting) > 1:
             return  # a read is under way: its answer serves every caller
-        from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
-
         quota = self.quota
         base_url = connection.engine_settings().base_url
-        transport = SandboxTransport(self.sandbox) if connection.sandbox else None
-        token = DEFAULT_TOKEN if connection.sandbox else connection.token
-        assert token is not None
+        token, transport = connection.wire(self.sandbox)
 
         def work(_task: Task) -> tuple[Quota, QuotaSnapshot]:
             return quota, fetch_quota(base_url, token, quota, transport=transport)

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
     from hubevents_gui.core.rows import EventRow
     from hubevents_gui.hubspot.diff import RowPlan
+    from hubevents_gui.hubspot.quota import Quota
     from hubevents_gui.hubspot.reader import HubSpotReader
     from hubevents_gui.hubspot.sandbox import Sandbox
     from hubevents_gui.hubspot.wire import JsonObject
@@ -66,8 +67,10 @@ class Host(Protocol):
     document: TableDocument
     settings: AppSettings
     marks: PreviewMarks
+    quota: Quota
     definitions: dict[str, PropertyDefinition] | None
     auth_required: SignalInstance
+    quota_changed: SignalInstance
 
     @property
     def sandbox(self) -> Sandbox: ...
@@ -108,21 +111,22 @@ class HubSpotReads(QObject):
         """A reader for the controller's connection (the engine's settings, token and
         transport), or None after asking for a token."""
         from hubevents_gui.hubspot.reader import HubSpotReader
-        from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
         from hubevents_gui.hubspot.token_check import TokenFormatError
 
-        connection = self.controller.connection
+        controller = self.controller
+        connection = controller.connection
         if not connection.sandbox and not connection.token:
-            self.controller.auth_required.emit("Paste a HubSpot token (or choose the sandbox).")
+            controller.auth_required.emit("Paste a HubSpot token (or choose the sandbox).")
             return None
-        transport = self.transport
-        if transport is None and connection.sandbox:
-            transport = SandboxTransport(self.controller.sandbox)
-        token = DEFAULT_TOKEN if connection.sandbox else connection.token
-        assert token is not None
+        token, transport = connection.wire(controller.sandbox)
         try:
             return HubSpotReader(
-                connection.engine_settings(), token, transport=transport, cancel=cancel
+                connection.engine_settings(),
+                token,
+                transport=self.transport or transport,
+                cancel=cancel,
+                # reads count against the same quota the status bar shows
+                on_response=controller.quota.observe,
             )
         except TokenFormatError as exc:  # a token that cannot be sent
             self.controller.auth_required.emit(f"The token cannot be used: {exc}.")
@@ -166,7 +170,7 @@ class HubSpotReads(QObject):
 
     @Slot(object)
     def _on_pulled(self, result: Pulled | None) -> None:
-        self._task = None
+        self._finished()
         if result is None:
             self.cancelled.emit()
         else:
@@ -211,7 +215,7 @@ class HubSpotReads(QObject):
 
     @Slot(object)
     def _on_previewed(self, result: Previewed | None) -> None:
-        self._task = None
+        self._finished()
         if result is None:
             self.cancelled.emit()
             return
@@ -239,8 +243,14 @@ class HubSpotReads(QObject):
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        self._task = None
+        self._finished()
         self.failed.emit(message)
+
+    def _finished(self) -> None:
+        """A read is over: the status bar's quota shows what its answers said."""
+        self._task = None
+        controller = self.controller
+        controller.quota_changed.emit(controller.quota.snapshot())
 
 
 T = TypeVar("T")

@@ -124,3 +124,17 @@ def test_connecting_reads_the_daily_usage_into_the_status_bar(
     # the figures once the sandbox answers the usage endpoint; "unknown" and why until then
     assert text.startswith("HubSpot requests left: ")
     assert "today" in text or "unknown (HTTP 404 from the daily usage endpoint)" in text
+
+
+def test_a_preview_counts_its_reads_in_the_status_bars_quota(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    load(qtbot, window)
+    label = window.run_status.quota
+    assert not label.isVisible()  # nothing has been asked yet
+    with qtbot.waitSignal(window.controller.reads.previewed, timeout=20_000):
+        window.action("actionPreviewChanges").trigger()
+    qtbot.waitUntil(label.isVisible, timeout=5_000)
+    left = re.search(r"left: ([\d,]+) of 250,000 today", label.text())
+    assert left is not None, label.text()
+    assert int(left.group(1).replace(",", "")) < 250_000  # the reads were counted
