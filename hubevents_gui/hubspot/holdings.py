@@ -94,14 +94,16 @@ def read_holdings(
     if own:
         if searched is None:
             searched = reader.search("")
-        _apply_accounts(own, searched, app_id)
+        _apply_accounts({e.object_id: e for e in own}, searched, app_id)
+    # by object id: each identifiers answer names a few events, and the list may hold 100,000
+    by_object = {e.object_id: e for e in listed}
     asked: set[str] = set()
     for group in (own, others if wanted_ids is not None else []):
         for event_id in dict.fromkeys(e.external_event_id for e in group if e.key is None):
             if event_id in asked:
                 continue
             asked.add(event_id)
-            _apply_accounts(listed, reader.identifiers(event_id), None)
+            _apply_accounts(by_object, reader.identifiers(event_id), None)
     if asked:
         ids = f"{len(asked):,} external event id" + ("s" if len(asked) != 1 else "")
         progress(f"asked HubSpot for the accounts of {ids}")
@@ -116,19 +118,17 @@ def read_holdings(
 
 
 def _apply_accounts(
-    events: list[RemoteEvent], answers: list[JsonObject], app_id: str | None
+    events: dict[str, RemoteEvent], answers: list[JsonObject], app_id: str | None
 ) -> None:
-    """Fill in accounts by object id from search results (``app_id``: only that app's) or
-    identifiers (every app's)."""
-    accounts = {
-        str(a.get("objectId")): str(a["externalAccountId"])
-        for a in answers
-        if a.get("externalAccountId") is not None
-        and (app_id is None or str(a.get("appId")) == app_id)
-    }
-    for event in events:
-        if event.external_account_id is None:
-            event.external_account_id = accounts.get(event.object_id)
+    """Fill in accounts (of ``events``, by object id) from search results (``app_id``: only
+    that app's) or identifiers (every app's)."""
+    for answer in answers:
+        account = answer.get("externalAccountId")
+        if account is None or (app_id is not None and str(answer.get("appId")) != app_id):
+            continue
+        event = events.get(str(answer.get("objectId")))
+        if event is not None and event.external_account_id is None:
+            event.external_account_id = str(account)
 
 
 def remote_event(item: JsonObject) -> RemoteEvent | None:
