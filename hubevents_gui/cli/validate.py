@@ -48,8 +48,10 @@ def _property_warnings(
         return []
     table = checked.table
     lines = list(column_warnings(table.custom_names, definitions).values())
-    for row in checked.valid_rows:
-        for issue in cell_warnings([row], definitions).get(row.row_id, []):
+    valid = checked.valid_rows
+    cells = cell_warnings(valid, definitions)
+    for row in valid:
+        for issue in cells.get(row.row_id, []):
             where = f"{table.cell_name(row, issue.field)} ({table.column_title(issue.field)})"
             lines.append(f"{where}: {issue.message}")
     return lines

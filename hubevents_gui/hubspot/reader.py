@@ -8,7 +8,6 @@ print what they cost. No Qt here; the window calls it from a worker thread.
 
 from __future__ import annotations
 
-import logging
 import random
 import threading
 from collections.abc import Callable, Iterator
@@ -25,8 +24,6 @@ from hubevents_gui.hubspot.redaction import redact
 from hubevents_gui.hubspot.settings import READ_SCOPE, ConnectionSettings
 from hubevents_gui.hubspot.token_check import clean_token
 from hubevents_gui.hubspot.wire import JsonObject
-
-log = logging.getLogger("hubevents.read")
 
 #: the CRM's names for the marketing-event object: which one the properties API takes is
 #: not settled, so both are tried, in this order
@@ -106,10 +103,11 @@ class HubSpotReader:
             try:
                 body = self._request("GET", path, params=params)
             except ReadError as exc:
-                alternative = self.settings.api_path() + "/"
-                if exc.status != 404 or path == alternative:
+                # v3's guide and its spec disagree on the list's address: the guide's on a 404
+                guide = self.settings.api_path() + "/"
+                if exc.status != 404 or self.settings.api_version != "v3" or path == guide:
                     raise
-                path = alternative  # v3's guide and its spec disagree on the list's address
+                path = guide
                 continue
             results = body.get("results") if isinstance(body, dict) else None
             if not isinstance(results, list):
@@ -155,9 +153,9 @@ class HubSpotReader:
                     return None, str(exc)
                 reasons.append(str(exc))
                 continue
-            results = _results(body)
-            if results or (isinstance(body, dict) and isinstance(body.get("results"), list)):
-                return {d.name: d for d in map(_definition, results) if d is not None}, ""
+            if isinstance(body, dict) and isinstance(body.get("results"), list):
+                definitions = map(_definition, _results(body))
+                return {d.name: d for d in definitions if d is not None}, ""
         return None, "HubSpot did not give its property definitions (" + "; ".join(reasons) + ")"
 
     # ------------------------------------------------------------------ one request
