@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from hubevents_gui import credentials
@@ -78,6 +78,16 @@ def load_checked(args: argparse.Namespace) -> CheckedTable:
         raise UsageError(str(exc)) from None
     issues = validate_rows(table.rows, zone)
     return CheckedTable(table, zone, dict(issues))
+
+
+def progress_to(err: TextIO) -> Callable[[str], None]:
+    """A read's progress, a line each on stderr."""
+
+    def progress(text: str) -> None:
+        err.write(f"hubevents: {text}\n")
+        err.flush()
+
+    return progress
 
 
 def whole_number(low: int, high: int | None = None) -> Callable[[str], int]:

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TextIO
 
-from hubevents_gui.cli.common import EXIT_INPUT, EXIT_OK, UsageError, load_zone_arg
+from hubevents_gui.cli.common import EXIT_INPUT, EXIT_OK, UsageError, load_zone_arg, progress_to
 from hubevents_gui.cli.connect import connect
 from hubevents_gui.core.event_sheet import check_sheet_path, write_event_sheet
 from hubevents_gui.core.result_files import ResultsError
@@ -41,13 +41,9 @@ def run(args: argparse.Namespace, _out: TextIO, err: TextIO) -> int:
         raise UsageError(f"--out: {exc}") from None
     target = connect(args)
 
-    def progress(text: str) -> None:
-        err.write(f"hubevents: {text}\n")
-        err.flush()
-
     reader = HubSpotReader(target.settings, target.token, transport=target.transport)
     try:
-        holdings = read_holdings(reader, progress=progress)
+        holdings = read_holdings(reader, progress=progress_to(err))
     except ReadError as exc:
         err.write(f"hubevents: cannot read the events from HubSpot: {exc}\n")
         return EXIT_INPUT if exc.status in (401, 403) else 1

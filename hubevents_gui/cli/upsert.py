@@ -6,7 +6,6 @@ import argparse
 import json
 import threading
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -18,6 +17,7 @@ from hubevents_gui.cli.common import (
     UsageError,
     check_results_target,
     load_checked,
+    progress_to,
 )
 from hubevents_gui.cli.connect import connect
 from hubevents_gui.cli.interrupts import EXIT_INTERRUPTED, Interrupts, caught
@@ -108,7 +108,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     left_alone: list[Outcome] = []
     if args.preview or args.changed_only:
         try:
-            preview = read_preview(checked, target, items, _progress_to(err))
+            preview = read_preview(checked, target, items, progress_to(err))
         except ReadError as exc:
             err.write(f"hubevents: cannot read HubSpot's copy of the events: {exc}\n")
             return EXIT_ROWS
@@ -200,14 +200,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 #: rows failed or not sent that are named one by one on the terminal (the rest are counted)
 _ROWS_TOLD = 50
-
-
-def _progress_to(err: TextIO) -> Callable[[str], None]:
-    def progress(text: str) -> None:
-        err.write(f"hubevents: {text}\n")
-        err.flush()
-
-    return progress
 
 
 def _summarize(
