@@ -86,7 +86,7 @@ def print_preview(
         if warnings:
             entry["warnings"] = warnings
         rows.append(entry)
-    tally = counts(preview.plans)
+    tally = {action.value: n for action, n in counts(preview.plans).items()}
     tally["invalid"] = len(checked.issues)
     every, changed = requests
     summary: dict[str, Any] = {

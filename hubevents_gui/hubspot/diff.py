@@ -128,10 +128,11 @@ def _options(text: str) -> list[str]:
     return sorted(part.strip() for part in text.split(";"))
 
 
-def counts(plans: Mapping[RowId, RowPlan]) -> dict[str, int]:
-    tally = {action.value: 0 for action in Action}
+def counts(plans: Mapping[RowId, RowPlan]) -> dict[Action, int]:
+    """How many rows each action has (every action present, 0 where none)."""
+    tally = dict.fromkeys(Action, 0)
     for plan in plans.values():
-        tally[plan.action.value] += 1
+        tally[plan.action] += 1
     return tally
 
 

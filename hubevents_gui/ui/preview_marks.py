@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 
 from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.validation import Issue
-from hubevents_gui.hubspot.diff import Action, Change, RowPlan
+from hubevents_gui.hubspot.diff import Action, Change, RowPlan, counts
 from hubevents_gui.hubspot.wire import JsonObject, to_input
 from hubevents_gui.ui.document import TableDocument
 
@@ -113,10 +113,7 @@ class PreviewMarks(QObject):
         return found[0] if found else self.columns.get(key) if self.plans else None
 
     def counts(self) -> dict[Action, int]:
-        tally = dict.fromkeys(Action, 0)
-        for plan in self.plans.values():
-            tally[plan.action] += 1
-        return tally
+        return counts(self.plans)
 
     # ------------------------------------------------------------------ keeping marks true
 
