@@ -17,8 +17,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from hubevents_gui import __version__
-
 if TYPE_CHECKING:  # httpx loads with the first read, not when the window starts
     import httpx
 
@@ -205,18 +203,11 @@ def fetch_quota(
 ) -> QuotaSnapshot:
     """:func:`read_daily_usage` with a client of its own (the CLI before a run, the window's
     worker when connecting)."""
-    import httpx
+    from hubevents_gui.hubspot.http import open_client
+    from hubevents_gui.hubspot.settings import ConnectionSettings
 
-    with httpx.Client(
-        base_url=base_url.rstrip("/"),
-        headers={
-            "Authorization": f"Bearer {token}",
-            "User-Agent": f"hubevents/{__version__}",
-            "Accept": "application/json",
-        },
-        timeout=timeout,
-        transport=transport,
-    ) as http:
+    settings = ConnectionSettings(base_url=base_url, timeout=timeout)
+    with open_client(settings, token, transport) as http:
         return read_daily_usage(http, quota)
 
 
