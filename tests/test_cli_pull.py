@@ -257,3 +257,16 @@ def test_validate_with_a_connection_warns_of_dropped_columns_and_misfit_values(
     assert "warning: HubSpot has no marketing-event property 'legacy_tag'" in out
     assert "warning: Sheet1!E2 (custom:region): 'Europe' is not one of the options" in out
     assert "legacy_tag" not in run("validate", str(path))[1]  # no connection, no reading
+
+
+def test_a_damaged_sandbox_portal_is_one_sentence_naming_its_file_once(tmp_path: Path) -> None:
+    from hubevents_gui.cli.connect import sandbox_state
+
+    state = sandbox_state()
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_text('{"broken', encoding="utf-8")
+    code, _, err = run("pull", "--sandbox", "--out", str(tmp_path / "pulled.xlsx"))
+    assert code == 2
+    assert err.count(str(state)) == 1, err
+    assert "is not JSON" in err
+    assert "delete the file to start afresh" in err

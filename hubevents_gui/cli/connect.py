@@ -48,7 +48,9 @@ def connect(args: argparse.Namespace, settings: ConnectionSettings | None = None
         state.parent.mkdir(parents=True, exist_ok=True)
         sandbox = Sandbox.demo(state_file=state)
     except (StateError, OSError) as exc:
+        # a StateError names the file itself; an OSError (the folder) is said here
+        why = str(exc) if isinstance(exc, StateError) else f"{state}: {exc.strerror or exc}"
         raise UsageError(
-            f"the sandbox's portal ({state}) cannot be used: {exc}; delete the file to start afresh"
+            f"the sandbox's portal cannot be used: {why}; delete the file to start afresh"
         ) from None
     return Target(settings, DEFAULT_TOKEN, SandboxTransport(sandbox))
