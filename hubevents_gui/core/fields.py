@@ -9,6 +9,7 @@ table; nobody repeats it.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
@@ -145,18 +146,9 @@ FIELDS: tuple[Field, ...] = (
     ),
 )
 
-FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}
-
-#: the fields that are columns of the table (customProperties is spread over custom:NAME columns)
-COLUMN_FIELDS: tuple[Field, ...] = tuple(f for f in FIELDS if f.kind is not Kind.CUSTOM)
-
-REQUIRED_COLUMNS: tuple[Field, ...] = tuple(f for f in COLUMN_FIELDS if f.required)
-
-#: (externalAccountId, externalEventId): what identifies an event for one app
-IDENTITY_KEYS: tuple[str, str] = ("externalAccountId", "externalEventId")
-
 CUSTOM_PREFIXES: tuple[str, ...] = ("custom:", "custom.")
-#: how a custom property's column is keyed everywhere (and headed in result files): custom:NAME
+#: how a property column is keyed everywhere, in every kind of table: custom:NAME (an event's
+#: custom property, an attendee's contact property); what it is headed with is the table's
 CUSTOM_KEY_PREFIX = "custom:"
 #: how the N-th carried (not sent) column is keyed: "extra:0", "extra:1", ...
 EXTRA_KEY_PREFIX = "extra:"
@@ -169,33 +161,120 @@ def normalize_header(text: str) -> str:
     return _NOT_ALNUM.sub("", text.casefold())
 
 
-def _header_index() -> dict[str, Field]:
-    index: dict[str, Field] = {}
-    for field in COLUMN_FIELDS:
-        for name in (field.key, field.title, *field.aliases):
-            folded = normalize_header(name)
-            other = index.setdefault(folded, field)
-            # two fields answering to one header would make matching depend on order
-            assert other is field, f"header {name!r} answers to {other.key} and {field.key}"
-    return index
+class FieldTable:
+    """The fields of one kind of table (events, attendees): its columns, the headers they
+    answer to, and how its property columns are headed (``custom:NAME``, ``contact:NAME``).
+
+    Import, validation, the payload, result files and the window's columns read a table's
+    fields from here, so a second kind of table is one more instance, not a second copy."""
+
+    def __init__(
+        self,
+        name: str,
+        noun: str,
+        fields: tuple[Field, ...],
+        *,
+        property_prefixes: tuple[str, ...],
+        property_noun: str,
+        id_title: str,
+        required_any: tuple[tuple[str, ...], ...] = (),
+    ) -> None:
+        #: "events", "attendees": how files and settings tell the kinds apart
+        self.name = name
+        #: "event", "attendee": what one row is, in words
+        self.noun = noun
+        #: every field of the input, in column order (a CUSTOM field stands for the property
+        #: columns)
+        self.fields = fields
+        self.by_key: dict[str, Field] = {f.key: f for f in fields}
+        self.columns: tuple[Field, ...] = tuple(f for f in fields if f.kind is not Kind.CUSTOM)
+        self.required: tuple[Field, ...] = tuple(f for f in self.columns if f.required)
+        #: groups of which a row needs one (an attendee's Email or Contact ID)
+        self.required_any = required_any
+        self.property_prefixes = property_prefixes
+        self.property_noun = property_noun
+        #: the title of the app's own id column in result files ("HubSpot ID", "Contact ID")
+        self.id_title = id_title
+        self._index = self._header_index()
+
+    def __repr__(self) -> str:
+        return f"FieldTable({self.name!r})"
+
+    def _header_index(self) -> dict[str, Field]:
+        index: dict[str, Field] = {}
+        for field in self.columns:
+            for name in (field.key, field.title, *field.aliases):
+                folded = normalize_header(name)
+                other = index.setdefault(folded, field)
+                # two fields answering to one header would make matching depend on order
+                assert other is field, f"header {name!r} answers to {other.key} and {field.key}"
+        return index
+
+    def field_for_header(self, header: str) -> Field | None:
+        """The field a spreadsheet header names, or None."""
+        return self._index.get(normalize_header(header))
+
+    def property_name(self, header: str) -> str | None:
+        """NAME for a property header (``custom:NAME``, ``contact.NAME``; may be empty)."""
+        stripped = header.strip()
+        lowered = stripped.casefold()
+        for prefix in self.property_prefixes:
+            if lowered.startswith(prefix):
+                return stripped[len(prefix) :].strip()
+        return None
+
+    def property_header(self, name: str) -> str:
+        """How a property column is headed in this kind of table (and its result files)."""
+        return self.property_prefixes[0] + name
+
+    def title(self, key: str) -> str:
+        """A column's title: the field's, ``contact:NAME`` for a property, else the key."""
+        spec = self.by_key.get(key)
+        if spec is not None:
+            return spec.title
+        if key.startswith(CUSTOM_KEY_PREFIX):
+            return self.property_header(key[len(CUSTOM_KEY_PREFIX) :])
+        return key
+
+    def header_score(self, headers: Sequence[str]) -> tuple[bool, int]:
+        """(every required column present, number of known columns): how well ``headers``
+        read as this kind of table."""
+        keys = {f.key for h in headers if (f := self.field_for_header(h)) is not None}
+        properties = sum(1 for h in headers if self.property_name(h) is not None)
+        complete = all(f.key in keys for f in self.required) and all(
+            any(key in keys for key in group) for group in self.required_any
+        )
+        return complete, len(keys) + properties
 
 
-_HEADER_INDEX = _header_index()
+EVENT_FIELDS = FieldTable(
+    "events",
+    "event",
+    FIELDS,
+    property_prefixes=CUSTOM_PREFIXES,
+    property_noun="custom property",
+    id_title="HubSpot ID",
+)
+
+FIELD_BY_KEY: dict[str, Field] = EVENT_FIELDS.by_key
+
+#: the fields that are columns of the table (customProperties is spread over custom:NAME columns)
+COLUMN_FIELDS: tuple[Field, ...] = EVENT_FIELDS.columns
+
+REQUIRED_COLUMNS: tuple[Field, ...] = EVENT_FIELDS.required
+
+#: (externalAccountId, externalEventId): what identifies an event for one app
+IDENTITY_KEYS: tuple[str, str] = ("externalAccountId", "externalEventId")
 
 
 def field_for_header(header: str) -> Field | None:
-    """The field a spreadsheet header names, or None."""
-    return _HEADER_INDEX.get(normalize_header(header))
+    """The event field a spreadsheet header names, or None."""
+    return EVENT_FIELDS.field_for_header(header)
 
 
 def custom_property_name(header: str) -> str | None:
     """NAME for a header ``custom:NAME`` / ``custom.NAME`` (may be empty), else None."""
-    stripped = header.strip()
-    lowered = stripped.casefold()
-    for prefix in CUSTOM_PREFIXES:
-        if lowered.startswith(prefix):
-            return stripped[len(prefix) :].strip()
-    return None
+    return EVENT_FIELDS.property_name(header)
 
 
 def custom_header(name: str) -> str:

@@ -9,7 +9,7 @@ from enum import Enum
 from pathlib import Path
 from typing import NewType
 
-from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, FIELD_BY_KEY
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, EVENT_FIELDS, FieldTable
 
 #: a row's identity for its whole life: survives sorting, filtering, edits and deletion of others
 RowId = NewType("RowId", int)
@@ -117,6 +117,11 @@ class EventTable:
     #: whether its date text was read day first (04/03/2026 as 4 March): what the source's
     #: cells mean, whatever the setting is later
     day_first: bool = False
+    #: what kind of table it is (events, attendees): its fields and how they are headed
+    fields: FieldTable = EVENT_FIELDS
+    #: values for the rows that leave a column blank, given once for the whole sheet (the
+    #: attendees' event, account and state): field key -> value
+    defaults: dict[str, Value] = field(default_factory=dict)
 
     @property
     def location_prefix(self) -> str:
@@ -130,8 +135,7 @@ class EventTable:
         header = self.headers.get(column_key)
         if header:
             return header
-        spec = FIELD_BY_KEY.get(column_key)
-        return spec.title if spec is not None else column_key
+        return self.fields.title(column_key)
 
     def cell_name(self, row: EventRow, column_key: str) -> str:
         """Where a row's cell is in the source: ``Sheet1!C7``, or a description for new rows."""
@@ -191,11 +195,13 @@ class RowStatus(Enum):
     EDITED = "edited since upsert"
     #: a changed-only run left it alone: HubSpot already holds it as it is
     UNCHANGED = "unchanged"
+    #: an attendee's participation is recorded (with the HubSpot contact id)
+    RECORDED = "recorded"
 
     @property
     def done(self) -> bool:
-        """Created, updated or unchanged: HubSpot has this row as it is."""
-        return self in (RowStatus.CREATED, RowStatus.UPDATED, RowStatus.UNCHANGED)
+        """Created, updated, unchanged or recorded: HubSpot has this row as it is."""
+        return self in _DONE
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,3 +243,6 @@ class Outcome:
         if self.dropped:
             text = f"{text}; {self.dropped_text}" if text else self.dropped_text
         return text
+
+
+_DONE = frozenset((RowStatus.CREATED, RowStatus.UPDATED, RowStatus.UNCHANGED, RowStatus.RECORDED))
