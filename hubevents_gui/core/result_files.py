@@ -39,6 +39,7 @@ _OUTCOMES = frozenset(
         RowStatus.NOT_SENT,
         RowStatus.EDITED,
         RowStatus.UNCHANGED,
+        RowStatus.RECORDED,
     )
 )
 

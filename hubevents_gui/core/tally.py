@@ -18,6 +18,8 @@ class Tally:
     not_sent: int = 0
     #: rows a changed-only run did not send: HubSpot already holds them as they are
     unchanged: int = 0
+    #: attendees whose participation HubSpot recorded
+    recorded: int = 0
 
     def add(self, status: RowStatus) -> None:
         if status is RowStatus.CREATED:
@@ -28,6 +30,8 @@ class Tally:
             self.failed += 1
         elif status is RowStatus.UNCHANGED:
             self.unchanged += 1
+        elif status is RowStatus.RECORDED:
+            self.recorded += 1
         else:  # an outcome is final: anything else did not reach HubSpot
             self.not_sent += 1
 
@@ -44,19 +48,22 @@ class Tally:
             counts.get(RowStatus.FAILED.value, 0),
             counts.get(RowStatus.NOT_SENT.value, 0),
             counts.get(RowStatus.UNCHANGED.value, 0),
+            counts.get(RowStatus.RECORDED.value, 0),
         )
 
     @property
     def done(self) -> int:
-        return self.created + self.updated + self.failed + self.not_sent + self.unchanged
+        return self.stored + self.failed + self.not_sent
 
     @property
     def stored(self) -> int:
         """Rows HubSpot has as they are: sent, or left alone because it had them."""
-        return self.created + self.updated + self.unchanged
+        return self.created + self.updated + self.unchanged + self.recorded
 
     def copy(self) -> Tally:
-        return Tally(self.created, self.updated, self.failed, self.not_sent, self.unchanged)
+        return Tally(
+            self.created, self.updated, self.failed, self.not_sent, self.unchanged, self.recorded
+        )
 
 
 @dataclass

@@ -31,6 +31,7 @@ LIGHT: dict[RowStatus, Swatch] = {
     RowStatus.NOT_SENT: Swatch("#fff3dc", "#b26a00"),
     RowStatus.EDITED: Swatch("#f3ecfb", "#7b4fc4"),
     RowStatus.UNCHANGED: Swatch("#eef3ee", "#5d7a62"),
+    RowStatus.RECORDED: Swatch("#e2f5e8", "#1e8e4e"),
 }
 DARK: dict[RowStatus, Swatch] = {
     RowStatus.NEW: Swatch("", "#9aa3ad"),
@@ -42,6 +43,7 @@ DARK: dict[RowStatus, Swatch] = {
     RowStatus.NOT_SENT: Swatch("#453414", "#ffbe55"),
     RowStatus.EDITED: Swatch("#33284a", "#b99bff"),
     RowStatus.UNCHANGED: Swatch("#26302a", "#9cc3a3"),
+    RowStatus.RECORDED: Swatch("#1b3a27", "#5fd28f"),
 }
 INVALID_LIGHT = "#fff0c2"
 INVALID_DARK = "#5a4a12"
@@ -134,7 +136,7 @@ def status_icon(status: RowStatus, color: str) -> QIcon:
         painter.setPen(QPen(QColor("white"), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.drawLine(QPointF(16, 10), QPointF(16, 22))
         painter.drawLine(QPointF(10, 16), QPointF(22, 16))
-    elif status is RowStatus.UPDATED:
+    elif status in (RowStatus.UPDATED, RowStatus.RECORDED):  # a tick
         painter.setBrush(accent)
         painter.drawEllipse(circle)
         painter.setPen(QPen(QColor("white"), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
