@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -89,7 +89,13 @@ def validate_row(row: EventRow, zone: ZoneInfo) -> list[Issue]:
     start = values.get("startDateTime")
     end = values.get("endDateTime")
     if start is not None or end is not None:
-        _check_dates(start, end, wall_clock(zone), issues)  # type: ignore[arg-type]
+        check_order(
+            ("startDateTime", start),  # type: ignore[arg-type]
+            ("endDateTime", end),  # type: ignore[arg-type]
+            wall_clock(zone),
+            issues,
+            "the event ends before it starts",
+        )
     if "" in row.custom:
         issues.append(
             Issue(custom_header(""), "this custom property column has no name (custom:NAME)")
@@ -99,9 +105,17 @@ def validate_row(row: EventRow, zone: ZoneInfo) -> list[Issue]:
     return issues
 
 
-def _check_dates(
-    start: datetime | None, end: datetime | None, clock: WallClock, issues: list[Issue]
+def check_order(
+    first: tuple[str, datetime | None],
+    second: tuple[str, datetime | None],
+    clock: WallClock,
+    issues: list[Issue],
+    message: str,
 ) -> None:
+    """Issues for two date-times of a row: each must be an instant in the table's zone (not in
+    a clock change's gap, not past the edge of time), and the second not before the first
+    (``message`` on the second's column when it is)."""
+    (_, start), (end_key, end) = first, second
     if (
         start is not None
         and end is not None
@@ -114,10 +128,10 @@ def _check_dates(
     ):
         # both wall-clock times on days without a clock change: compare them as they are
         if end < start:
-            issues.append(Issue("endDateTime", "the event ends before it starts"))
+            issues.append(Issue(end_key, message))
         return
     exact: list[datetime] = []
-    for key, value in (("startDateTime", start), ("endDateTime", end)):
+    for key, value in (first, second):
         if value is None:
             continue
         placed = clock.exact(value)
@@ -126,7 +140,7 @@ def _check_dates(
         else:
             exact.append(placed)
     if len(exact) == 2 and exact[1] < exact[0]:
-        issues.append(Issue("endDateTime", "the event ends before it starts"))
+        issues.append(Issue(end_key, message))
 
 
 def identity(row: EventRow) -> tuple[str, str] | None:
@@ -140,28 +154,47 @@ def identity(row: EventRow) -> tuple[str, str] | None:
 def duplicate_issues(rows: Iterable[EventRow]) -> dict[RowId, Issue]:
     """An issue on every row whose (externalAccountId, externalEventId) another row shares."""
     account_key, event_key = IDENTITY_KEYS
-    first: dict[tuple[object, object], EventRow] = {}
-    shared: dict[tuple[object, object], list[EventRow]] = {}
-    for row in rows:
+
+    def key_of(row: EventRow) -> tuple[object, object] | None:
         values = row.values
-        key = (values.get(account_key), values.get(event_key))
+        account, event = values.get(account_key), values.get(event_key)
+        # a missing id is reported on its own
+        return None if account is None or event is None else (account, event)
+
+    return shared_issues(
+        rows,
+        key_of,
+        "externalEventId",
+        lambda key: f"duplicate event: {key[0]!r}/{key[1]!r}",  # type: ignore[index]
+    )
+
+
+def shared_issues(
+    rows: Iterable[EventRow],
+    key_of: Callable[[EventRow], Hashable | None],
+    field: str | Callable[[EventRow], str],
+    describe: Callable[[Hashable], str],
+) -> dict[RowId, Issue]:
+    """A DUPLICATE issue (on ``field``, or the column ``field(row)`` names) on every row whose
+    key another row shares, naming the others: "``describe(key)`` is also on row 7, row 9"."""
+    first: dict[Hashable, EventRow] = {}
+    shared: dict[Hashable, list[EventRow]] = {}
+    for row in rows:
+        key = key_of(row)
+        if key is None:
+            continue
         seen = first.setdefault(key, row)
         if seen is not row:
             shared.setdefault(key, [seen]).append(row)
     found: dict[RowId, Issue] = {}
-    for (account, event), group in shared.items():
-        if account is None or event is None:
-            continue  # the missing id is reported on its own
+    for key, group in shared.items():
         for row in group:
             others = [_row_label(other) for other in group if other is not row]
             listed = ", ".join(others[:5]) + (
                 f" and {len(others) - 5} more" if len(others) > 5 else ""
             )
-            found[row.row_id] = Issue(
-                "externalEventId",
-                f"duplicate event: {account!r}/{event!r} is also on {listed}",
-                DUPLICATE,
-            )
+            column = field if isinstance(field, str) else field(row)
+            found[row.row_id] = Issue(column, f"{describe(key)} is also on {listed}", DUPLICATE)
     return found
 
 
@@ -170,7 +203,8 @@ def _row_label(row: EventRow) -> str:
 
 
 def validate_rows(rows: Iterable[EventRow], zone: ZoneInfo) -> dict[RowId, list[Issue]]:
-    """Issues of every row that has any (rows without issues are left out)."""
+    """Issues of every event row that has any (rows without issues are left out); any kind of
+    table: core.checks.checks_for(table).rows(...)."""
     rows = list(rows)
     result: dict[RowId, list[Issue]] = {}
     for row in rows:
