@@ -73,7 +73,7 @@ ATTENDEE_FIELD_LIST: tuple[Field, ...] = (
         "Contact ID",
         Kind.TEXT,
         required=False,
-        aliases=("Record ID", "Contact Record ID", "HubSpot Contact ID", "VID", "Contact VID"),
+        aliases=("Record ID", "Contact Record ID", "VID", "Contact VID"),
         identifier=True,
     ),
     Field(
@@ -149,7 +149,9 @@ ATTENDEE_FIELDS = FieldTable(
     ATTENDEE_FIELD_LIST,
     property_prefixes=("contact:", "contact."),
     property_noun="contact property",
-    id_title="Contact ID",
+    # not "Contact ID": that is an input column of the sheet, and a second column of that
+    # name would make the results file unreadable as an attendee sheet
+    id_title="HubSpot Contact ID",
     required_any=((EMAIL, CONTACT_ID),),
 )
 

@@ -18,7 +18,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from hubevents_gui.core.fields import FIELD_BY_KEY
+from hubevents_gui.core.fields import EVENT_FIELDS, FieldTable
 from hubevents_gui.core.rows import CellValue, Unreadable
 from hubevents_gui.core.values import (
     cell_text,
@@ -129,9 +129,16 @@ def fill(cell: Cell | Any, value: object) -> None:
             cell.number_format = fmt
 
 
-def unchanged(key: str, value: CellValue, raw: object, *, day_first: bool) -> bool:
+def unchanged(
+    key: str,
+    value: CellValue,
+    raw: object,
+    *,
+    day_first: bool,
+    fields: FieldTable = EVENT_FIELDS,
+) -> bool:
     """Whether a row's cell still holds what the reader makes of the source's cell ``raw``."""
-    spec = FIELD_BY_KEY.get(key)
+    spec = fields.by_key.get(key)
     parsed = parse_cell(spec, raw, day_first=day_first) if spec else parse_custom(raw)
     if parsed == value and parsed.__class__ is value.__class__:
         return True

@@ -16,13 +16,19 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from hubevents_gui.core.fields import FIELD_BY_KEY
+from hubevents_gui.core.fields import FIELD_BY_KEY, FieldTable
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.result_cells import escape_text
 from hubevents_gui.core.rows import EventRow, RowStatus
 from hubevents_gui.core.values import display_text
 
 RESULT_HEADERS = ("Status", "HubSpot ID", "Message")
+
+
+def result_headers(fields: FieldTable) -> tuple[str, str, str]:
+    """The three columns results add for a kind of table: Status, its id column, Message."""
+    return ("Status", fields.id_title, "Message")
+
 
 #: (status text, HubSpot id, message) of a row
 ResultCells = tuple[str, str, str]

@@ -63,7 +63,7 @@ def _cell(
     if found is None or column is None:
         return False, edited_value(value, None)
     raw = cell_at(found, column)
-    if unchanged(key, value, raw, day_first=day_first):
+    if unchanged(key, value, raw, day_first=day_first, fields=table.fields):
         return True, workbook_value(raw)
     return False, edited_value(value, raw)
 

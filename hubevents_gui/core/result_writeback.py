@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import Any
 
 from hubevents_gui.core.result_cells import fill, workbook_value
-from hubevents_gui.core.result_files import RESULT_HEADERS, ResultCells, ResultsError, save_workbook
+from hubevents_gui.core.result_files import (
+    ResultCells,
+    ResultsError,
+    result_headers,
+    save_workbook,
+)
 from hubevents_gui.core.result_rows import row_cells
 from hubevents_gui.core.result_source import read_source
 from hubevents_gui.core.rows import EventRow, EventTable
@@ -37,11 +42,12 @@ def write_back(
         raise ResultsError(f"'{source.name}' cannot be opened to add results: {exc}") from None
     sheet = workbook[table.sheet]
     header_row = table.header_row or 1
-    template = _header_template(sheet, header_row)
+    headers = result_headers(table.fields)
+    template = _header_template(sheet, header_row, headers)
     first_result = sheet.max_column + 1
     # rows added in the app go below the sheet's last row, so their outcomes are kept too
     appended = sheet.max_row + 1
-    for offset, header in enumerate(RESULT_HEADERS):
+    for offset, header in enumerate(headers):
         existing = [
             c for c in range(1, sheet.max_column + 1) if sheet.cell(header_row, c).value == header
         ]
@@ -79,11 +85,11 @@ def write_back(
     save_workbook(workbook, path)
 
 
-def _header_template(sheet: Any, header_row: int) -> Any:
+def _header_template(sheet: Any, header_row: int, headers: tuple[str, ...]) -> Any:
     """The user's rightmost header cell: the new headers look like it."""
     for column in range(sheet.max_column, 0, -1):
         cell = sheet.cell(header_row, column)
-        if cell.value not in (None, "") and cell.value not in RESULT_HEADERS:
+        if cell.value not in (None, "") and cell.value not in headers:
             return cell
     return None
 

@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from hubevents_gui.core.fields import COLUMN_FIELDS, CUSTOM_KEY_PREFIX, FIELD_BY_KEY
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX
 from hubevents_gui.core.result_cells import CellTooLongError, fill, needs_a_cell, workbook_value
 from hubevents_gui.core.result_files import (
     RESULT_HEADERS,
@@ -20,6 +20,7 @@ from hubevents_gui.core.result_files import (
     ResultsError,
     check_results_path,
     guarded,
+    result_headers,
     save_workbook,
 )
 from hubevents_gui.core.result_rows import check_cells_fit, header_too_long, row_cells, too_long
@@ -64,7 +65,7 @@ def layout(table: EventTable) -> list[tuple[str, str]]:
     """(column key, header) of every column, in the source's order; columns the app added after."""
     keys = list(table.column_keys)
     present = set(keys)
-    for spec in COLUMN_FIELDS:
+    for spec in table.fields.columns:
         if spec.key not in present and any(
             spec.key in r.values or spec.key in r.bad for r in table.rows
         ):
@@ -76,7 +77,7 @@ def layout(table: EventTable) -> list[tuple[str, str]]:
     for key in keys:
         header = table.headers.get(key)
         if header is None:
-            header = FIELD_BY_KEY[key].title if key in FIELD_BY_KEY else key
+            header = table.fields.title(key)
         headers.append((key, header))
     return headers
 
@@ -121,7 +122,7 @@ def _write_new(
         return cell
 
     header_cells = []
-    for _, header in [*columns, *((h, h) for h in RESULT_HEADERS)]:
+    for _, header in [*columns, *((h, h) for h in result_headers(table.fields))]:
         cell = WriteOnlyCell(sheet)
         try:
             fill(cell, workbook_value(header))
@@ -136,7 +137,7 @@ def _write_new(
             try:
                 values += map(workbook_value, result_of(row))
             except CellTooLongError as exc:
-                where = f"the Message of {table.cell_name(row, 'externalEventId')}"
+                where = f"the Message of {table.cell_name(row, table.fields.columns[0].key)}"
                 raise too_long(where, exc.length) from None
             sheet.append([cell_of(v) for v in values])
         save_workbook(workbook, path)

@@ -20,13 +20,16 @@ sheet, row, column).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
+from hubevents_gui.core.fields import FieldTable
 from hubevents_gui.core.rows import EventTable, RowIds
 from hubevents_gui.core.sheets.builder import build_table
 from hubevents_gui.core.sheets.choice import SheetChoice, choose_workbook_sheet
 from hubevents_gui.core.sheets.csv_text import open_csv
 from hubevents_gui.core.sheets.mapping import (
+    fields_for,
     guess_mapping,
     header_label,
     mapping_problems,
@@ -54,6 +57,7 @@ __all__ = [
     "build_table",
     "choose_sheet",
     "describe_file",
+    "fields_for",
     "guess_mapping",
     "header_label",
     "mapping_problems",
@@ -93,7 +97,19 @@ def read_table(
     *,
     day_first: bool = False,
     row_ids: RowIds | None = None,
+    fields: FieldTable | None = None,
+    given: Sequence[str] = (),
 ) -> EventTable:
-    """Open, map by header names and parse: the headless path (``hubevents validate``)."""
+    """Open, map by header names and parse: the headless path (``hubevents validate``).
+    ``fields``: the kind of table (by default what the headers say); ``given``: required
+    columns given once for all rows instead."""
     raw = open_sheet(Path(path), sheet)
-    return build_table(raw, guess_mapping(raw.headers), day_first=day_first, row_ids=row_ids)
+    fields = fields or fields_for(raw.headers)
+    return build_table(
+        raw,
+        guess_mapping(raw.headers, fields),
+        day_first=day_first,
+        row_ids=row_ids,
+        fields=fields,
+        given=given,
+    )

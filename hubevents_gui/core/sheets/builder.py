@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import islice, repeat
 from typing import Any
 
-from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, EXTRA_KEY_PREFIX, FIELD_BY_KEY, Field
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, EXTRA_KEY_PREFIX, Field, FieldTable
 from hubevents_gui.core.rows import EventRow, EventTable, RowIds, Unreadable
-from hubevents_gui.core.sheets.mapping import mapping_problems
+from hubevents_gui.core.sheets.mapping import fields_for, mapping_problems
 from hubevents_gui.core.sheets.raw import RawSheet, SheetError, Target, describe_file, non_empty
 from hubevents_gui.core.values import display_text, parse_column
 from hubevents_gui.core.words import plural
@@ -22,18 +22,24 @@ def build_table(
     day_first: bool = False,
     row_ids: RowIds | None = None,
     progress: Callable[[int], bool] | None = None,
+    fields: FieldTable | None = None,
+    given: Sequence[str] = (),
 ) -> EventTable:
     """Parse every data row of ``raw`` with ``mapping``; blank rows are skipped.
+
+    ``fields``: the kind of table (by default what the headers say, mapping.fields_for);
+    ``given``: the required columns the sheet may lack because they are given for all rows.
 
     Rows are parsed a chunk at a time, column by column (values.parse_column), and rows are built
     with C-level dict(zip()): a 100k-row sheet must cost little more than reading it.
     ``progress(rows_so_far)`` is called after each chunk; returning False stops the read with
     SheetError.
     """
-    problems = mapping_problems(raw, mapping)
+    fields = fields or fields_for(raw.headers)
+    problems = mapping_problems(raw, mapping, fields, given)
     if problems:
         raise SheetError(problems[0])
-    table = _build_rows(raw, mapping, day_first, row_ids or RowIds(), progress)
+    table = _build_rows(raw, mapping, day_first, row_ids or RowIds(), progress, fields)
     raw.wait_for_checks()
     _apply_bad_cells(table, raw, mapping)
     return table
@@ -45,6 +51,7 @@ def _build_rows(
     day_first: bool,
     row_ids: RowIds,
     progress: Callable[[int], bool] | None,
+    fields: FieldTable,
 ) -> EventTable:
     width = len(raw.headers)
     field_columns: list[tuple[int, Field]] = []
@@ -53,8 +60,8 @@ def _build_rows(
     for column, target in enumerate(mapping):
         if target is None:
             extra_columns.append(column)
-        elif target in FIELD_BY_KEY:
-            field_columns.append((column, FIELD_BY_KEY[target]))
+        elif target in fields.by_key:
+            field_columns.append((column, fields.by_key[target]))
         else:
             custom_columns.append((column, target[len(CUSTOM_KEY_PREFIX) :]))
     keys = [spec.key for _, spec in field_columns]
@@ -131,7 +138,7 @@ def _build_rows(
         where = f"sheet {raw.sheet!r}" if raw.sheet else "the file"
         raise SheetError(
             f"{describe_file(raw.file)}: {where} has a header row (row {raw.header_row}) "
-            "but no event rows below it"
+            f"but no {fields.noun} rows below it"
         )
     extra_headers = [raw.headers[c] or f"Column {raw.column_name(c)}" for c in extra_columns]
     # rows shorter than the widest keep short extras: readers of extras treat missing as blank
@@ -159,9 +166,10 @@ def _build_rows(
         if len(extra_headers) > _NOTE_HEADERS:
             shown += f" and {len(extra_headers) - _NOTE_HEADERS:,} more"
         one = len(extra_headers) == 1
+        noun = fields.noun
         notes.append(
             f"{plural(len(extra_headers), 'column')} "
-            f"{'is not an event field' if one else 'are not event fields'}, so "
+            f"{f'is not an {noun} field' if one else f'are not {noun} fields'}, so "
             f"{'it is' if one else 'they are'} not sent to HubSpot: {shown} "
             f"({'it stays' if one else 'they stay'} in result files as in your file)"
         )
@@ -177,6 +185,7 @@ def _build_rows(
         header_row=raw.header_row,
         notes=notes,
         day_first=day_first,
+        fields=fields,
     )
 
 

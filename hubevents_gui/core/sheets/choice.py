@@ -9,7 +9,8 @@ from pathlib import Path
 
 import python_calamine
 
-from hubevents_gui.core.fields import REQUIRED_COLUMNS, custom_property_name, field_for_header
+from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS, is_attendee_sheet
+from hubevents_gui.core.fields import EVENT_FIELDS
 from hubevents_gui.core.sheets.raw import RawSheet, SheetError, describe_file
 from hubevents_gui.core.sheets.workbook import (
     no_worksheets,
@@ -32,9 +33,10 @@ class SheetChoice:
 
 def header_score(headers: Sequence[str]) -> tuple[bool, int]:
     """(all required columns present, number of known columns) for choosing a sheet."""
-    keys = {f.key for h in headers if (f := field_for_header(h)) is not None}
-    customs = sum(1 for h in headers if custom_property_name(h) is not None)
-    return all(f.key in keys for f in REQUIRED_COLUMNS), len(keys) + customs
+    events = EVENT_FIELDS.header_score(headers)
+    if is_attendee_sheet(headers):  # a sheet of attendees is as good a find as one of events
+        return max(events, (True, ATTENDEE_FIELDS.header_score(headers)[1]))
+    return events
 
 
 def worksheets(workbook: python_calamine.CalamineWorkbook) -> list[tuple[str, bool]]:

@@ -4,43 +4,50 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from hubevents_gui.core.fields import (
-    FIELD_BY_KEY,
-    REQUIRED_COLUMNS,
-    custom_header,
-    custom_property_name,
-    field_for_header,
-    normalize_header,
-)
+from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS, is_attendee_sheet
+from hubevents_gui.core.fields import EVENT_FIELDS, FieldTable, custom_header, normalize_header
 from hubevents_gui.core.sheets.raw import RawSheet, Target, describe_file
 
 
-def guess_mapping(headers: Sequence[str]) -> list[Target]:
-    """Each header's target by its name: a field key, "custom:NAME", or None (carried)."""
+def fields_for(headers: Sequence[str]) -> FieldTable:
+    """What kind of table a sheet with ``headers`` is: attendees when they name a contact (Email
+    or Contact ID) and a State, else events."""
+    return ATTENDEE_FIELDS if is_attendee_sheet(headers) else EVENT_FIELDS
+
+
+def guess_mapping(headers: Sequence[str], fields: FieldTable | None = None) -> list[Target]:
+    """Each header's target by its name: a field key, "custom:NAME" for a property column
+    (``custom:NAME`` in an event sheet, ``contact:NAME`` in an attendee one), or None (carried).
+    ``fields``: the kind of table (by default, what the headers say: fields_for)."""
+    fields = fields or fields_for(headers)
     mapping: list[Target] = []
     for header in headers:
-        custom = custom_property_name(header)
+        custom = fields.property_name(header)
         if custom is not None:
             mapping.append(custom_header(custom))
             continue
-        found = field_for_header(header) if header else None
+        found = fields.field_for_header(header) if header else None
         mapping.append(found.key if found else None)
     return mapping
 
 
 #: columns the app itself writes beside the events (result files, pulled files): carried as
 #: they are, never a reason to ask how to map the sheet
-APP_COLUMNS = frozenset(normalize_header(h) for h in ("Status", "HubSpot ID", "Message"))
+APP_COLUMNS = frozenset(
+    normalize_header(h) for h in ("Status", "HubSpot ID", "HubSpot Contact ID", "Message")
+)
 
 
-def needs_confirmation(raw: RawSheet, mapping: Sequence[Target]) -> bool:
+def needs_confirmation(
+    raw: RawSheet, mapping: Sequence[Target], fields: FieldTable | None = None
+) -> bool:
     """Whether the user must confirm ``mapping``: a column it does not place (other than the
     app's own), or a problem."""
     unplaced = any(
         target is None and normalize_header(header) not in APP_COLUMNS
         for header, target in zip(raw.headers, mapping, strict=False)
     )
-    return unplaced or bool(mapping_problems(raw, mapping))
+    return unplaced or bool(mapping_problems(raw, mapping, fields))
 
 
 def header_label(raw: RawSheet, column: int) -> str:
@@ -48,8 +55,15 @@ def header_label(raw: RawSheet, column: int) -> str:
     return f"'{header}'" if header else f"column {raw.column_name(column)} (no header)"
 
 
-def mapping_problems(raw: RawSheet, mapping: Sequence[Target]) -> list[str]:
-    """Why a mapping cannot be used: duplicate headers or targets, missing required columns."""
+def mapping_problems(
+    raw: RawSheet,
+    mapping: Sequence[Target],
+    fields: FieldTable | None = None,
+    given: Sequence[str] = (),
+) -> list[str]:
+    """Why a mapping cannot be used: duplicate headers or targets, missing required columns
+    (those the sheet does not take from ``given``, the keys given once for all rows)."""
+    fields = fields or fields_for(raw.headers)
     where = f"{describe_file(raw.file)}" + (f", sheet {raw.sheet!r}" if raw.sheet else "")
     problems: list[str] = []
     seen_headers: dict[str, int] = {}
@@ -76,18 +90,25 @@ def mapping_problems(raw: RawSheet, mapping: Sequence[Target]) -> list[str]:
                 problems.append(
                     f"{where}: columns {raw.column_name(first)} ({header_label(raw, first)}) and "
                     f"{raw.column_name(column)} ({header_label(raw, column)}) are both "
-                    f"{_target_title(target)}; keep one"
+                    f"{_target_title(fields, target)}; keep one"
                 )
         else:
             seen_targets[target] = column
-    missing = [f for f in REQUIRED_COLUMNS if f.key not in seen_targets]
+    missing = [
+        f"'{f.title}'" for f in fields.required if f.key not in seen_targets and f.key not in given
+    ]
+    missing += [
+        " or ".join(f"'{fields.by_key[key].title}'" for key in group)
+        for group in fields.required_any
+        if not any(key in seen_targets for key in group)
+    ]
     if missing:
         titled = [h for h in raw.headers if h]
         # a header can be a whole line of text (a file that is not a table): shown short
         found = ", ".join(f"'{_short(h)}'" for h in titled[:_SHOWN]) or "none"
         if len(titled) > _SHOWN:
             found += f" and {len(titled) - _SHOWN:,} more"
-        names = ", ".join(f"'{f.title}'" for f in missing)
+        names = ", ".join(missing)
         problems.append(
             f"{where}: missing required column{'s' if len(missing) > 1 else ''} {names}; "
             f"the headers found in row {raw.header_row} are: {found}"
@@ -102,8 +123,8 @@ def _short(header: str, most: int = 60) -> str:
     return header if len(header) <= most else header[: most - 1] + "…"
 
 
-def _target_title(target: str) -> str:
-    found = FIELD_BY_KEY.get(target)
+def _target_title(fields: FieldTable, target: str) -> str:
+    found = fields.by_key.get(target)
     if found is not None:
         return f"'{found.title}'"
-    return f"custom property '{target.partition(':')[2]}'"
+    return f"{fields.property_noun} '{target.partition(':')[2]}'"
