@@ -153,6 +153,7 @@ ATTENDEE_FIELDS = FieldTable(
     # name would make the results file unreadable as an attendee sheet
     id_title="HubSpot Contact ID",
     required_any=((EMAIL, CONTACT_ID),),
+    identity_keys=(EMAIL, CONTACT_ID, "externalEventId", "externalAccountId", STATE),
 )
 
 #: the columns that may be given once for the whole sheet (hubevents attendance --event ...)

@@ -11,9 +11,12 @@ from zoneinfo import ZoneInfo
 
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.attendee_validation import attendee_duplicates, validate_attendee_row
-from hubevents_gui.core.fields import FieldTable
+from hubevents_gui.core.fields import EVENT_FIELDS, FieldTable
 from hubevents_gui.core.rows import EventRow, EventTable, RowId, Value
 from hubevents_gui.core.validation import Issue, duplicate_issues, validate_row
+
+#: every kind of table, by its name (as autosave and settings store it)
+FIELD_TABLES: dict[str, FieldTable] = {f.name: f for f in (EVENT_FIELDS, ATTENDEE_FIELDS)}
 
 
 class RowChecks:

@@ -178,6 +178,7 @@ class FieldTable:
         property_noun: str,
         id_title: str,
         required_any: tuple[tuple[str, ...], ...] = (),
+        identity_keys: tuple[str, ...] = (),
     ) -> None:
         #: "events", "attendees": how files and settings tell the kinds apart
         self.name = name
@@ -191,6 +192,8 @@ class FieldTable:
         self.required: tuple[Field, ...] = tuple(f for f in self.columns if f.required)
         #: groups of which a row needs one (an attendee's Email or Contact ID)
         self.required_any = required_any
+        #: the columns whose edit can make rows repeat one another (duplicates are re-found)
+        self.identity_keys = frozenset(identity_keys)
         self.property_prefixes = property_prefixes
         self.property_noun = property_noun
         #: the title of the app's own id column in result files ("HubSpot ID", "Contact ID")
@@ -254,6 +257,7 @@ EVENT_FIELDS = FieldTable(
     property_prefixes=CUSTOM_PREFIXES,
     property_noun="custom property",
     id_title="HubSpot ID",
+    identity_keys=("externalAccountId", "externalEventId"),
 )
 
 FIELD_BY_KEY: dict[str, Field] = EVENT_FIELDS.by_key

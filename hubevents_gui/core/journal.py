@@ -16,6 +16,8 @@ from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
+from hubevents_gui.core.checks import FIELD_TABLES
+from hubevents_gui.core.fields import EVENT_FIELDS
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus, Unreadable
 from hubevents_gui.core.sqlite_writer import ErrorHandler, SqliteWriter, is_damaged, move_aside
 
@@ -115,6 +117,9 @@ def table_meta(table: EventTable, extra: dict[str, Any] | None = None) -> dict[s
         "header_row": json.dumps(table.header_row),
         "notes": json.dumps(table.notes),
         "day_first": json.dumps(table.day_first),
+        "kind": table.fields.name,
+        # the sheet-wide values are ids and a state: text
+        "defaults": json.dumps({k: v for k, v in table.defaults.items() if isinstance(v, str)}),
         "saved_at": str(time.time()),
     }
     for key, value in (extra or {}).items():
@@ -191,11 +196,13 @@ def _read(path: Path) -> RecoveredSession | None:
         header_row=json.loads(meta.get("header_row", "null")),
         notes=json.loads(meta.get("notes", "[]")),
         day_first=bool(json.loads(meta.get("day_first", "false"))),
+        fields=FIELD_TABLES.get(meta.get("kind", ""), EVENT_FIELDS),
+        defaults=json.loads(meta.get("defaults", "{}")),
     )
     session = RecoveredSession(table, saved_at=float(meta.get("saved_at", "0") or 0))
     known = {
         "file", "sheet", "custom_names", "extra_headers", "source_columns", "column_keys",
-        "headers", "header_row", "notes", "day_first", "saved_at",
+        "headers", "header_row", "notes", "day_first", "saved_at", "kind", "defaults",
     }  # fmt: skip
     session.extra = {k: json.loads(v) for k, v in meta.items() if k not in known}
     for row_id, data in outcome_rows:

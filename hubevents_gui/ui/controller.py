@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from hubevents_gui import credentials
 from hubevents_gui.core import collector
+from hubevents_gui.core.checks import checks_for
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.result_files import keep_backup, same_file
@@ -38,7 +39,7 @@ from hubevents_gui.core.sheets import (
     needs_confirmation,
 )
 from hubevents_gui.core.tally import Progress, Tally
-from hubevents_gui.core.validation import Issue, validate_rows
+from hubevents_gui.core.validation import Issue
 from hubevents_gui.hubspot.quota import Quota, QuotaSnapshot, fetch_quota
 from hubevents_gui.ui.commands import replace_table
 from hubevents_gui.ui.connection import Connection
@@ -237,7 +238,7 @@ class Controller(QObject):
             table = build_table(
                 raw, mapping, day_first=day_first, row_ids=row_ids, progress=progress
             )
-            issues = validate_rows(table.rows, zone)
+            issues = checks_for(table).rows(table.rows, zone)
             return table, issues, {row.row_id: row for row in table.rows}
 
         self.settings.remember_mapping(raw.headers, mapping)

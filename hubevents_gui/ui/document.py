@@ -21,9 +21,10 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, IDENTITY_KEYS
-from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowIds, RowStatus
-from hubevents_gui.core.validation import Issue, duplicate_issues, validate_row, validate_rows
+from hubevents_gui.core.checks import RowChecks, checks_for
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowIds, RowStatus, Value
+from hubevents_gui.core.validation import Issue
 from hubevents_gui.core.words import plural
 from hubevents_gui.ui.columns import (
     Column,
@@ -114,6 +115,7 @@ class TableDocument(QObject):
         self.day_first = False
         self.table = EventTable(None, None, [])
         self.columns: list[Column] = build_columns(self.table)
+        self.checks: RowChecks = checks_for(self.table)
         self.order = RowOrder()
         #: when the filter was last applied afresh; rows wait to come into it
         self._refiltered = 0.0
@@ -212,7 +214,8 @@ class TableDocument(QObject):
         self.outcomes.clear()
         self.states.clear()
         self.columns = build_columns(table)
-        self._set_issues(issues if issues is not None else validate_rows(table.rows, self.zone))
+        self.checks = checks_for(table)
+        self._set_issues(issues if issues is not None else self.checks.rows(table.rows, self.zone))
         self.order.reset(table.rows)
         self.dirty.everything = True
         self.reset_done.emit()
@@ -251,7 +254,7 @@ class TableDocument(QObject):
                 continue
             row.set_cell(key, value)
             touched.add(row_id)
-            identity = identity or key in IDENTITY_KEYS
+            identity = identity or key in self.table.fields.identity_keys
         if not touched:
             return
         for row_id in touched:
@@ -276,7 +279,7 @@ class TableDocument(QObject):
     def _revalidate(self, row_ids: Iterable[RowId], identity_changed: bool) -> None:
         for row_id in row_ids:
             row = self._by_id[row_id]
-            found = validate_row(row, self.zone)
+            found = self.checks.row(row, self.zone)
             duplicate = [i for i in self.issues.get(row_id, []) if i.duplicate]
             self._store_issues(row_id, found + ([] if identity_changed else duplicate))
         if identity_changed:
@@ -292,7 +295,7 @@ class TableDocument(QObject):
             self.cell_issues.pop(row_id, None)
 
     def _refresh_duplicates(self) -> None:
-        duplicates = duplicate_issues(self.table.rows)
+        duplicates = self.checks.duplicates(self.table.rows)
         changed: set[RowId] = set()
         for row_id in list(self.issues):
             had = [i for i in self.issues[row_id] if i.duplicate]
@@ -307,9 +310,18 @@ class TableDocument(QObject):
             self.rows_changed.emit(changed)
 
     def revalidate_all(self) -> None:
-        self._set_issues(validate_rows(self.table.rows, self.zone))
+        self._set_issues(self.checks.rows(self.table.rows, self.zone))
         self.all_changed.emit()
         self.validation_changed.emit()
+
+    def set_defaults(self, defaults: dict[str, Value]) -> None:
+        """Give values for the rows that leave those columns blank (an attendee sheet's event,
+        account and state), and re-check every row against them."""
+        self.table.defaults = dict(defaults)
+        self.checks = checks_for(self.table)
+        self.dirty.meta = True
+        self.revalidate_all()
+        self.edited.emit()
 
     def set_zone(self, zone: ZoneInfo) -> None:
         self.zone = zone
@@ -415,7 +427,7 @@ class TableDocument(QObject):
         position = custom_column_position(self.table)
         self.columns_inserting.emit(position, position)
         self.table.custom_names.append(name)
-        self.columns.insert(position, custom_column(name))
+        self.columns.insert(position, custom_column(name, self.table.fields))
         self.dirty.meta = True
         self.columns_inserted.emit()
         self.edited.emit()

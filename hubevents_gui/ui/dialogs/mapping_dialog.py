@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hubevents_gui.core.fields import COLUMN_FIELDS, CUSTOM_KEY_PREFIX, custom_property_name
-from hubevents_gui.core.sheets import RawSheet, Target, mapping_problems
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX
+from hubevents_gui.core.sheets import RawSheet, Target, fields_for, mapping_problems
 from hubevents_gui.core.values import cell_text
 from hubevents_gui.ui.status_style import StatusStyle
 
@@ -60,6 +60,8 @@ class MappingDialog(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.combos: list[QComboBox] = []
+        fields = fields_for(raw.headers)
+        noun = fields.property_noun.capitalize()
         for column, text in enumerate(raw.headers):
             label = f"{raw.column_name(column)}: {text or '(no header)'}"
             self.table.setItem(column, 0, QTableWidgetItem(label))
@@ -71,11 +73,11 @@ class MappingDialog(QDialog):
             combo = QComboBox(self.table)
             combo.setObjectName(f"mappingTarget{column}")
             combo.addItem(IGNORE, None)
-            for spec in COLUMN_FIELDS:
+            for spec in fields.columns:
                 star = " *" if spec.required else ""
                 combo.addItem(f"{spec.title}{star}  ({spec.key})", spec.key)
-            name = custom_property_name(text) or _slug(text) or f"column_{raw.column_name(column)}"
-            combo.addItem(f"Custom property: {name}", CUSTOM_KEY_PREFIX + name)
+            name = fields.property_name(text) or _slug(text) or f"column_{raw.column_name(column)}"
+            combo.addItem(f"{noun}: {name}", CUSTOM_KEY_PREFIX + name)
             target = guess[column] if column < len(guess) else None
             position = combo.findData(target)
             combo.setCurrentIndex(max(position, 0))
