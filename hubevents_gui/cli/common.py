@@ -5,17 +5,25 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from hubevents_gui import credentials
+from hubevents_gui.core.checks import checks_for
+from hubevents_gui.core.fields import FieldTable
 from hubevents_gui.core.results import ResultsError, check_results
-from hubevents_gui.core.rows import EventRow, EventTable, RowId
-from hubevents_gui.core.sheets import SheetError, build_table, choose_sheet, guess_mapping
-from hubevents_gui.core.validation import Issue, validate_rows
+from hubevents_gui.core.rows import EventRow, EventTable, RowId, Value
+from hubevents_gui.core.sheets import (
+    SheetError,
+    build_table,
+    choose_sheet,
+    fields_for,
+    guess_mapping,
+)
+from hubevents_gui.core.validation import Issue
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
 
 EXIT_OK = 0
@@ -58,8 +66,15 @@ def load_zone_arg(name: str | None) -> ZoneInfo:
         raise UsageError(f"--timezone: {exc}") from None
 
 
-def load_checked(args: argparse.Namespace) -> CheckedTable:
-    """The input file of ``args`` (file, sheet, timezone, day_first) read and validated."""
+def load_checked(
+    args: argparse.Namespace,
+    fields: FieldTable | None = None,
+    defaults: Mapping[str, Value] | None = None,
+) -> CheckedTable:
+    """The input file of ``args`` (file, sheet, timezone, day_first) read and validated.
+
+    ``fields``: the kind of table (by default what the headers say); ``defaults``: values
+    given once for every row that leaves the column blank (their columns may be missing)."""
     zone = load_zone_arg(args.timezone)
     try:
         choice = choose_sheet(Path(args.file), args.sheet)
@@ -73,10 +88,18 @@ def load_checked(args: argparse.Namespace) -> CheckedTable:
                 "choose one with --sheet NAME"
             )
         raw = choice.raw
-        table = build_table(raw, guess_mapping(raw.headers), day_first=args.day_first)
+        fields = fields or fields_for(raw.headers)
+        table = build_table(
+            raw,
+            guess_mapping(raw.headers, fields),
+            day_first=args.day_first,
+            fields=fields,
+            given=tuple(defaults or ()),
+        )
     except SheetError as exc:
         raise UsageError(str(exc)) from None
-    issues = validate_rows(table.rows, zone)
+    table.defaults.update(defaults or {})
+    issues = checks_for(table).rows(table.rows, zone)
     return CheckedTable(table, zone, dict(issues))
 
 

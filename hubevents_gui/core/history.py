@@ -33,7 +33,7 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, started REAL, finished REAL, connection TEXT, file TEXT, sheet TEXT,
     rows INTEGER, created INTEGER, updated INTEGER, failed INTEGER, not_sent INTEGER,
-    requests INTEGER, stopped TEXT
+    requests INTEGER, stopped TEXT, recorded INTEGER DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS run_rows (
     run_id TEXT, row_id INTEGER, source_row INTEGER, batch INTEGER, payload TEXT,
@@ -42,6 +42,13 @@ CREATE TABLE IF NOT EXISTS run_rows (
 );
 CREATE INDEX IF NOT EXISTS run_rows_by_run ON run_rows (run_id);
 """
+
+
+def _migrate(db: sqlite3.Connection) -> None:
+    """A history file from before attendees has no ``recorded`` count: it gets one (0)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
+    if "recorded" not in columns:
+        db.execute("ALTER TABLE runs ADD COLUMN recorded INTEGER DEFAULT 0")
 
 
 class RunHistory:
@@ -53,7 +60,9 @@ class RunHistory:
 
     def _put(self, write: Callable[[sqlite3.Connection], None]) -> None:
         if self._writer is None:
-            self._writer = SqliteWriter(self.path, _SCHEMA, "hubevents-history", self._on_error)
+            self._writer = SqliteWriter(
+                self.path, _SCHEMA, "hubevents-history", self._on_error, _migrate
+            )
         self._writer.put(write)
 
     def flush(self) -> None:
@@ -119,7 +128,7 @@ class RunHistory:
         def write(db: sqlite3.Connection) -> None:
             db.execute(
                 "UPDATE runs SET finished = ?, created = ?, updated = ?, failed = ?, not_sent = ?,"
-                " requests = ?, stopped = ? WHERE id = ?",
+                " requests = ?, stopped = ?, recorded = ? WHERE id = ?",
                 (
                     finished,
                     tally.created,
@@ -128,6 +137,7 @@ class RunHistory:
                     tally.not_sent,
                     requests,
                     stopped,
+                    tally.recorded,
                     run_id,
                 ),
             )
@@ -154,11 +164,14 @@ class RunHistory:
         """Newest first. A run that never finished (killed) counts its rows as recorded: those
         with no outcome are "no answer", so that every run's counts add up to its rows."""
         found = []
-        for row in self._read(
+        select = (
             "SELECT id, started, finished, connection, file, sheet, rows, created, updated,"
-            " failed, not_sent, requests, stopped FROM runs ORDER BY started DESC"
-        ):
-            summary = RunSummary(*row)
+            " failed, not_sent, requests, stopped{} FROM runs ORDER BY started DESC"
+        )
+        # a file from before attendees (not yet written by this version) has no recorded count
+        for row in self._read(select.format(", recorded")) or self._read(select.format("")):
+            recorded = (row[13] if len(row) > 13 else 0) or 0
+            summary = replace(RunSummary(*row[:13]), recorded=recorded)
             if summary.interrupted:
                 counts = Tally.of(
                     dict(
@@ -175,6 +188,7 @@ class RunHistory:
                     updated=counts.updated,
                     failed=counts.failed,
                     not_sent=counts.not_sent,
+                    recorded=counts.recorded,
                     stopped=INTERRUPTED,
                 )
             # pending rows, and rows whose record never reached the file, had no answer
@@ -197,8 +211,8 @@ class RunHistory:
         return {
             batch: (confirmed, total)
             for batch, confirmed, total in self._read(
-                "SELECT batch, SUM(status IN ('created', 'updated')), COUNT(*) FROM run_rows"
-                " WHERE run_id = ? GROUP BY batch ORDER BY batch",
+                "SELECT batch, SUM(status IN ('created', 'updated', 'recorded')), COUNT(*)"
+                " FROM run_rows WHERE run_id = ? GROUP BY batch ORDER BY batch",
                 (run_id,),
             )
         }

@@ -39,6 +39,8 @@ class RunSummary:
     requests: int
     stopped: str
     no_answer: int = 0
+    #: attendees whose participation HubSpot recorded (an attendee run's "stored")
+    recorded: int = 0
 
     @property
     def interrupted(self) -> bool:
@@ -47,7 +49,7 @@ class RunSummary:
 
     @property
     def stored(self) -> int:
-        return self.created + self.updated
+        return self.created + self.updated + (self.recorded or 0)
 
     @property
     def state(self) -> str:
@@ -70,6 +72,7 @@ class RunSummary:
         counts = (
             (self.created, "created"),
             (self.updated, "updated"),
+            (self.recorded, "recorded"),
             (self.failed, "failed"),
             (self.not_sent, "not sent"),
             (self.no_answer, "with no answer"),

@@ -83,10 +83,17 @@ def is_damage_notice(message: str) -> bool:
 
 class SqliteWriter:
     def __init__(
-        self, path: Path, schema: str, name: str, on_error: ErrorHandler | None = None
+        self,
+        path: Path,
+        schema: str,
+        name: str,
+        on_error: ErrorHandler | None = None,
+        migrate: Callable[[sqlite3.Connection], None] | None = None,
     ) -> None:
         self.path = Path(path)
         self._schema = schema
+        #: brings a file an older version made up to ``schema`` (after it ran)
+        self._migrate = migrate
         self._on_error = on_error
         #: the last failure, as reported (None while every write landed)
         self.last_error: str | None = None
@@ -152,6 +159,8 @@ class SqliteWriter:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(self._schema)
+            if self._migrate is not None:
+                self._migrate(db)
         except BaseException:
             db.close()
             raise

@@ -60,6 +60,15 @@ class Tally:
         """Rows HubSpot has as they are: sent, or left alone because it had them."""
         return self.created + self.updated + self.unchanged + self.recorded
 
+    def text(self, *, attendees: bool = False) -> str:
+        """ "3 created, 2 updated, 1 failed" (events) or "5 recorded, 1 failed" (attendees)."""
+        head = (
+            f"{self.recorded} recorded"
+            if attendees
+            else f"{self.created} created, {self.updated} updated"
+        )
+        return f"{head}, {self.failed} failed"
+
     def copy(self) -> Tally:
         return Tally(
             self.created, self.updated, self.failed, self.not_sent, self.unchanged, self.recorded
@@ -73,6 +82,8 @@ class Progress:
     total: int
     counts: Tally = field(default_factory=Tally)
     started: float = field(default_factory=time.monotonic)
+    #: a run of attendees: its rows are recorded, not created or updated
+    attendees: bool = False
 
     @property
     def done(self) -> int:

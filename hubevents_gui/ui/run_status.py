@@ -116,6 +116,6 @@ class RunStatus(QWidget):
         self.progress.setValue(progress.done)
         eta = f", ETA {progress.eta:.0f} s" if progress.eta is not None else ""
         self.progress.setFormat(
-            f"{progress.done} / {progress.total}: {c.created} created, {c.updated} updated, "
-            f"{c.failed} failed ({progress.rate:.0f} rows/s{eta})"
+            f"{progress.done} / {progress.total}: {c.text(attendees=progress.attendees)} "
+            f"({progress.rate:.0f} rows/s{eta})"
         )

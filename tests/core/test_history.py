@@ -166,3 +166,31 @@ def test_a_row_whose_custom_properties_hubspot_dropped_keeps_saying_so_in_the_hi
     (row,) = RunHistory(tmp_path / "history.sqlite").rows(run_id)
     assert row.status == "created"
     assert row.message == "HubSpot dropped custom properties: legacy_tag"
+
+
+def test_an_attendee_run_counts_recorded_rows_in_a_history_from_before_attendees(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "history.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE runs (id TEXT PRIMARY KEY, started REAL, finished REAL, connection TEXT,"
+        " file TEXT, sheet TEXT, rows INTEGER, created INTEGER, updated INTEGER, failed INTEGER,"
+        " not_sent INTEGER, requests INTEGER, stopped TEXT);"
+        "INSERT INTO runs VALUES ('old', 1.0, 2.0, 'sandbox', 'e.xlsx', 'Events', 2, 2, 0, 0, 0,"
+        " 1, '');"
+    )
+    old.commit()
+    old.close()
+    history = RunHistory(path)
+    assert [r.summary_text for r in history.runs()] == ["Complete. 2 rows: 2 created."]
+    run = history.start_run(
+        "sandbox", "a.xlsx", "Attendees", [(RowId(1), 2, 0, {}), (RowId(2), 3, 0, {})]
+    )
+    history.record_outcomes(run, [Outcome(RowId(1), RowStatus.RECORDED, "901")])
+    history.finish_run(run, Tally(recorded=1, failed=1), 1, "")
+    history.close()
+    newest = history.runs()[0]
+    assert newest.summary_text == "Finished with failures. 2 rows: 1 recorded, 1 failed."
