@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX
-from hubevents_gui.core.rows import EventRow, EventTable, RowId, RowStatus
+from hubevents_gui.core.rows import EventRow, EventTable, RowId, RowStatus, Value
 from hubevents_gui.core.validation import Issue
 from hubevents_gui.ui.document import RemovedRow, RowCommand, TableDocument, TableState
 
@@ -92,6 +92,23 @@ class AddColumnCommand(RowCommand):
 
     def undo(self) -> None:
         self.document.drop_custom_column(self.name)
+
+
+class SheetValuesCommand(RowCommand):
+    """Values given once for every row that leaves the column blank (an attendee sheet's event,
+    account and state): Undo gives the previous ones back."""
+
+    def __init__(self, document: TableDocument, values: dict[str, Value]) -> None:
+        super().__init__("Choose the event for the sheet")
+        self.document = document
+        self.old = dict(document.table.defaults)
+        self.new = dict(values)
+
+    def redo(self) -> None:
+        self.document.set_defaults(self.new)
+
+    def undo(self) -> None:
+        self.document.set_defaults(self.old)
 
 
 class ReplaceTableCommand(RowCommand):

@@ -24,7 +24,9 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from hubevents_gui import credentials
 from hubevents_gui.core import collector
 from hubevents_gui.core.checks import checks_for
+from hubevents_gui.core.fields import EVENT_FIELDS
 from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.known_events import KnownEvent, events_of_table, merged
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.result_files import keep_backup, same_file
 from hubevents_gui.core.results import add_result_columns, result_cells, write_results
@@ -126,6 +128,8 @@ class Controller(QObject):
         self.reads = HubSpotReads(self, self)
         #: the account's marketing-event property definitions, from the last read of them
         self.definitions: dict[str, PropertyDefinition] | None = None
+        #: the events of the last event table an attendee table replaced (its rows' event)
+        self.known_events: list[KnownEvent] = []
 
     def warm_up(self) -> None:
         """Load the engine's modules (httpx and friends) on a background thread, so the first
@@ -229,6 +233,8 @@ class Controller(QObject):
         zone = document.zone
         day_first = self.settings.day_first
         row_ids = document.row_ids
+        shown = document.table
+        known = self.known_events
 
         def work(task: Task) -> Built:
             def progress(count: int) -> bool:
@@ -239,6 +245,10 @@ class Controller(QObject):
                 raw, mapping, day_first=day_first, row_ids=row_ids, progress=progress
             )
             issues = checks_for(table).rows(table.rows, zone)
+            if table.fields is not shown.fields and shown.fields is EVENT_FIELDS:
+                # attendees replace events: their event is likely among those (rows are read
+                # whole: an edit replaces a row's dicts, never changes them in place)
+                known[:] = merged(events_of_table(shown, zone), known)
             return table, issues, {row.row_id: row for row in table.rows}
 
         self.settings.remember_mapping(raw.headers, mapping)

@@ -88,6 +88,8 @@ class HubSpotReads(QObject):
     progress = Signal(str)
     pulled = Signal(object)
     previewed = Signal(object)
+    #: this app's events, as list[KnownEvent] (for an attendee sheet's event)
+    events_listed = Signal(list)
     #: one sentence naming the HTTP status, or the network's failure
     failed = Signal(str)
     cancelled = Signal()
@@ -228,6 +230,46 @@ class HubSpotReads(QObject):
             result.cells = cell_warnings(rows, result.definitions)
         controller.marks.set(result.plans, result.inputs, result.columns, result.cells)
         self.previewed.emit(result)
+
+    # ------------------------------------------------------------------ events to choose
+
+    def list_events(self) -> bool:
+        """Read this app's events; ``events_listed`` hands them back as KnownEvents."""
+        from hubevents_gui.core.known_events import KnownEvent, instant
+        from hubevents_gui.hubspot.holdings import read_holdings
+
+        if self.controller.busy:
+            return False
+        cancel = threading.Event()
+        reader = self._reader(cancel)
+        if reader is None:
+            return False
+
+        def work(_task: Task) -> list[KnownEvent] | None:
+            with reader:
+                holdings = _read(lambda: read_holdings(reader, None, self.progress.emit))
+            if holdings is None:
+                return None
+            return [
+                KnownEvent(
+                    account,
+                    event_id,
+                    str(remote.fields.get("eventName") or ""),
+                    instant(remote.fields.get("startDateTime")),
+                    "HubSpot",
+                )
+                for (account, event_id), remote in holdings.own.items()
+            ]
+
+        return self._run(work, cancel, self._on_listed)
+
+    @Slot(object)
+    def _on_listed(self, result: list[object] | None) -> None:
+        self._finished()
+        if result is None:
+            self.cancelled.emit()
+        else:
+            self.events_listed.emit(result)
 
     # ------------------------------------------------------------------ one read
 

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES
 from hubevents_gui.core.sqlite_writer import is_damage_notice
@@ -33,6 +34,7 @@ from hubevents_gui.ui.actions import (
     fill_toolbar,
     table_actions,
 )
+from hubevents_gui.ui.attendee_actions import AttendeeActions
 from hubevents_gui.ui.clipboard import TableEditor
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.event_model import EventTableModel
@@ -160,6 +162,7 @@ class MainWindow(WindowShell):
         self.opening = FileOpening(self)
         self.running = RunActions(self)
         self.hubspot = HubSpotActions(self)
+        self.attendees = AttendeeActions(self)
 
         menus = fill_menus(self.menuBar(), self.actions_by_name)
         self.recent_menu = menus["menuRecent"]
@@ -205,7 +208,10 @@ class MainWindow(WindowShell):
         return self.opening.may_replace()
 
     def update_title(self) -> None:
-        name = self.controller.file.name if self.controller.file else "Untitled"
+        untitled = (
+            "Untitled attendees" if self.document.table.fields is ATTENDEE_FIELDS else "Untitled"
+        )
+        name = self.controller.file.name if self.controller.file else untitled
         self.setWindowTitle(f"{name}[*] — hubevents")
 
     @Slot()
@@ -238,8 +244,20 @@ class MainWindow(WindowShell):
     def update_actions(self) -> None:
         self._update_undo()
         has_rows = bool(self.document.rows)
-        has_table = has_rows or self.document.table.file is not None
+        fields = self.document.table.fields
+        attendees = fields is ATTENDEE_FIELDS
+        # an attendee table is shown even when its last row is deleted: it was made on purpose
+        has_table = has_rows or self.document.table.file is not None or attendees
         running = self.controller.busy
+        verb = "Record" if attendees else "Upsert"
+        self.action("actionUpsertAll").setText(f"&{verb} All")
+        self.action("actionUpsertSelected").setText(f"{verb} &Selected")
+        self.action("actionAddCustomColumn").setText(f"Add {fields.property_noun.title()} &Column…")
+        self.action("actionChooseEvent").setEnabled(attendees and not running)
+        self.action("actionNewAttendeeTable").setEnabled(not running)
+        # HubSpot's copy of attendees is not read back row by row (yet): no preview for them
+        for name in ("actionPreviewChanges", "actionSendChanges"):
+            self.action(name).setVisible(not attendees)
         self.table.setVisible(has_table)
         self.empty_hint.setVisible(not has_table)
         for name in _ROW_ACTIONS:

@@ -1,0 +1,120 @@
+"""The window's attendee actions: File > New Attendee Table, and Edit > Event for the Sheet (the
+event and state for rows that do not name their own), with what the sheet gives shown in the
+status bar."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Slot
+from PySide6.QtWidgets import QLabel
+
+from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS, STATE, STATE_TITLES, state_of
+from hubevents_gui.core.fields import EVENT_FIELDS
+from hubevents_gui.core.known_events import KnownEvent, events_of_table, merged
+from hubevents_gui.core.rows import EventTable
+from hubevents_gui.ui import commands
+from hubevents_gui.ui.dialogs.event_choice_dialog import EventChoiceDialog
+from hubevents_gui.ui.shell import WindowShell
+
+
+class AttendeeActions(QObject):
+    def __init__(self, window: WindowShell) -> None:
+        super().__init__(window)
+        self.window = window
+        self.controller = window.controller
+        self.dialog: EventChoiceDialog | None = None
+        self.sheet_label = QLabel(window.statusBar())
+        self.sheet_label.setObjectName("sheetValues")
+        window.statusBar().addPermanentWidget(self.sheet_label)
+        self.sheet_label.hide()
+        document = window.document
+        document.reset_done.connect(self.update_label)
+        document.validation_changed.connect(self.update_label)
+        reads = self.controller.reads
+        reads.events_listed.connect(self._on_events_listed)
+        reads.failed.connect(self._on_read_failed)
+
+    @property
+    def attendees(self) -> bool:
+        return self.window.document.table.fields is ATTENDEE_FIELDS
+
+    @Slot()
+    def new_attendee_table(self) -> None:
+        """An empty attendee table with one row to type in (the open table: one Undo away)."""
+        window = self.window
+        if window.document.running or not window.may_replace():
+            return
+        document = window.document
+        if document.table.fields is EVENT_FIELDS and document.rows:
+            shown = events_of_table(document.table, document.zone)
+            self.controller.known_events = merged(shown, self.controller.known_events)
+        table = EventTable(None, None, [], fields=ATTENDEE_FIELDS)
+        table.rows.append(document.new_row())
+        commands.replace_table(document, table)
+        self.controller.file = None
+        window.statusBar().clearMessage()  # what it said was about the table replaced
+        window.update_title()
+        window.update_actions()
+        window.table.setFocus()
+        self.choose_event()
+
+    def known(self) -> list[KnownEvent]:
+        """The events the window knows: the event table shown, or the one last replaced."""
+        document = self.window.document
+        shown = (
+            events_of_table(document.table, document.zone)
+            if document.table.fields is EVENT_FIELDS
+            else []
+        )
+        return merged(shown, self.controller.known_events)
+
+    @Slot()
+    def choose_event(self) -> None:
+        window = self.window
+        if not self.attendees or window.document.running:
+            return
+        dialog = EventChoiceDialog(self.known(), window.document.table.defaults, window)
+        dialog.read_requested.connect(self._read_events)
+        self.dialog = dialog
+        try:
+            if dialog.exec() == EventChoiceDialog.DialogCode.Accepted:
+                values = dialog.values()
+                if values != window.document.table.defaults:
+                    window.document.undo_stack.push(
+                        commands.SheetValuesCommand(window.document, values)
+                    )
+        finally:
+            self.dialog = None
+            dialog.deleteLater()
+
+    @Slot()
+    def _read_events(self) -> None:
+        if not self.controller.reads.list_events() and self.dialog is not None:
+            self.dialog.read_failed("HubSpot cannot be read now (a read or a run is under way).")
+
+    @Slot(list)
+    def _on_events_listed(self, events: list[KnownEvent]) -> None:
+        # kept: the next attendee sheet offers them without reading again
+        self.controller.known_events = merged(self.controller.known_events, events)
+        if self.dialog is not None:
+            found = f"HubSpot holds {len(events)} events of this app." if events else ""
+            self.dialog.add_events(events, found or "HubSpot holds no events of this app.")
+
+    @Slot(str)
+    def _on_read_failed(self, message: str) -> None:
+        if self.dialog is not None:
+            self.dialog.read_failed(message)
+
+    @Slot()
+    def update_label(self) -> None:
+        """ "Sheet: acme-events / WEB-2026-001, Attended" while the sheet gives values."""
+        defaults = self.window.document.table.defaults if self.attendees else {}
+        ids = [str(defaults[k]) for k in ("externalAccountId", "externalEventId") if k in defaults]
+        parts = [" / ".join(ids)] if ids else []
+        state = defaults.get(STATE)
+        if isinstance(state, str) and (known := state_of(state)) is not None:
+            parts.append(STATE_TITLES[known])
+        self.sheet_label.setText("Sheet: " + ", ".join(parts) if parts else "")
+        self.sheet_label.setToolTip(
+            "What rows that leave these columns blank are sent with (Edit > Event for the Sheet)"
+        )
+        self.sheet_label.setVisible(bool(parts))

@@ -1,0 +1,111 @@
+"""Attendee tables in the window: opened by their headers, started empty, given the event for
+the sheet from the events the window knows, with undo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QTimer
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
+from hubevents_gui.core.fields import EVENT_FIELDS
+from hubevents_gui.ui.main_window import MainWindow
+from tests.helpers import write_xlsx
+from tests.ui.conftest import load
+
+HEADERS = ["Email", "External Event ID", "External Account ID", "State", "Joined At", "Left At"]
+
+
+@pytest.fixture
+def attendee_sheet(tmp_path: Path) -> Path:
+    return write_xlsx(
+        tmp_path / "attendees.xlsx",
+        [
+            HEADERS,
+            ["anna@example.com", "WEB-2026-001", "acme-events", "Attended"],
+            ["bo.example.com", "WEB-2026-001", "acme-events", "Registered"],
+            ["cy@example.com", "", "", "attend"],
+        ],
+    )
+
+
+def _answer_event_dialog(window: MainWindow, pick: int, state: int) -> None:
+    """Choose in the Event for the Sheet dialog as soon as it is open, then press OK."""
+
+    def choose() -> None:
+        dialog = window.attendees.dialog
+        if dialog is None:
+            QTimer.singleShot(20, choose)
+            return
+        dialog.events.setCurrentIndex(pick)
+        dialog.state.setCurrentIndex(state)
+        dialog.accept()
+
+    QTimer.singleShot(0, choose)
+
+
+def test_a_sheet_of_attendees_opens_as_an_attendee_table(
+    qtbot: QtBot, window: MainWindow, attendee_sheet: Path
+) -> None:
+    load(qtbot, window, attendee_sheet)
+    document = window.document
+    assert document.table.fields is ATTENDEE_FIELDS
+    headers = [c.header for c in document.columns]
+    assert headers[:4] == ["Email", "Contact ID", "External Event ID", "External Account ID"]
+    assert headers[-3:] == ["Status", "HubSpot Contact ID", "Message"]
+    ModelTester(None).check(window.model)
+    messages = {i.field: i.message for found in document.issues.values() for i in found}
+    assert messages["email"] == "'bo.example.com' is not an email address: it has no @"
+    assert messages["externalEventId"].startswith("External Event ID is required")
+    assert window.action("actionUpsertAll").text() == "&Record All"
+    assert not window.action("actionPreviewChanges").isVisible()
+
+
+def test_the_event_for_the_sheet_comes_from_the_event_table_and_undoes(
+    qtbot: QtBot, window: MainWindow, attendee_sheet: Path
+) -> None:
+    load(qtbot, window)  # the sample's events
+    assert window.document.table.fields is EVENT_FIELDS
+    events = window.document.rows
+    load(qtbot, window, attendee_sheet)
+    known = window.attendees.known()
+    assert len(known) == len(
+        {(r.values["externalAccountId"], r.values["externalEventId"]) for r in events}
+    )
+    third = known[2]
+    _answer_event_dialog(window, pick=3, state=2)  # the third known event, Attended
+    window.action("actionChooseEvent").trigger()
+    assert window.document.table.defaults == {
+        "externalAccountId": third.account,
+        "externalEventId": third.event_id,
+        "state": "Attended",
+    }
+    # only the bad email is left: the row without an event takes the sheet's
+    assert {i.field for found in window.document.issues.values() for i in found} == {"email"}
+    label = window.findChild(type(window.attendees.sheet_label), "sheetValues")
+    assert label is not None
+    assert third.event_id in label.text()
+    window.action("actionUndo").trigger()
+    assert window.document.table.defaults == {}
+    assert any(
+        i.field == "externalEventId" for found in window.document.issues.values() for i in found
+    )
+
+
+def test_new_attendee_table_starts_empty_and_undo_brings_the_events_back(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    load(qtbot, window)
+    events = len(window.document.rows)
+    _answer_event_dialog(window, pick=1, state=0)
+    window.action("actionNewAttendeeTable").trigger()
+    assert window.document.table.fields is ATTENDEE_FIELDS
+    assert len(window.document.rows) == 1
+    assert window.document.table.defaults["externalEventId"]
+    assert window.windowTitle().startswith("Untitled attendees")
+    while window.document.table.fields is ATTENDEE_FIELDS:
+        window.action("actionUndo").trigger()
+    assert len(window.document.rows) == events
