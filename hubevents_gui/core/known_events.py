@@ -24,6 +24,8 @@ class KnownEvent:
     start: datetime | None
     #: where it is known from, in words ("the open table", "HubSpot")
     source: str
+    #: an aware instant, or None
+    end: datetime | None = None
 
     @property
     def key(self) -> EventKey:
@@ -46,8 +48,9 @@ def events_of_table(table: EventTable, zone: ZoneInfo) -> list[KnownEvent]:
         account, event = values.get("externalAccountId"), values.get("externalEventId")
         if not isinstance(account, str) or not isinstance(event, str):
             continue
-        start = values.get("startDateTime")
+        start, end = values.get("startDateTime"), values.get("endDateTime")
         placed = clock.exact(start) if isinstance(start, datetime) else None
+        ends = clock.exact(end) if isinstance(end, datetime) else None
         name = values.get("eventName")
         found.setdefault(
             (account, event),
@@ -57,6 +60,7 @@ def events_of_table(table: EventTable, zone: ZoneInfo) -> list[KnownEvent]:
                 name if isinstance(name, str) else "",
                 placed if isinstance(placed, datetime) else None,
                 "the event table",
+                ends if isinstance(ends, datetime) else None,
             ),
         )
     return list(found.values())

@@ -13,10 +13,11 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
+from hubevents_gui.core.known_events import EventKey, KnownEvent, instant
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.wire import ECHO_FIELDS, JsonObject
 
-EventKey = tuple[str, str]
+__all__ = ["EventKey", "Holdings", "RemoteEvent", "known_events", "read_holdings"]
 
 
 @dataclass(slots=True)
@@ -115,6 +116,21 @@ def read_holdings(
     holdings.others = others
     holdings.requests = reader.requests - before
     return holdings
+
+
+def known_events(holdings: Holdings) -> dict[EventKey, KnownEvent]:
+    """This app's events as an attendee sheet knows them: name, start and end."""
+    return {
+        key: KnownEvent(
+            key[0],
+            key[1],
+            str(remote.fields.get("eventName") or ""),
+            instant(remote.fields.get("startDateTime")),
+            "HubSpot",
+            instant(remote.fields.get("endDateTime")),
+        )
+        for key, remote in holdings.own.items()
+    }
 
 
 def _apply_accounts(

@@ -235,8 +235,8 @@ class HubSpotReads(QObject):
 
     def list_events(self) -> bool:
         """Read this app's events; ``events_listed`` hands them back as KnownEvents."""
-        from hubevents_gui.core.known_events import KnownEvent, instant
-        from hubevents_gui.hubspot.holdings import read_holdings
+        from hubevents_gui.core.known_events import KnownEvent
+        from hubevents_gui.hubspot.holdings import known_events, read_holdings
 
         if self.controller.busy:
             return False
@@ -250,16 +250,7 @@ class HubSpotReads(QObject):
                 holdings = _read(lambda: read_holdings(reader, None, self.progress.emit))
             if holdings is None:
                 return None
-            return [
-                KnownEvent(
-                    account,
-                    event_id,
-                    str(remote.fields.get("eventName") or ""),
-                    instant(remote.fields.get("startDateTime")),
-                    "HubSpot",
-                )
-                for (account, event_id), remote in holdings.own.items()
-            ]
+            return list(known_events(holdings).values())
 
         return self._run(work, cancel, self._on_listed)
 
