@@ -15,6 +15,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Slot
 from PySide6.QtGui import QBrush, QIcon
 
+from hubevents_gui.core.attendee_fields import ATTEND, ATTENDEE_FIELDS, INTERACTION
+from hubevents_gui.core.attendee_validation import row_state
 from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, Kind
 from hubevents_gui.core.rows import EventRow, RowId, RowStatus
 from hubevents_gui.core.values import cell_text, display_text, parse_cell, parse_custom
@@ -333,6 +335,12 @@ class EventTableModel(QAbstractTableModel):
     def utc_preview(self, row: EventRow, key: str) -> str | None:
         """What will be sent for a date-time cell: the exact UTC value, or why it cannot be."""
         value = row.cell(key)
+        table = self.document.table
+        if value is None and key == INTERACTION and table.fields is ATTENDEE_FIELDS:
+            # the default is said before anything is sent
+            if row_state(row, table.defaults) == ATTEND:
+                return "blank: sent as the event's start, as HubSpot holds it"
+            return "blank: sent as the time the row is sent"
         if not isinstance(value, datetime):
             return None
         zone = self.document.zone

@@ -109,3 +109,19 @@ def test_new_attendee_table_starts_empty_and_undo_brings_the_events_back(
     while window.document.table.fields is ATTENDEE_FIELDS:
         window.action("actionUndo").trigger()
     assert len(window.document.rows) == events
+
+
+def test_a_blank_interaction_time_says_what_will_be_sent_before_sending(
+    qtbot: QtBot, window: MainWindow, attendee_sheet: Path
+) -> None:
+    load(qtbot, window, attendee_sheet)
+    column = window.document.column_of("interactionDateTime")
+    assert column is not None
+    said = []
+    for row in range(2):  # Attended, then Registered
+        window.table.setCurrentIndex(window.model.index(row, column))
+        said.append(window.run_status.preview.text())
+    assert said == [
+        "Interaction Time blank: sent as the event's start, as HubSpot holds it",
+        "Interaction Time blank: sent as the time the row is sent",
+    ]
