@@ -1,12 +1,15 @@
-"""What a sandbox is set up with, and the shape of its answers."""
+"""What a sandbox is set up with, the requests its endpoints see and the shape of its answers."""
 
 from __future__ import annotations
 
 import json
+import random
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, TypeVar
 
 from hubevents_gui.hubspot.settings import READ_SCOPE, WRITE_SCOPE
 
@@ -35,6 +38,8 @@ PROPERTY_DEFINITIONS: dict[str, dict[str, Any]] = {
 }
 #: custom properties the sandbox account defines: anything else is dropped, as HubSpot does
 DEFAULT_PROPERTIES = frozenset(PROPERTY_DEFINITIONS)
+#: the marketing-events API under every prefix HubSpot answers: v3 and the dated versions
+API_PREFIX = r"/marketing/(?:v3/marketing-events|marketing-events/(?:v3|\d{4}-\d{2}))"
 #: the scope the sandbox asks for to read property definitions (HubSpot's is UNCONFIRMED)
 SCHEMA_SCOPE = "crm.schemas.marketing_events.read"
 
@@ -98,6 +103,17 @@ class SandboxConfig:
         ]
 
 
+@dataclass(frozen=True)
+class Call:
+    """One authenticated request, as an endpoint sees it."""
+
+    info: TokenInfo
+    token: str
+    match: re.Match[str]
+    query: dict[str, str]
+    body: bytes
+
+
 @dataclass
 class SandboxResponse:
     status: int
@@ -121,6 +137,28 @@ def error_body(category: str, message: str, **extra: Any) -> dict[str, Any]:
     }
     body.update(extra)
     return body
+
+
+def save_failed(path: Path | None, exc: OSError) -> SandboxResponse:
+    """The 500 for a write whose state file could not be saved (the client retries a 500)."""
+    message = (
+        f"the sandbox could not save its state to {path} ({exc.strerror or exc}), "
+        "so nothing was changed"
+    )
+    return SandboxResponse(500, error_body("INTERNAL_ERROR", message))
+
+
+_T = TypeVar("_T")
+
+
+def other_order(items: list[_T], rng: random.Random) -> list[_T]:
+    """``items`` in another order than given (nothing promises a batch's results' order)."""
+    if len(items) < 2:
+        return items
+    order = list(range(len(items)))
+    while order == sorted(order):
+        rng.shuffle(order)
+    return [items[i] for i in order]
 
 
 def iso_instant(moment: float) -> str:

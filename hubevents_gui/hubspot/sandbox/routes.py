@@ -12,35 +12,38 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from hubevents_gui.hubspot.sandbox import reads
+from hubevents_gui.hubspot.sandbox import attendance, reads
 from hubevents_gui.hubspot.sandbox.config import (
+    API_PREFIX,
     SCHEMA_SCOPE,
     UNAUTHENTICATED,
+    Call,
     Faults,
     SandboxConfig,
     SandboxResponse,
-    TokenInfo,
     error_body,
     iso_instant,
     missing_scope,
+    other_order,
+    save_failed,
 )
+from hubevents_gui.hubspot.sandbox.contacts import DEMO_CONTACTS
 from hubevents_gui.hubspot.sandbox.limits import RateWindow
 from hubevents_gui.hubspot.sandbox.state import EventKey, EventStore
 from hubevents_gui.hubspot.sandbox.validation import (
-    NOT_JSON,
     Problem,
+    batch_inputs,
     check_input,
     parse_json,
     validation_error,
 )
 from hubevents_gui.hubspot.settings import READ_SCOPE, WRITE_SCOPE
 
-_PREFIX = r"/marketing/(?:v3/marketing-events|marketing-events/(?:v3|\d{4}-\d{2}))"
+_PREFIX = API_PREFIX
 #: (method, path, endpoint, scope it needs: None for none, "read" for read or write)
 _ROUTES: list[tuple[str, re.Pattern[str], str, str | None]] = [
     ("POST", re.compile(_PREFIX + r"/events/upsert/?"), "upsert", WRITE_SCOPE),
@@ -53,18 +56,8 @@ _ROUTES: list[tuple[str, re.Pattern[str], str, str | None]] = [
     ("GET", re.compile(r"/account-info/v3/api-usage/daily/private-apps/?"), "usage", ""),
     ("POST", re.compile(r"/oauth/v2/private-apps/get/access-token-info/?"), "token_info", None),
     ("GET", re.compile(r"/account-info/v3/details/?"), "account_details", ""),
+    *attendance.ROUTES,
 ]
-
-
-@dataclass(frozen=True)
-class Call:
-    """One authenticated request, as an endpoint sees it."""
-
-    info: TokenInfo
-    token: str
-    match: re.Match[str]
-    query: dict[str, str]
-    body: bytes
 
 
 class Sandbox:
@@ -85,20 +78,26 @@ class Sandbox:
         self._random = random.Random(self.config.faults.seed)
         self._limits = RateWindow(self.config)
         self._store = EventStore(state_file)
+        self._attendance = attendance.Attendance(
+            self.config, self._store, self._clock, self._random
+        )
         self.requests = 0
 
     @classmethod
     def demo(
         cls, config: SandboxConfig | None = None, *, state_file: Path | None = None
     ) -> Sandbox:
-        """The app's embedded sandbox: a portal that also holds a second app's events (seeded
-        once, when it holds none), so previews show conflicts and pulls leave events out."""
+        """The app's embedded sandbox: a portal that also holds a second app's events and a few
+        contacts (each seeded once, when it holds none), so previews show conflicts, pulls leave
+        events out and attendee sheets can name a contact by id."""
         sandbox = cls(config, state_file=state_file)
+        stamp = iso_instant(sandbox._clock())
         if not sandbox.events:
-            stamp = iso_instant(sandbox._clock())
             sandbox._store.upsert_all(
                 reads.PARTNER_APP, reads.DEMO_EVENTS, sandbox.config.properties, stamp
             )
+        if not sandbox._store.contacts:
+            sandbox._attendance.seed(DEMO_CONTACTS, stamp)
         return sandbox
 
     @property
@@ -166,7 +165,9 @@ class Sandbox:
             if scope and not allowed & set(info.scopes):
                 response = missing_scope(scope)
             else:
-                handler: Callable[[Call], SandboxResponse] = getattr(self, f"_{name}")
+                handler: Callable[[Call], SandboxResponse] = self._attendance.handlers.get(
+                    name
+                ) or getattr(self, f"_{name}")
                 response = handler(Call(info, token, match, query, body))
             response.headers.update(limited)
             return response
@@ -179,35 +180,20 @@ class Sandbox:
 
     def _upsert(self, call: Call) -> SandboxResponse:
         started = self._clock()
-        payload = parse_json(call.body, None)
-        if payload is NOT_JSON:
-            return self._invalid([(None, "body", "the body is not valid JSON")])
-        if not isinstance(payload, dict) or not isinstance(payload.get("inputs"), list):
-            return self._invalid([(None, "inputs", "the body needs an 'inputs' array")])
-        inputs = payload["inputs"]
-        cap = self.config.batch_cap
-        if len(inputs) > cap:
-            return self._invalid(
-                [(None, "inputs", f"at most {cap} inputs per request, got {len(inputs)}")]
-            )
+        inputs = batch_inputs(call.body, self.config.batch_cap)
+        if isinstance(inputs, tuple):
+            return self._invalid([inputs])
         problems = [p for i, item in enumerate(inputs) for p in check_input(i, item)]
         if problems:
             return self._invalid(problems)
         stamp = iso_instant(self._clock())
         try:
             stored = self._store.upsert_all(call.info.app_id, inputs, self.config.properties, stamp)
-        except OSError as exc:  # the client retries a 500; the state is as it was before
-            message = (
-                f"the sandbox could not save its state to {self._store.state_file} "
-                f"({exc.strerror or exc}), so nothing was changed"
-            )
-            return SandboxResponse(500, error_body("INTERNAL_ERROR", message))
+        except OSError as exc:  # the state is as it was before
+            return save_failed(self._store.state_file, exc)
         results = [_public(record) for record in stored]
-        if self.config.shuffle and len(results) > 1:
-            order = list(range(len(results)))
-            while order == sorted(order):  # always another order than the inputs
-                self._random.shuffle(order)
-            results = [results[i] for i in order]
+        if self.config.shuffle:
+            results = other_order(results, self._random)
         return SandboxResponse(
             200,
             {

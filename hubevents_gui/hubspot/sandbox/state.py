@@ -1,5 +1,5 @@
-"""The sandbox's events: keyed by (app, externalAccountId, externalEventId), optionally kept
-in a JSON file.
+"""The sandbox's events, keyed by (app, externalAccountId, externalEventId), and its contacts and
+their participations (:mod:`.contacts`), optionally kept in one JSON file.
 
 The file is written whole to a temporary file beside it and renamed over it, so a crash never
 leaves half a file; a batch is committed in memory only once its file is saved, so the answers
@@ -14,14 +14,32 @@ import os
 import re
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hubevents_gui.hubspot.sandbox import contacts
+from hubevents_gui.hubspot.sandbox.contacts import ParticipationKey, email_key
 from hubevents_gui.hubspot.sandbox.validation import DATE_FIELDS, ECHOED, stored_date
 
 EventKey = tuple[int, str, str]
 
 FIRST_ID = 1_000_001
+
+
+@dataclass
+class Changes:
+    """One request's writes, staged beside the store: committed whole once saved, or dropped.
+
+    The records in it are copies; the store's own stay as they were until :meth:`EventStore.commit`.
+    """
+
+    next_id: int
+    next_vid: int
+    next_participation: int
+    events: dict[EventKey, dict[str, Any]] = field(default_factory=dict)
+    contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
+    participations: dict[ParticipationKey, dict[str, Any]] = field(default_factory=dict)
 
 
 class StateError(Exception):
@@ -39,8 +57,15 @@ class EventStore:
     def __init__(self, state_file: Path | None = None) -> None:
         self.state_file = Path(state_file) if state_file else None
         self.next_id = FIRST_ID
+        self.next_vid = contacts.FIRST_VID
+        self.next_participation = contacts.FIRST_PARTICIPATION
         #: (app id, externalAccountId, externalEventId) -> event record
         self.events: dict[EventKey, dict[str, Any]] = {}
+        #: vid -> contact record; and the folded email -> vid
+        self.contacts: dict[int, dict[str, Any]] = {}
+        self.emails: dict[str, int] = {}
+        #: (event object id, vid) -> participation record
+        self.participations: dict[ParticipationKey, dict[str, Any]] = {}
         if self.state_file is not None:
             self._open(self.state_file)
 
@@ -58,7 +83,32 @@ class EventStore:
         except OSError as exc:
             raise StateError(path, f"cannot write in {path.parent} ({exc.strerror})") from None
         if path.exists():
-            self.next_id, self.events = _load(path)
+            data = _load(path)
+            self.next_id, self.events = data["next_id"], data["events"]
+            people = contacts.load(data)
+            if isinstance(people, str):
+                raise StateError(path, people)
+            self.next_vid, self.next_participation = people.next_vid, people.next_participation
+            self.contacts, self.participations = people.contacts, people.participations
+            self.emails = {email_key(c["email"]): vid for vid, c in self.contacts.items()}
+
+    def begin(self) -> Changes:
+        return Changes(self.next_id, self.next_vid, self.next_participation)
+
+    def commit(self, changes: Changes) -> None:
+        """Save the store with ``changes``, then apply them in memory.
+
+        Raises OSError when the file cannot be saved; nothing has changed then.
+        """
+        if self.state_file is not None:
+            self._save(changes)
+        self.events.update(changes.events)
+        self.contacts.update(changes.contacts)
+        self.emails.update({email_key(c["email"]): v for v, c in changes.contacts.items()})
+        self.participations.update(changes.participations)
+        self.next_id = changes.next_id
+        self.next_vid = changes.next_vid
+        self.next_participation = changes.next_participation
 
     def upsert_all(
         self, app_id: int, inputs: Iterable[dict[str, Any]], properties: frozenset[str], stamp: str
@@ -67,36 +117,39 @@ class EventStore:
 
         Raises OSError when the file cannot be saved; nothing has changed then.
         """
-        changes: dict[EventKey, dict[str, Any]] = {}
-        next_id = self.next_id
+        changes = self.begin()
         records = []
         for item in inputs:
             key = (app_id, item["externalAccountId"], item["externalEventId"])
-            event = changes.get(key)
+            event = changes.events.get(key)
             if event is None:
                 current = self.events.get(key)
                 if current is None:
-                    event = {"id": str(next_id), "createdAt": stamp}
-                    next_id += 1
+                    event = {"id": str(changes.next_id), "createdAt": stamp}
+                    changes.next_id += 1
                 else:
                     event = dict(current)  # the stored record stays as it was until saved
-                changes[key] = event
+                changes.events[key] = event
             _apply(event, item, properties, stamp)
             records.append(dict(event))
-        if self.state_file is not None:
-            self._save({**self.events, **changes}, next_id)
-        self.events.update(changes)
-        self.next_id = next_id
+        self.commit(changes)
         return records
 
-    def _save(self, events: dict[EventKey, dict[str, Any]], next_id: int) -> None:
+    def _save(self, changes: Changes) -> None:
         assert self.state_file is not None
+        events = {**self.events, **changes.events}
         data = {
-            "next_id": next_id,
+            "next_id": changes.next_id,
             "events": [
                 {"appId": app, "externalAccountId": acc, "externalEventId": ev, "event": event}
                 for (app, acc, ev), event in events.items()
             ],
+            **contacts.dump(
+                changes.next_vid,
+                changes.next_participation,
+                {**self.contacts, **changes.contacts},
+                {**self.participations, **changes.participations},
+            ),
         }
         handle, temp = _temp_file(self.state_file)
         try:
@@ -152,7 +205,8 @@ def _leftovers(path: Path) -> list[Path]:
         return []
 
 
-def _load(path: Path) -> tuple[int, dict[EventKey, dict[str, Any]]]:
+def _load(path: Path) -> dict[str, Any]:
+    """The file's data, its events checked and keyed (the rest is :func:`.contacts.load`'s)."""
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
@@ -166,7 +220,7 @@ def _load(path: Path) -> tuple[int, dict[EventKey, dict[str, Any]]]:
     if not isinstance(data, dict) or not {"next_id", "events"} <= data.keys():
         raise StateError(path, 'is not sandbox state: it needs "next_id" and "events"')
     next_id = data["next_id"]
-    if not _whole(next_id) or next_id < 1:
+    if not contacts.whole(next_id) or next_id < 1:
         raise StateError(path, '"next_id" must be a whole number of 1 or more')
     if not isinstance(data["events"], list):
         raise StateError(path, '"events" must be a list')
@@ -176,18 +230,14 @@ def _load(path: Path) -> tuple[int, dict[EventKey, dict[str, Any]]]:
         if wrong:
             raise StateError(path, f"events[{n}] {wrong}")
         events[(item["appId"], item["externalAccountId"], item["externalEventId"])] = item["event"]
-    return next_id, events
-
-
-def _whole(value: object) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
+    return {**data, "events": events}
 
 
 def _wrong_item(item: object) -> str | None:
     """What is wrong with one stored event, or None (only what the sandbox relies on)."""
     if not isinstance(item, dict):
         return "is not an object"
-    if not _whole(item.get("appId")):
+    if not contacts.whole(item.get("appId")):
         return 'needs a whole number "appId"'
     for name in ("externalAccountId", "externalEventId"):
         if not isinstance(item.get(name), str):

@@ -1,4 +1,5 @@
-"""What the sandbox accepts in an upsert, and the whole-batch 400 it gives for the rest."""
+"""What the sandbox accepts in an upsert or an attendance write, and the whole-batch 400 it
+gives for the rest."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 
 from hubevents_gui.core.zones import utc_text
 from hubevents_gui.hubspot.sandbox.config import SandboxResponse, error_body
+from hubevents_gui.hubspot.sandbox.contacts import whole
 
 REQUIRED = ("externalAccountId", "externalEventId", "eventName", "eventOrganizer")
 TEXT_FIELDS = ("eventName", "eventOrganizer", "eventType", "eventDescription", "eventUrl")
@@ -63,6 +65,29 @@ def parse_json(body: bytes, empty: Any) -> Any:
         return NOT_JSON
 
 
+def batch_inputs(body: bytes, cap: int) -> list[Any] | Problem:
+    """A batch request's ``inputs``, or what is wrong with its body."""
+    payload = parse_json(body, None)
+    if payload is NOT_JSON:
+        return (None, "body", "the body is not valid JSON")
+    if not isinstance(payload, dict) or not isinstance(payload.get("inputs"), list):
+        return (None, "inputs", "the body needs an 'inputs' array")
+    inputs: list[Any] = payload["inputs"]
+    if len(inputs) > cap:
+        return (None, "inputs", f"at most {cap} inputs per request, got {len(inputs)}")
+    return inputs
+
+
+def date_problems(index: int | None, name: str, value: object) -> list[Problem]:
+    """What is wrong with a date-time HubSpot wants in ISO 8601: nothing, or one problem."""
+    if not isinstance(value, str):
+        return [(index, name, f"{name} must be an ISO 8601 date-time string")]
+    if stored_date(value) is None:
+        shown = value if len(value) <= 40 else value[:40] + "…"
+        return [(index, name, f"{shown!r} is not an ISO 8601 date-time with a zone, years 1-9999")]
+    return []
+
+
 def check_input(index: int, item: object) -> list[Problem]:
     if not isinstance(item, dict):
         return [(index, "", "each input must be an object")]
@@ -79,17 +104,12 @@ def check_input(index: int, item: object) -> list[Problem]:
                 problems.append((index, "customProperties", "each property needs a name"))
             elif "value" in prop and not isinstance(prop["value"], str):
                 problems.append((index, "customProperties", "property values must be strings"))
-    for name in DATE_FIELDS:
-        if name not in item:
-            continue
-        value = item[name]
-        if not isinstance(value, str):
-            problems.append((index, name, f"{name} must be an ISO 8601 date-time string"))
-        elif stored_date(value) is None:
-            shown = value if len(value) <= 40 else value[:40] + "…"
-            problems.append(
-                (index, name, f"{shown!r} is not an ISO 8601 date-time with a zone, years 1-9999")
-            )
+    problems.extend(
+        problem
+        for name in DATE_FIELDS
+        if name in item
+        for problem in date_problems(index, name, item[name])
+    )
     for name in BOOL_FIELDS:
         if name in item and not isinstance(item[name], bool):
             problems.append((index, name, f"{name} must be true or false"))
@@ -120,3 +140,48 @@ def validation_error(problems: list[Problem], detail: str = "first") -> SandboxR
             ],
         ),
     )
+
+
+#: the subscriber states of the attendance paths, as the spec spells them
+SUBSCRIBER_STATES = ("register", "attend", "cancel")
+#: properties of a participation that are ISO 8601 instants
+TIME_PROPERTIES = ("joinedAt", "leftAt")
+#: epoch milliseconds of 9999-12-31T23:59:59.999Z, the last instant HubSpot's dates reach
+_LAST_MS = 253_402_300_799_999
+
+
+def check_subscriber(index: int, item: object, by_email: bool) -> list[Problem]:
+    """What is wrong with one input of ``email-create`` (by email) or ``create`` (by vid)."""
+    if not isinstance(item, dict):
+        return [(index, "", "each input must be an object")]
+    problems: list[Problem] = []
+    if by_email:
+        email = item.get("email")
+        if not isinstance(email, str) or not email.strip():
+            problems.append((index, "email", "email is required and must be a non-empty string"))
+    elif not whole(item.get("vid")):
+        problems.append((index, "vid", "vid is required and must be a contact id (an integer)"))
+    moment: Any = item.get("interactionDateTime")
+    if not whole(moment) or not 0 <= moment <= _LAST_MS:
+        problems.append(
+            (
+                index,
+                "interactionDateTime",
+                "interactionDateTime is required: epoch milliseconds, a whole number",
+            )
+        )
+    names = ("properties", "contactProperties") if by_email else ("properties",)
+    for name in names:
+        values = item.get(name)
+        if not isinstance(values, dict):
+            problems.append((index, name, f"{name} is required (send {{}})"))
+        elif not all(isinstance(v, str) for v in values.values()):
+            problems.append((index, name, f"{name} values must be strings"))
+        elif name == "properties":
+            problems.extend(
+                problem
+                for time_name in TIME_PROPERTIES
+                if time_name in values
+                for problem in date_problems(index, f"properties.{time_name}", values[time_name])
+            )
+    return problems
