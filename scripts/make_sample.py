@@ -1,19 +1,22 @@
-"""Writes resources/sample-events.xlsx: the spreadsheet a new user opens first.
+"""Writes resources/sample-events.xlsx, the spreadsheet a new user opens first, and
+resources/sample-attendees.xlsx, its events' attendees (see sample_attendees.py).
 
 About 25 realistic events with dates as date cells (read in the chosen time zone) and as text with
 explicit offsets (other time zones), two custom property columns, a column that is carried but not
 sent, and two rows with mistakes that validation catches (a URL without http, an end before its
-start). Run: python scripts/make_sample.py
+start). Run: python scripts/make_sample.py [FOLDER] (resources/ by default)
 """
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from sample_attendees import write as write_attendees
 
 HEADERS = [
     "External Account ID",
@@ -472,4 +475,7 @@ def main(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(__file__).resolve().parent.parent / "resources" / "sample-events.xlsx")
+    resources = Path(__file__).resolve().parent.parent / "resources"
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else resources
+    main(folder / "sample-events.xlsx")
+    write_attendees(folder / "sample-attendees.xlsx")

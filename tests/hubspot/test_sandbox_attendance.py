@@ -4,11 +4,15 @@ completing an event, the counters and the breakdown, their refusals, limits and 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from openpyxl import load_workbook
 
 from hubevents_gui.hubspot.sandbox import (
     DEFAULT_TOKEN,
@@ -408,3 +412,66 @@ def test_attendance_over_loopback() -> None:
     assert by_id.json()["results"] == [{"vid": 101}]
     assert email.json()["results"][0]["email"] == "t@example.com"
     assert counters.json() == {"attended": 1, "registered": 1, "cancelled": 0, "noShows": 0}
+
+
+# ---------------------------------------------------------------- the sample attendee sheet
+
+REPO = Path(__file__).resolve().parents[2]
+RESOURCES = REPO / "resources"
+
+
+def sheet_values(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    workbook = load_workbook(path, read_only=True)
+    try:
+        return {ws.title: [tuple(r) for r in ws.iter_rows(values_only=True)] for ws in workbook}
+    finally:
+        workbook.close()
+
+
+def attendee_rows() -> list[dict[str, object]]:
+    header, *rows = sheet_values(RESOURCES / "sample-attendees.xlsx")["Attendees"]
+    return [dict(zip(map(str, header), row, strict=True)) for row in rows]
+
+
+def test_the_sample_attendees_are_of_the_sample_events_but_one() -> None:
+    header = sheet_values(RESOURCES / "sample-attendees.xlsx")["Attendees"][0]
+    assert list(header) == [
+        "Email", "Contact ID", "External Event ID", "External Account ID", "State",
+        "Interaction Time", "Joined At", "Left At", "First Name", "Last Name", "Company",
+        "Job Title", "contact:lifecyclestage", "Notes",
+    ]  # fmt: skip
+    events_header, *events = sheet_values(RESOURCES / "sample-events.xlsx")["Events"]
+    account, event_id = (
+        events_header.index("External Account ID"),
+        events_header.index("External Event ID"),
+    )
+    sample_events = {(e[account], e[event_id]) for e in events}
+    missing = [
+        r
+        for r in attendee_rows()
+        if (r["External Account ID"], r["External Event ID"]) not in sample_events
+    ]
+    assert [r["External Event ID"] for r in missing] == ["WEB-2025-099"]  # the deliberate one
+    attended = [r for r in attendee_rows() if r["State"] in ("attended", "attend")]
+    assert all(isinstance(r["Joined At"], datetime) for r in attended)
+    assert all(isinstance(r["Left At"], datetime) for r in attended)
+
+
+def test_the_sample_contact_id_row_names_a_demo_contact() -> None:
+    (row,) = [r for r in attendee_rows() if r["Contact ID"]]
+    assert row["Email"] is None
+    sandbox = Sandbox.demo(make_sandbox().config)
+    with client(sandbox) as http:
+        with_event(http)
+        answer = record(http, "register", by_vid(int(str(row["Contact ID"]))))
+    assert answer.status_code == 200
+
+
+def test_make_sample_reproduces_both_sample_sheets(tmp_path: Path) -> None:
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "make_sample.py"), str(tmp_path)],
+        check=True,
+        timeout=60,
+    )
+    for name in ("sample-events.xlsx", "sample-attendees.xlsx"):
+        assert sheet_values(tmp_path / name) == sheet_values(RESOURCES / name), name
