@@ -321,6 +321,26 @@ def test_a_registrant_of_an_event_that_has_ended_is_a_no_show() -> None:
         assert http.get(COUNTERS).json()["noShows"] == 1
 
 
+def test_event_reads_count_the_attendance() -> None:
+    with client(make_sandbox()) as http:
+        object_id = with_event(http)
+        record(http, "register", by_email("u@example.com"), by_email("v@example.com"))
+        record(http, "attend", by_email("u@example.com"))
+        record(http, "cancel", by_email("v@example.com", at=AT + 1))
+        answers = [
+            http.get(BASE + "/events/E1", params={"externalAccountId": "acme"}).json(),
+            http.get(f"{BASE}/{object_id}").json(),
+            http.get(BASE).json()["results"][0],
+        ]
+    for answer in answers:
+        assert (
+            answer["registrants"],
+            answer["attendees"],
+            answer["cancellations"],
+            answer["noShows"],
+        ) == (2, 1, 1, 0)
+
+
 def test_complete_needs_both_times_in_order() -> None:
     with client(make_sandbox()) as http:
         with_event(http)

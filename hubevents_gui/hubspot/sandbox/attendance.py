@@ -270,7 +270,9 @@ class Attendance:
         if isinstance(found, SandboxResponse):
             return found
         ended = parts.has_ended(found[1], self.clock())
-        return SandboxResponse(200, parts.counters(self._of_event(found[1]["id"]), ended))
+        return SandboxResponse(
+            200, parts.counters(parts.of_event(self.store, found[1]["id"]), ended)
+        )
 
     def breakdown(self, call: Call) -> SandboxResponse:
         """``participations/.../breakdown``: ``CollectionResponseWithTotalParticipationBreakdown``,
@@ -308,9 +310,6 @@ class Attendance:
         return SandboxResponse(200, body)
 
     # ------------------------------------------------------------------ helpers
-
-    def _of_event(self, event_id: str) -> list[dict[str, Any]]:
-        return [p for (e, _vid), p in self.store.participations.items() if e == event_id]
 
     def _event(self, call: Call) -> Found | SandboxResponse:
         """The event the path names, or the answer that says it is not there."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hubevents_gui.hubspot.sandbox.state import EventStore
 from hubevents_gui.hubspot.sandbox.validation import TIME_PROPERTIES, parse_iso
 
 #: the breakdown's ``attendanceState`` values a ``state`` query may ask for
@@ -75,6 +76,21 @@ def counters(participations: list[dict[str, Any]], ended: bool) -> dict[str, int
         "registered": sum("register" in s for s in recorded),
         "cancelled": sum("cancel" in s for s in recorded),
         "noShows": sum(attendance_state(p, ended)[0] == "NO_SHOW" for p in participations),
+    }
+
+
+def of_event(store: EventStore, event_id: str) -> list[dict[str, Any]]:
+    return [p for (event, _vid), p in store.participations.items() if event == event_id]
+
+
+def event_tallies(store: EventStore, event: dict[str, Any], now: float) -> dict[str, int]:
+    """The counters under the names an event's read answers give them."""
+    counted = counters(of_event(store, event["id"]), has_ended(event, now))
+    return {
+        "registrants": counted["registered"],
+        "attendees": counted["attended"],
+        "cancellations": counted["cancelled"],
+        "noShows": counted["noShows"],
     }
 
 

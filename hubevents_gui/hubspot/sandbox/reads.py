@@ -1,6 +1,7 @@
 """The sandbox's read endpoints, shaped like HubSpot's spec: the event list (every app's, with
 ``appInfo`` and without ``externalAccountId``), search (own app), identifiers (every app), one
-event by object id, the CRM property definitions and the daily usage; and the demo portal.
+event by object id (events with their attendance counted), the CRM property definitions and the
+daily usage; and the demo portal.
 
 Called by :class:`~.routes.Sandbox` under its lock.
 """
@@ -15,6 +16,7 @@ from hubevents_gui.hubspot.sandbox.config import (
     error_body,
     iso_instant,
 )
+from hubevents_gui.hubspot.sandbox.participations import event_tallies
 from hubevents_gui.hubspot.sandbox.state import EventKey, EventStore
 
 #: a second app with events in the demo portal (the sample's ids among them)
@@ -26,18 +28,18 @@ def app_info(config: SandboxConfig, app_id: int) -> dict[str, str]:
     return {"id": str(app_id), "name": config.apps.get(app_id, f"App {app_id}")}
 
 
-def read_item(config: SandboxConfig, key: EventKey, event: dict[str, Any]) -> dict[str, Any]:
-    """``MarketingEventPublicReadResponseV2``: no externalAccountId, no id."""
+def read_item(
+    config: SandboxConfig, store: EventStore, key: EventKey, event: dict[str, Any], now: float
+) -> dict[str, Any]:
+    """``MarketingEventPublicReadResponseV2``: no externalAccountId, no id; its attendance
+    counted as the participation endpoints count it."""
     app, _account, event_id = key
     item = {k: v for k, v in event.items() if k != "id"}
     item.update(
         objectId=event["id"],
         externalEventId=event_id,
         appInfo=app_info(config, app),
-        registrants=0,
-        attendees=0,
-        cancellations=0,
-        noShows=0,
+        **event_tallies(store, event, now),
     )
     return item
 
@@ -47,7 +49,7 @@ def in_order(store: EventStore) -> list[tuple[EventKey, dict[str, Any]]]:
 
 
 def list_events(
-    config: SandboxConfig, store: EventStore, query: dict[str, str]
+    config: SandboxConfig, store: EventStore, query: dict[str, str], now: float
 ) -> SandboxResponse | tuple[str, str, str]:
     try:
         limit = max(1, min(100, int(query.get("limit", "10"))))
@@ -58,7 +60,7 @@ def list_events(
         return ("after", "after", "after cannot be negative")
     events = in_order(store)
     body: dict[str, Any] = {
-        "results": [read_item(config, k, e) for k, e in events[after : after + limit]]
+        "results": [read_item(config, store, k, e, now) for k, e in events[after : after + limit]]
     }
     if after + limit < len(events):
         body["paging"] = {"next": {"after": str(after + limit)}}
@@ -98,10 +100,12 @@ def identifiers(config: SandboxConfig, store: EventStore, event_id: str) -> Sand
     return SandboxResponse(200, {"total": len(results), "results": results})
 
 
-def by_object_id(config: SandboxConfig, store: EventStore, object_id: str) -> SandboxResponse:
+def by_object_id(
+    config: SandboxConfig, store: EventStore, object_id: str, now: float
+) -> SandboxResponse:
     for key, event in store.events.items():
         if event["id"] == object_id:
-            return SandboxResponse(200, read_item(config, key, event))
+            return SandboxResponse(200, read_item(config, store, key, event, now))
     return SandboxResponse(
         404, error_body("OBJECT_NOT_FOUND", f"No marketing event with id {object_id}")
     )

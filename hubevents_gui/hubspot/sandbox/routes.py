@@ -33,6 +33,7 @@ from hubevents_gui.hubspot.sandbox.config import (
 )
 from hubevents_gui.hubspot.sandbox.contacts import DEMO_CONTACTS
 from hubevents_gui.hubspot.sandbox.limits import RateWindow
+from hubevents_gui.hubspot.sandbox.participations import event_tallies
 from hubevents_gui.hubspot.sandbox.state import EventKey, EventStore
 from hubevents_gui.hubspot.sandbox.validation import (
     Problem,
@@ -217,16 +218,14 @@ class Sandbox:
                 error_body("OBJECT_NOT_FOUND", f"No event {event_id!r} in account {account!r}"),
             )
         result = _public(event)
-        result.update(
-            externalEventId=event_id, registrants=0, attendees=0, cancellations=0, noShows=0
-        )
+        result.update(externalEventId=event_id, **event_tallies(self._store, event, self._clock()))
         return SandboxResponse(200, result)
 
     def _search(self, call: Call) -> SandboxResponse:
         return reads.search(self.config, self._store, call.info.app_id, call.query.get("q", ""))
 
     def _list_events(self, call: Call) -> SandboxResponse:
-        answer = reads.list_events(self.config, self._store, call.query)
+        answer = reads.list_events(self.config, self._store, call.query, self._clock())
         if isinstance(answer, SandboxResponse):
             return answer
         return self._invalid([(None, answer[1], answer[2])])
@@ -235,7 +234,8 @@ class Sandbox:
         return reads.identifiers(self.config, self._store, unquote(call.match.group("event")))
 
     def _object(self, call: Call) -> SandboxResponse:
-        return reads.by_object_id(self.config, self._store, call.match.group("object"))
+        object_id = call.match.group("object")
+        return reads.by_object_id(self.config, self._store, object_id, self._clock())
 
     def _properties(self, call: Call) -> SandboxResponse:
         return reads.property_definitions(self.config, unquote(call.match.group("type")))
