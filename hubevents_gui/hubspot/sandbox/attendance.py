@@ -53,47 +53,26 @@ from hubevents_gui.hubspot.sandbox.validation import (
 )
 from hubevents_gui.hubspot.settings import READ_SCOPE, WRITE_SCOPE
 
+Route = tuple[str, re.Pattern[str], str, str | None]
+
+
+def _route(method: str, path: str, name: str, scope: str) -> Route:
+    return (method, re.compile(API_PREFIX + path), name, scope)
+
+
 _WRITE = r"/(?P<state>[^/]+)/(?P<by>email-create|create)/?"
+_BY_OBJECT = r"/participations/(?P<object>\d+)"
+_BY_EXTERNAL = r"/participations/(?P<account>[^/]+)/(?P<event>[^/]+)"
 #: as routes.py's table: (method, path, endpoint, scope); breakdowns before the counters they
 #: would otherwise match as an event id "breakdown"
-ROUTES: list[tuple[str, re.Pattern[str], str, str | None]] = [
-    (
-        "POST",
-        re.compile(API_PREFIX + r"/attendance/(?P<event>[^/]+)" + _WRITE),
-        "record",
-        WRITE_SCOPE,
-    ),
-    (
-        "POST",
-        re.compile(API_PREFIX + r"/(?P<object>\d+)/attendance" + _WRITE),
-        "record",
-        WRITE_SCOPE,
-    ),
-    (
-        "POST",
-        re.compile(API_PREFIX + r"/events/(?P<event>[^/]+)/complete/?"),
-        "complete",
-        WRITE_SCOPE,
-    ),
-    (
-        "GET",
-        re.compile(API_PREFIX + r"/participations/(?P<object>\d+)/breakdown/?"),
-        "breakdown",
-        READ_SCOPE,
-    ),
-    (
-        "GET",
-        re.compile(API_PREFIX + r"/participations/(?P<account>[^/]+)/(?P<event>[^/]+)/breakdown/?"),
-        "breakdown",
-        READ_SCOPE,
-    ),
-    ("GET", re.compile(API_PREFIX + r"/participations/(?P<object>\d+)/?"), "counters", READ_SCOPE),
-    (
-        "GET",
-        re.compile(API_PREFIX + r"/participations/(?P<account>[^/]+)/(?P<event>[^/]+)/?"),
-        "counters",
-        READ_SCOPE,
-    ),
+ROUTES: list[Route] = [
+    _route("POST", r"/attendance/(?P<event>[^/]+)" + _WRITE, "record", WRITE_SCOPE),
+    _route("POST", r"/(?P<object>\d+)/attendance" + _WRITE, "record", WRITE_SCOPE),
+    _route("POST", r"/events/(?P<event>[^/]+)/complete/?", "complete", WRITE_SCOPE),
+    _route("GET", _BY_OBJECT + "/breakdown/?", "breakdown", READ_SCOPE),
+    _route("GET", _BY_EXTERNAL + "/breakdown/?", "breakdown", READ_SCOPE),
+    _route("GET", _BY_OBJECT + "/?", "counters", READ_SCOPE),
+    _route("GET", _BY_EXTERNAL + "/?", "counters", READ_SCOPE),
 ]
 
 Found = tuple[EventKey, dict[str, Any]]
