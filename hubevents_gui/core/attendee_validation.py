@@ -98,7 +98,11 @@ def validate_attendee_row(
     if (joined is not None or left is not None) and state is not None and state != ATTEND:
         key = JOINED if joined is not None else LEFT
         issues.append(
-            Issue(key, f"Joined At and Left At are for attended rows only (this one is {state})")
+            Issue(
+                key,
+                "Joined At and Left At are for attended rows only "
+                f"(this one is {STATE_TITLES[state].lower()})",
+            )
         )
     clock = None
     if joined is not None or left is not None:
