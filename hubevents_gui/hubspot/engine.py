@@ -28,11 +28,11 @@ import httpx
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
 from hubevents_gui.core.threads import lower_priority
 from hubevents_gui.hubspot.batching import Batch, Item
+from hubevents_gui.hubspot.endpoints import EVENT_UPSERT, Endpoint
 from hubevents_gui.hubspot.errors import (
     TRANSIENT,
     batch_limit,
     error_text,
-    errors_by_event,
     missing_scopes,
     named_index,
     network_sentence,
@@ -100,6 +100,7 @@ class UpsertEngine:
         on_outcomes: Callable[[list[Outcome]], None],
         cancel: threading.Event | None = None,
         abandon: threading.Event | None = None,
+        endpoint: Endpoint | None = None,
     ) -> RunReport:
         """Send every batch (see batching.compose_batches); ``on_outcomes`` gets each outcome
         once, as soon as it is known, from the worker threads: it must be thread-safe, and it
@@ -107,8 +108,13 @@ class UpsertEngine:
 
         ``cancel`` sends nothing new and waits for the requests in flight. ``abandon`` stops
         waiting too: the rows in flight end "not sent" (they may have reached HubSpot), and
-        whatever answer comes for them later is dropped (a row is never reported twice)."""
-        run = _Run(self, batches, on_outcomes, cancel or threading.Event())
+        whatever answer comes for them later is dropped (a row is never reported twice).
+
+        ``endpoint``: where the batches go and how their answers read (default: the events'
+        upsert; hubspot.attendance.ATTENDANCE records attendees)."""
+        run = _Run(
+            self, batches, on_outcomes, cancel or threading.Event(), endpoint or EVENT_UPSERT
+        )
         return run.execute(abandon or threading.Event())
 
 
@@ -121,8 +127,10 @@ class _Run:
         batches: Sequence[Batch],
         on_outcomes: Callable[[list[Outcome]], None],
         cancel: threading.Event,
+        endpoint: Endpoint,
     ) -> None:
         self.engine = engine
+        self.endpoint = endpoint
         self.settings = engine.settings
         self.on_outcomes = on_outcomes
         self.cancel = cancel
@@ -349,10 +357,9 @@ class _Run:
             self._emit_not_sent(unit)
             return []
         self._count("requests")
+        path, params, body = self.endpoint.request(self.settings, unit.items)
         try:
-            response = self.http.post(
-                self.path + "/upsert", json={"inputs": [body for _, body in unit.items]}
-            )
+            response = self.http.post(path, params=params, json=body)
         except httpx.TimeoutException:
             self.engine.limiter.observe({})
             return self._retry(unit, "HubSpot did not answer in time", None)
@@ -423,6 +430,23 @@ class _Run:
         body: JsonObject,
     ) -> list[_Unit]:
         items = unit.items
+        if self.endpoint.fails_whole(status, message):
+            # what every row of the batch shares is refused (an unknown event): no row can
+            # pass, and splitting would only repeat the refusal
+            self._emit(
+                [
+                    Outcome(
+                        row_id,
+                        RowStatus.FAILED,
+                        message=message,
+                        http_status=status,
+                        category=category,
+                        correlation_id=correlation,
+                    )
+                    for row_id, _ in items
+                ]
+            )
+            return []
         limit = batch_limit(status, message)
         if limit is not None and len(items) > 1:
             # not a bad row but too many in one request: smaller requests, not a search for
@@ -490,30 +514,16 @@ class _Run:
             return self._retry(
                 unit, "HubSpot answered with no results for this batch", response.status_code
             )
-        matched, unmatched = attribute(unit.items, results)
-        bodies = dict(unit.items)
-        self._emit(
-            [outcome_of(row_id, result, bodies[row_id]) for row_id, result in matched.items()]
-        )
+        outcomes, unmatched = self.endpoint.read(unit.items, results, errors, response.status_code)
+        self._emit(outcomes)
         if not unmatched:
             return []
-        named = errors_by_event(errors)
-        failed = []
-        for row_id in list(unmatched):
-            error = named.get(str(bodies[row_id].get("externalEventId")))
-            if error is not None:
-                failed.append(
-                    Outcome(
-                        row_id,
-                        RowStatus.FAILED,
-                        message=str(error.get("message") or "error"),
-                        http_status=response.status_code,
-                        category=error.get("category"),
-                    )
-                )
-                unmatched.remove(row_id)
-        self._emit(failed)
-        return self._confirm(unit, [(row_id, bodies[row_id]) for row_id in unmatched])
+        if self.endpoint.confirms:
+            return self._confirm(unit, unmatched)
+        # the endpoint's writes are idempotent: what no result names is sent again
+        return self._retry(
+            _Unit(unmatched, unit.attempt), "HubSpot did not confirm these rows", None
+        )
 
     def _confirm(self, unit: _Unit, items: list[Item]) -> list[_Unit]:
         """Ask HubSpot about rows no result could be pinned on; resend what it does not have."""

@@ -1,0 +1,95 @@
+"""What the one engine needs to know of an endpoint: the request for a batch, reading its answer
+into outcomes, and which refusals no row of the batch can survive.
+
+The engine (rate limits, retries, bisecting, cancel, the stops) is the same for every write;
+an :class:`Endpoint` is the part that differs. :class:`EventUpsert` is the batch upsert of
+events; the attendance endpoints are in :mod:`hubevents_gui.hubspot.attendance`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from hubevents_gui.core.rows import Outcome, RowStatus
+from hubevents_gui.hubspot.batching import Item
+from hubevents_gui.hubspot.errors import errors_by_event
+from hubevents_gui.hubspot.settings import ConnectionSettings
+from hubevents_gui.hubspot.wire import JsonObject, attribute, outcome_of
+
+#: a request: path (under the base URL), query parameters, JSON body
+Request = tuple[str, dict[str, str], JsonObject]
+
+
+class Endpoint(Protocol):
+    #: its rows are attendees (they are recorded, not created or updated)
+    attendees: bool
+    #: rows no result could be pinned on are asked about one by one (GET), not resent
+    confirms: bool
+
+    def request(self, settings: ConnectionSettings, items: Sequence[Item]) -> Request:
+        """The request that sends ``items`` (one batch: the engine never mixes groups)."""
+        ...
+
+    def read(
+        self,
+        items: Sequence[Item],
+        results: list[JsonObject],
+        errors: list[JsonObject],
+        status: int,
+    ) -> tuple[list[Outcome], list[Item]]:
+        """The outcomes a 200/207 answer gives, and the items it says nothing about."""
+        ...
+
+    def fails_whole(self, status: int, message: str) -> bool:
+        """Whether a refusal concerns what every row of the batch shares (an unknown event):
+        then the rows fail together, without bisecting."""
+        ...
+
+
+class EventUpsert:
+    """``POST {events}/upsert``: results matched to rows by what they echo; unmatched rows
+    confirmed by GET (upsert is idempotent by external ids)."""
+
+    attendees = False
+    confirms = True
+
+    def request(self, settings: ConnectionSettings, items: Sequence[Item]) -> Request:
+        return settings.events_path() + "/upsert", {}, {"inputs": [body for _, body in items]}
+
+    def read(
+        self,
+        items: Sequence[Item],
+        results: list[JsonObject],
+        errors: list[JsonObject],
+        status: int,
+    ) -> tuple[list[Outcome], list[Item]]:
+        matched, unmatched = attribute(items, results)
+        bodies = dict(items)
+        outcomes = [
+            outcome_of(row_id, result, bodies[row_id]) for row_id, result in matched.items()
+        ]
+        named = errors_by_event(errors)
+        left: list[Item] = []
+        for row_id in unmatched:
+            error = named.get(str(bodies[row_id].get("externalEventId")))
+            if error is None:
+                left.append((row_id, bodies[row_id]))
+                continue
+            outcomes.append(
+                Outcome(
+                    row_id,
+                    RowStatus.FAILED,
+                    message=str(error.get("message") or "error"),
+                    http_status=status,
+                    category=error.get("category"),
+                )
+            )
+        return outcomes, left
+
+    def fails_whole(self, status: int, message: str) -> bool:
+        del status, message  # any row of an upsert may be the bad one: bisecting finds it
+        return False
+
+
+EVENT_UPSERT = EventUpsert()
