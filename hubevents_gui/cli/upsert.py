@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import threading
-import time
 from pathlib import Path
 from typing import TextIO
 
 from hubevents_gui.cli.common import (
-    EXIT_INPUT,
     EXIT_OK,
     EXIT_ROWS,
     CheckedTable,
@@ -20,56 +17,18 @@ from hubevents_gui.cli.common import (
     progress_to,
 )
 from hubevents_gui.cli.connect import connect
-from hubevents_gui.cli.interrupts import EXIT_INTERRUPTED, Interrupts, caught
 from hubevents_gui.cli.preview import print_preview, read_preview
-from hubevents_gui.core.history import RunHistory
-from hubevents_gui.core.paths import data_dir
-from hubevents_gui.core.recorder import RunRecorder
+from hubevents_gui.cli.sending import send
 from hubevents_gui.core.results import ResultsError, result_cells, write_results
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
-from hubevents_gui.core.tally import Progress
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
 from hubevents_gui.hubspot.diff import left_alone_outcomes
-from hubevents_gui.hubspot.engine import UpsertEngine
 from hubevents_gui.hubspot.quota import Quota, fetch_quota, shortfall
 from hubevents_gui.hubspot.reader import ReadError
-from hubevents_gui.hubspot.report import RunReport, StopReason
+from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
 from hubevents_gui.hubspot.wire import inputs_for
-
-
-class ProgressLine:
-    """Rows sent, created, updated, failed, rate and ETA on one line of a terminal."""
-
-    def __init__(self, err: TextIO, total: int, enabled: bool) -> None:
-        self.err = err
-        self.enabled = enabled
-        self.progress = Progress(total)
-        self.shown = 0.0
-        self.lock = threading.Lock()
-
-    def add(self, outcomes: list[Outcome]) -> None:
-        with self.lock:
-            self.progress.counts.add_outcomes(outcomes)
-            now = time.monotonic()
-            finished = self.progress.done >= self.progress.total
-            if self.enabled and (now - self.shown > 0.2 or finished):
-                self.shown = now
-                self.err.write("\r" + self.line() + "\033[K")
-                self.err.flush()
-
-    def line(self) -> str:
-        p, c = self.progress, self.progress.counts
-        return (
-            f"{p.done}/{p.total} rows: {c.created} created, {c.updated} updated, "
-            f"{c.failed} failed, {c.not_sent} not sent; {p.rate:.0f} rows/s, "
-            f"ETA {p.eta or 0:.0f} s"
-        )
-
-    def finish(self) -> None:
-        if self.enabled:
-            self.err.write("\n")
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -133,69 +92,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if problem:
             err.write(f"hubevents: {problem}; nothing was sent\n")
             return EXIT_ROWS
-    outcomes: dict[RowId, Outcome] = {o.row_id: o for o in left_alone}
-    progress = ProgressLine(err, len(items), enabled=err.isatty())
-    # every run is recorded, as the app records its own (see the app's Run history panel)
-    history = RunHistory(data_dir() / "history.sqlite")
-    recorder = RunRecorder(history, settings.describe(), batches, table, valid)
 
-    def collect(batch: list[Outcome]) -> None:
-        # called from the engine's worker threads: dict stores are atomic, the rest locks
-        for outcome in batch:
-            outcomes[outcome.row_id] = outcome
-        progress.add(batch)
-        recorder.record(batch)
-
-    engine = UpsertEngine(settings, token, transport=transport, quota=quota)
-
-    def stopping() -> None:
-        progress.finish()
-        if finished.is_set():  # the run is over: what is left is writing down what happened
-            err.write("hubevents: finishing: writing the results and the history first\n")
-        else:
-            err.write(
-                "hubevents: stopping: nothing new is sent; waiting for the requests in flight "
-                "(press Ctrl+C again to stop waiting)\n"
-            )
-        err.flush()
-
-    def abandoning() -> None:
-        if finished.is_set():
-            return  # nothing is in flight any more: the results are still written
-        err.write(
-            "hubevents: stopped waiting: the rows in flight are marked 'not sent' and may have "
-            "reached HubSpot; run again to confirm\n"
-        )
-        err.flush()
-
-    finished = threading.Event()
-    interrupts = Interrupts(stopping, abandoning)
-    # the handlers stay until the results are written: a Ctrl+C after the last answer must not
-    # lose the record of what HubSpot stored
-    with caught(interrupts):
-        try:
-            report = engine.run(batches, collect, interrupts.cancel, interrupts.abandon)
-            finished.set()
-            recorder.finish(report.counts, report.requests, report.stopped_text)
-            report.counts.add_outcomes(left_alone)
-        finally:
-            engine.close()
-            history.close()
-            progress.finish()
+    def finish(report: RunReport, outcomes: dict[RowId, Outcome]) -> None:
         _summarize(report, table, outcomes, invalid, err)
         err.write(quota.snapshot().line("Sandbox" if args.sandbox else "HubSpot") + "\n")
         if args.results:
             _write_results(checked, outcomes, args.results, err)
-    if interrupts.interrupted:
-        err.write("hubevents: interrupted\n")
-        return EXIT_INTERRUPTED
-    if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):
-        scopes = f" (missing: {', '.join(report.missing_scopes)})" if report.missing_scopes else ""
-        err.write(f"hubevents: stopped: {report.stopped_text}{scopes}: {report.stop_message}\n")
-        return EXIT_INPUT
-    if report.stopped is StopReason.DAILY_LIMIT:
-        err.write("hubevents: stopped: HubSpot's daily limit is reached; run again tomorrow\n")
-    return EXIT_OK if report.counts.stored == len(table.rows) else EXIT_ROWS
+
+    return send(
+        target, settings, batches, table, valid, err, finish, quota=quota, preset=left_alone
+    )
 
 
 #: rows failed or not sent that are named one by one on the terminal (the rest are counted)

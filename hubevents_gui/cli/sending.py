@@ -1,0 +1,143 @@
+"""Sending planned batches from the command line, for every command that writes to HubSpot
+(upsert, attendance): the progress line, the run history, Ctrl+C (stop, then stop waiting), and
+the exit code."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from hubevents_gui.cli.common import EXIT_INPUT, EXIT_OK, EXIT_ROWS
+from hubevents_gui.cli.connect import Target
+from hubevents_gui.cli.interrupts import EXIT_INTERRUPTED, Interrupts, caught
+from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.paths import data_dir
+from hubevents_gui.core.recorder import RunRecorder
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId
+from hubevents_gui.core.tally import Progress
+from hubevents_gui.hubspot.batching import Batch
+from hubevents_gui.hubspot.endpoints import Endpoint
+from hubevents_gui.hubspot.engine import UpsertEngine
+from hubevents_gui.hubspot.quota import Quota
+from hubevents_gui.hubspot.report import RunReport, StopReason
+from hubevents_gui.hubspot.settings import ConnectionSettings
+
+#: what a command does once every row has its outcome, still guarded against Ctrl+C (the record
+#: of what HubSpot stored must not be lost): the summary, the results file
+Finish = Callable[[RunReport, dict[RowId, Outcome]], None]
+
+
+class ProgressLine:
+    """Rows sent, their outcomes, rate and ETA on one line of a terminal."""
+
+    def __init__(self, err: TextIO, total: int, enabled: bool, *, attendees: bool) -> None:
+        self.err = err
+        self.enabled = enabled
+        self.progress = Progress(total, attendees=attendees)
+        self.shown = 0.0
+        self.lock = threading.Lock()
+
+    def add(self, outcomes: list[Outcome]) -> None:
+        with self.lock:
+            self.progress.counts.add_outcomes(outcomes)
+            now = time.monotonic()
+            finished = self.progress.done >= self.progress.total
+            if self.enabled and (now - self.shown > 0.2 or finished):
+                self.shown = now
+                self.err.write("\r" + self.line() + "\033[K")
+                self.err.flush()
+
+    def line(self) -> str:
+        p, c = self.progress, self.progress.counts
+        return (
+            f"{p.done}/{p.total} rows: {c.text(attendees=p.attendees)}, {c.not_sent} not sent; "
+            f"{p.rate:.0f} rows/s, ETA {p.eta or 0:.0f} s"
+        )
+
+    def finish(self) -> None:
+        if self.enabled:
+            self.err.write("\n")
+
+
+def send(
+    target: Target,
+    settings: ConnectionSettings,
+    batches: Sequence[Batch],
+    table: EventTable,
+    rows: Sequence[EventRow],
+    err: TextIO,
+    finish: Finish,
+    *,
+    endpoint: Endpoint | None = None,
+    quota: Quota | None = None,
+    preset: Sequence[Outcome] = (),
+) -> int:
+    """Send ``batches`` (the inputs of ``rows``), recorded in the run history, and return the
+    exit code. ``preset``: outcomes known without sending (rows left alone), counted in the
+    report; ``finish`` runs once every row has its outcome."""
+    attendees = endpoint is not None and endpoint.attendees
+    outcomes: dict[RowId, Outcome] = {o.row_id: o for o in preset}
+    total = sum(len(batch) for batch in batches)
+    progress = ProgressLine(err, total, enabled=err.isatty(), attendees=attendees)
+    # every run is recorded, as the app records its own (see the app's Run history panel)
+    history = RunHistory(data_dir() / "history.sqlite")
+    recorder = RunRecorder(history, settings.describe(), batches, table, rows)
+
+    def collect(batch: list[Outcome]) -> None:
+        # called from the engine's worker threads: dict stores are atomic, the rest locks
+        for outcome in batch:
+            outcomes[outcome.row_id] = outcome
+        progress.add(batch)
+        recorder.record(batch)
+
+    engine = UpsertEngine(settings, target.token, transport=target.transport, quota=quota)
+
+    def stopping() -> None:
+        progress.finish()
+        if finished.is_set():  # the run is over: what is left is writing down what happened
+            err.write("hubevents: finishing: writing the results and the history first\n")
+        else:
+            err.write(
+                "hubevents: stopping: nothing new is sent; waiting for the requests in flight "
+                "(press Ctrl+C again to stop waiting)\n"
+            )
+        err.flush()
+
+    def abandoning() -> None:
+        if finished.is_set():
+            return  # nothing is in flight any more: the results are still written
+        err.write(
+            "hubevents: stopped waiting: the rows in flight are marked 'not sent' and may have "
+            "reached HubSpot; run again to confirm\n"
+        )
+        err.flush()
+
+    finished = threading.Event()
+    interrupts = Interrupts(stopping, abandoning)
+    # the handlers stay until the results are written: a Ctrl+C after the last answer must not
+    # lose the record of what HubSpot stored
+    with caught(interrupts):
+        try:
+            report = engine.run(
+                batches, collect, interrupts.cancel, interrupts.abandon, endpoint=endpoint
+            )
+            finished.set()
+            recorder.finish(report.counts, report.requests, report.stopped_text)
+            report.counts.add_outcomes(preset)
+        finally:
+            engine.close()
+            history.close()
+            progress.finish()
+        finish(report, outcomes)
+    if interrupts.interrupted:
+        err.write("hubevents: interrupted\n")
+        return EXIT_INTERRUPTED
+    if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):
+        scopes = f" (missing: {', '.join(report.missing_scopes)})" if report.missing_scopes else ""
+        err.write(f"hubevents: stopped: {report.stopped_text}{scopes}: {report.stop_message}\n")
+        return EXIT_INPUT
+    if report.stopped is StopReason.DAILY_LIMIT:
+        err.write("hubevents: stopped: HubSpot's daily limit is reached; run again tomorrow\n")
+    return EXIT_OK if report.counts.stored == len(table.rows) else EXIT_ROWS
