@@ -1,4 +1,5 @@
-"""Reading what HubSpot holds: the event list, search, identifiers, property definitions.
+"""Reading what HubSpot holds: the event list, search, identifiers, property definitions,
+participation counters (and completing an event, a single idempotent write).
 
 Every read goes through one rate-limited GET that retries what is worth retrying (5xx, 423,
 timeouts, resets, a ten-secondly 429) and turns every other failure into a :class:`ReadError`
@@ -11,6 +12,7 @@ from __future__ import annotations
 import random
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -42,6 +44,23 @@ class ReadError(Exception):
 
 class ReadCancelledError(Exception):
     """The caller's cancel event was set: nothing more was asked."""
+
+
+@dataclass(frozen=True)
+class ParticipationCounters:
+    """An event's participation counters, as HubSpot counts them."""
+
+    registered: int
+    attended: int
+    cancelled: int
+    no_shows: int
+
+    @property
+    def text(self) -> str:
+        return (
+            f"{self.registered} registered, {self.attended} attended, "
+            f"{self.cancelled} cancelled, {self.no_shows} no-shows"
+        )
 
 
 class HubSpotReader:
@@ -157,6 +176,51 @@ class HubSpotReader:
                 definitions = map(_definition, _results(body))
                 return {d.name: d for d in definitions if d is not None}, ""
         return None, "HubSpot did not give its property definitions (" + "; ".join(reasons) + ")"
+
+    def event(self, account: str, event_id: str) -> JsonObject | None:
+        """This app's event with these external ids, or None when HubSpot holds none."""
+        try:
+            body = self._request(
+                "GET",
+                f"{self.settings.events_path()}/{quote(event_id, safe='')}",
+                params={"externalAccountId": account},
+            )
+        except ReadError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return body if isinstance(body, dict) else None
+
+    # ------------------------------------------------------------------ participations
+
+    def participation_counters(self, account: str, event_id: str) -> ParticipationCounters:
+        """How many contacts registered for, attended and cancelled an event, and the
+        no-shows (ReadError with the status when HubSpot refuses, 404 for an unknown event)."""
+        path = (
+            f"{self.settings.api_path()}/participations/{quote(account, safe='')}/"
+            f"{quote(event_id, safe='')}"
+        )
+        body = self._request("GET", path)
+
+        def count(name: str) -> int:
+            value = body.get(name) if isinstance(body, dict) else None
+            return int(value) if isinstance(value, int | float) else 0
+
+        return ParticipationCounters(
+            count("registered"), count("attended"), count("cancelled"), count("noShows")
+        )
+
+    def complete_event(self, account: str, event_id: str, start: str, end: str) -> None:
+        """Mark an event completed with its start and end (ISO instants): HubSpot then works
+        out how long each attendee stayed. The one write outside the engine: it is a single
+        idempotent request per event, retried as reads are."""
+        path = f"{self.settings.events_path()}/{quote(event_id, safe='')}/complete"
+        self._request(
+            "POST",
+            path,
+            params={"externalAccountId": account},
+            json={"startDateTime": start, "endDateTime": end},
+        )
 
     # ------------------------------------------------------------------ one request
 
