@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hubevents_gui import __version__
-from hubevents_gui.cli import pull, sandbox, upsert, validate
+from hubevents_gui.cli import attendance, pull, sandbox, upsert, validate
 from hubevents_gui.cli.common import whole_number
 from hubevents_gui.hubspot.settings import (
     API_VERSIONS,
@@ -85,6 +85,25 @@ batch_size = at_most(MAX_BATCH_SIZE, "rows per request", "HubSpot takes")
 concurrency = at_most(MAX_CONCURRENCY, "requests at once", "HubSpot's rate limit lets through")
 
 
+def add_sending_arguments(parser: argparse.ArgumentParser) -> None:
+    """How rows go: batch size, requests at once, or a dry run."""
+    parser.add_argument(
+        "--batch-size",
+        type=batch_size,
+        default=MAX_BATCH_SIZE,
+        help=f"rows per request, 1 to {MAX_BATCH_SIZE} (default {MAX_BATCH_SIZE})",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=concurrency,
+        default=4,
+        help=f"requests in flight, 1 to {MAX_CONCURRENCY} (default 4)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="validate and print what would be sent; send nothing"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hubevents",
@@ -109,21 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_input_arguments(upserting)
     add_connection_arguments(upserting)
-    upserting.add_argument(
-        "--batch-size",
-        type=batch_size,
-        default=MAX_BATCH_SIZE,
-        help=f"rows per request, 1 to {MAX_BATCH_SIZE} (default {MAX_BATCH_SIZE})",
-    )
-    upserting.add_argument(
-        "--concurrency",
-        type=concurrency,
-        default=4,
-        help=f"requests in flight, 1 to {MAX_CONCURRENCY} (default 4)",
-    )
-    upserting.add_argument(
-        "--dry-run", action="store_true", help="validate and print what would be sent; send nothing"
-    )
+    add_sending_arguments(upserting)
     reading = upserting.add_mutually_exclusive_group()
     reading.add_argument(
         "--preview",
@@ -141,6 +146,28 @@ def build_parser() -> argparse.ArgumentParser:
         "--results", type=Path, metavar="OUT.xlsx", help="write every row with its outcome"
     )
     upserting.set_defaults(run=upsert.run)
+
+    recording = commands.add_parser(
+        "attendance",
+        help="record who registered for, attended or cancelled events, from a sheet of "
+        "attendees, and report each row's outcome and each event's counters",
+    )
+    add_input_arguments(recording)
+    attendance.add_arguments(recording)
+    add_connection_arguments(recording)
+    add_sending_arguments(recording)
+    recording.add_argument(
+        "--results", type=Path, metavar="OUT.xlsx", help="write every row with its outcome"
+    )
+    recording.epilog = (
+        "Rows with an Email are recorded with HubSpot's email-create (it creates contacts it "
+        "does not know, with First Name, Last Name, Company, Job Title and contact:NAME "
+        "columns); rows with a Contact ID by that id. An attended row without an Interaction "
+        "Time takes the event's start, the others the time of sending. Exit 0 when every row "
+        "is recorded, 1 when any failed, was invalid or not sent, 2 for unreadable input, bad "
+        "arguments or a refused token."
+    )
+    recording.set_defaults(run=attendance.run)
 
     pulling = commands.add_parser(
         "pull", help="write every event this app owns in HubSpot (or the sandbox) to a spreadsheet"

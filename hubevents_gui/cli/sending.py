@@ -7,16 +7,19 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TextIO
 
-from hubevents_gui.cli.common import EXIT_INPUT, EXIT_OK, EXIT_ROWS
+from hubevents_gui.cli.common import EXIT_INPUT, EXIT_OK, EXIT_ROWS, CheckedTable, UsageError
 from hubevents_gui.cli.connect import Target
 from hubevents_gui.cli.interrupts import EXIT_INTERRUPTED, Interrupts, caught
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.recorder import RunRecorder
-from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId
+from hubevents_gui.core.results import ResultsError, result_cells, write_results
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
 from hubevents_gui.core.tally import Progress
+from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import Batch
 from hubevents_gui.hubspot.endpoints import Endpoint
 from hubevents_gui.hubspot.engine import UpsertEngine
@@ -141,3 +144,52 @@ def send(
     if report.stopped is StopReason.DAILY_LIMIT:
         err.write("hubevents: stopped: HubSpot's daily limit is reached; run again tomorrow\n")
     return EXIT_OK if report.counts.stored == len(table.rows) else EXIT_ROWS
+
+
+#: rows failed or not sent that are named one by one on the terminal (the rest are counted)
+ROWS_TOLD = 50
+
+
+def tell_failed_rows(
+    table: EventTable,
+    outcomes: dict[RowId, Outcome],
+    err: TextIO,
+    where: Callable[[EventRow], str],
+) -> None:
+    """A line for each row that failed or was not sent (``where`` names it), up to ROWS_TOLD."""
+    told = 0
+    for row in table.rows:
+        outcome = outcomes.get(row.row_id)
+        if outcome is None or outcome.status not in (RowStatus.FAILED, RowStatus.NOT_SENT):
+            continue
+        told += 1
+        if told > ROWS_TOLD:
+            continue
+        said = outcome.summary
+        # the summary may already begin with its status ("not sent: the run was cancelled")
+        if not said.startswith(outcome.status.value):
+            said = f"{outcome.status.value}: {said}"
+        err.write(f"{where(row)}: {said}\n")
+    if told > ROWS_TOLD:
+        err.write(
+            f"... and {plural(told - ROWS_TOLD, 'more row')} failed or not sent "
+            "(--results writes every row with its outcome)\n"
+        )
+
+
+def write_results_file(
+    checked: CheckedTable, outcomes: dict[RowId, Outcome], path: Path, err: TextIO
+) -> None:
+    """--results: every row of the file with its original columns and its outcome."""
+
+    def result_of(row: EventRow) -> tuple[str, str, str]:
+        outcome = outcomes.get(row.row_id)
+        status = outcome.status if outcome is not None else RowStatus.NOT_SENT
+        return result_cells(status, checked.issues.get(row.row_id), outcome, checked.table)
+
+    table = checked.table
+    try:
+        write_results(table, table.rows, result_of, path)
+    except ResultsError as exc:
+        raise UsageError(str(exc)) from None
+    err.write(f"results written to {path}\n")

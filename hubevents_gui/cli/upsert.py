@@ -10,7 +10,6 @@ from typing import TextIO
 from hubevents_gui.cli.common import (
     EXIT_OK,
     EXIT_ROWS,
-    CheckedTable,
     UsageError,
     check_results_target,
     load_checked,
@@ -18,9 +17,9 @@ from hubevents_gui.cli.common import (
 )
 from hubevents_gui.cli.connect import connect
 from hubevents_gui.cli.preview import print_preview, read_preview
-from hubevents_gui.cli.sending import send
-from hubevents_gui.core.results import ResultsError, result_cells, write_results
-from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
+from hubevents_gui.cli.sending import send, tell_failed_rows, write_results_file
+from hubevents_gui.core.fields import EVENT_FIELDS
+from hubevents_gui.core.rows import EventTable, Outcome, RowId
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
 from hubevents_gui.hubspot.diff import left_alone_outcomes
@@ -35,6 +34,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.json and not args.preview:
         raise UsageError("--json prints the preview: use it with --preview")
     checked = load_checked(args)
+    if checked.table.fields is not EVENT_FIELDS:
+        raise UsageError(
+            f"'{Path(args.file).name}' is a sheet of attendees (its headers name a contact and "
+            "a State): record it with hubevents attendance"
+        )
     if args.results:
         check_results_target(checked.table, args.results)
     table, zone = checked.table, checked.zone
@@ -97,15 +101,11 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         _summarize(report, table, outcomes, invalid, err)
         err.write(quota.snapshot().line("Sandbox" if args.sandbox else "HubSpot") + "\n")
         if args.results:
-            _write_results(checked, outcomes, args.results, err)
+            write_results_file(checked, outcomes, args.results, err)
 
     return send(
         target, settings, batches, table, valid, err, finish, quota=quota, preset=left_alone
     )
-
-
-#: rows failed or not sent that are named one by one on the terminal (the rest are counted)
-_ROWS_TOLD = 50
 
 
 def _summarize(
@@ -127,37 +127,4 @@ def _summarize(
     )
     if report.dropped_rows:
         err.write(report.dropped_text + "\n")
-    told = 0
-    for row in table.rows:
-        outcome = outcomes.get(row.row_id)
-        if outcome is not None and outcome.status in (RowStatus.FAILED, RowStatus.NOT_SENT):
-            told += 1
-            if told > _ROWS_TOLD:
-                continue
-            cell = table.cell_name(row, "externalEventId")
-            said = outcome.summary
-            # the summary may already begin with its status ("not sent: the run was cancelled")
-            if not said.startswith(outcome.status.value):
-                said = f"{outcome.status.value}: {said}"
-            err.write(f"{cell}: {said}\n")
-    if told > _ROWS_TOLD:
-        err.write(
-            f"... and {plural(told - _ROWS_TOLD, 'more row')} failed or not sent "
-            "(--results writes every row with its outcome)\n"
-        )
-
-
-def _write_results(
-    checked: CheckedTable, outcomes: dict[RowId, Outcome], path: Path, err: TextIO
-) -> None:
-    def result_of(row: EventRow) -> tuple[str, str, str]:
-        outcome = outcomes.get(row.row_id)
-        status = outcome.status if outcome is not None else RowStatus.NOT_SENT
-        return result_cells(status, checked.issues.get(row.row_id), outcome, checked.table)
-
-    table = checked.table
-    try:
-        write_results(table, table.rows, result_of, path)
-    except ResultsError as exc:
-        raise UsageError(str(exc)) from None
-    err.write(f"results written to {path}\n")
+    tell_failed_rows(table, outcomes, err, lambda row: table.cell_name(row, "externalEventId"))

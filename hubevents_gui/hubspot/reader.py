@@ -57,9 +57,10 @@ class ParticipationCounters:
 
     @property
     def text(self) -> str:
+        no_shows = "1 no-show" if self.no_shows == 1 else f"{self.no_shows} no-shows"
         return (
             f"{self.registered} registered, {self.attended} attended, "
-            f"{self.cancelled} cancelled, {self.no_shows} no-shows"
+            f"{self.cancelled} cancelled, {no_shows}"
         )
 
 
