@@ -25,8 +25,8 @@ from hubevents_gui.hubspot.attendance import ATTENDANCE
 from hubevents_gui.hubspot.attendance_run import (
     AttendancePlan,
     complete_events,
+    counter_lines,
     plan_attendance,
-    read_counters,
     touched_events,
 )
 from hubevents_gui.hubspot.quota import Quota, fetch_quota, shortfall
@@ -123,15 +123,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def finish(report: RunReport, outcomes: dict[RowId, Outcome]) -> None:
         _summarize(report, invalid, err)
         tell_failed_rows(table, outcomes, err, _where(table))
-        keys = touched_events(plan)
         with HubSpotReader(target.settings, target.token, transport=target.transport) as reader:
-            done = complete_events(reader, events, keys) if args.complete else {}
-            counters = read_counters(reader, keys)
-        for key in keys:
-            completed = f"; {done[key]}" if key in done else ""
-            counted = counters[key]
-            said = counted if isinstance(counted, str) else counted.text
-            err.write(f"{key[0]}/{key[1]}: {said}{completed}\n")
+            done = complete_events(reader, events, touched_events(plan)) if args.complete else {}
+            for line in counter_lines(reader, plan, done):
+                err.write(line + "\n")
         if args.results:
             write_results_file(checked, outcomes, args.results, err)
 

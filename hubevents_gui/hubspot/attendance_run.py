@@ -98,6 +98,19 @@ def plan_attendance(
     )
 
 
+def counter_lines(
+    reader: HubSpotReader, plan: AttendancePlan, done: dict[EventKey, str] | None = None
+) -> list[str]:
+    """ "acme/WEB-1: 4 registered, 3 attended, 1 cancelled, 2 no-shows" for each event the plan
+    went to (with what completing it did, when it was asked)."""
+    lines = []
+    for key, counted in read_counters(reader, touched_events(plan)).items():
+        said = counted if isinstance(counted, str) else counted.text
+        completed = f"; {done[key]}" if done and key in done else ""
+        lines.append(f"{key[0]}/{key[1]}: {said}{completed}")
+    return lines
+
+
 def touched_events(plan: AttendancePlan) -> list[EventKey]:
     """The events the plan's rows go to, in order."""
     return list(

@@ -39,6 +39,8 @@ class RunReport:
     dropped_rows: int = 0
     #: the names dropped, each once, in the order first seen
     dropped_names: list[str] = field(default_factory=list)
+    #: what was read back after the run, a line each (an attendee run's counters per event)
+    notes: list[str] = field(default_factory=list)
 
     def add_dropped(self, names: tuple[str, ...]) -> None:
         """Count one row whose answer left out ``names`` (the engine calls it under its lock)."""

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from hubevents_gui import credentials
 from hubevents_gui.core import collector
+from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.checks import checks_for
 from hubevents_gui.core.fields import EVENT_FIELDS
 from hubevents_gui.core.history import RunHistory
@@ -49,13 +50,17 @@ from hubevents_gui.ui.document import TableDocument
 from hubevents_gui.ui.hubspot_reads import HUBSPOT_SOURCE, HubSpotReads
 from hubevents_gui.ui.preview_marks import PreviewMarks
 from hubevents_gui.ui.settings import AppSettings
-from hubevents_gui.ui.tasks import Task, TaskSet
+from hubevents_gui.ui.tasks import Task, TaskError, TaskSet
 
 if TYPE_CHECKING:  # httpx and the engine load when the first upsert starts, not at start-up
+    import httpx
+
     from hubevents_gui.core.properties import PropertyDefinition
     from hubevents_gui.core.recorder import RunRecorder
+    from hubevents_gui.hubspot.attendance_run import AttendancePlan
     from hubevents_gui.hubspot.report import RunReport
     from hubevents_gui.hubspot.sandbox import Sandbox
+    from hubevents_gui.hubspot.settings import ConnectionSettings
 
 #: longest the GUI thread spends applying outcomes before it lets the window paint
 _APPLY_SLICE = 0.012
@@ -316,6 +321,7 @@ class Controller(QObject):
         if self.busy or not rows:
             return
         from hubevents_gui.core.recorder import RunRecorder
+        from hubevents_gui.hubspot.attendance import ATTENDANCE
         from hubevents_gui.hubspot.batching import compose_batches
         from hubevents_gui.hubspot.engine import UpsertEngine
         from hubevents_gui.hubspot.token_check import TokenFormatError, clean_token
@@ -342,7 +348,8 @@ class Controller(QObject):
         abandon = threading.Event()
         self._run_cancel = cancel
         self._run_abandon = abandon
-        self._progress = Progress(total=len(rows))
+        attendees = document.table.fields is ATTENDEE_FIELDS
+        self._progress = Progress(total=len(rows), attendees=attendees)
         self._report = None
         rows = list(rows)
         history = self.history
@@ -356,16 +363,24 @@ class Controller(QObject):
         recording: list[RunRecorder] = []
         self._recording = recording
         quota = self.quota
+        known = list(self.known_events)
 
         def work(_task: Task) -> RunReport:
-            items = list(zip([r.row_id for r in rows], inputs_for(rows, zone), strict=True))
-            batches = compose_batches(items, settings.batch_size)
+            plan: AttendancePlan | None = None
+            if attendees:
+                # the rows' events first: their starts, and rows of unknown ones not sent
+                plan = _plan_attendees(settings, token, transport, rows, table, zone, known, cancel)
+                pending.extend(plan.not_sent)
+                sent, batches = plan.rows, plan.batches
+            else:
+                items = list(zip([r.row_id for r in rows], inputs_for(rows, zone), strict=True))
+                sent, batches = rows, compose_batches(items, settings.batch_size)
             # the GUI thread moves the payloads out of the collector's sight before they go
             frozen = threading.Event()
             payloads_built.emit(frozen)
             frozen.wait(1.0)
             # recorded before anything is sent: a killed run still shows what was confirmed
-            recorder = RunRecorder(history, settings.describe(), batches, table, rows)
+            recorder = RunRecorder(history, settings.describe(), batches, table, sent)
 
             recording.append(recorder)  # the GUI thread records outcomes as it applies them
 
@@ -374,13 +389,23 @@ class Controller(QObject):
                 # a deque, not a signal: emitting Qt signals from the engine's Python threads
                 # stalled the GUI thread for up to a second (measured); deque appends are
                 # thread-safe and the GUI thread drains it on a 30 ms timer
-                report = engine.run(batches, pending.extend, cancel, abandon)
+                report = engine.run(
+                    batches,
+                    pending.extend,
+                    cancel,
+                    abandon,
+                    endpoint=ATTENDANCE if plan is not None else None,
+                )
             except BaseException:
                 recorder.finish(Tally(), 0, "failed")
                 raise
             finally:
                 engine.close()
             recorder.finish(report.counts, report.requests, report.stopped_text)
+            if plan is not None:
+                report.counts.add_outcomes(plan.not_sent)
+                if not cancel.is_set():
+                    report.notes = _counters(settings, token, transport, plan)
             return report
 
         task = Task(work)
@@ -448,9 +473,10 @@ class Controller(QObject):
         self._run_abandon = None
         # rows the job never answered for (it failed) must not stay locked
         stuck = list(self.document.locked)
+        stuck_text = "not sent: " + (report.stop_message or "the run stopped")
         if stuck:
             self.document.apply_outcomes(
-                [Outcome(r, RowStatus.NOT_SENT, message="not sent: the run stopped") for r in stuck]
+                [Outcome(r, RowStatus.NOT_SENT, message=stuck_text) for r in stuck]
             )
         self.run_finished.emit(report)
         self.quota_changed.emit(self.quota.snapshot())
@@ -616,3 +642,44 @@ class Controller(QObject):
     def set_zone(self, zone: ZoneInfo) -> None:
         self.settings.timezone = zone.key
         self.document.set_zone(zone)
+
+
+def _plan_attendees(
+    settings: ConnectionSettings,
+    token: str,
+    transport: httpx.BaseTransport | None,
+    rows: list[EventRow],
+    table: EventTable,
+    zone: ZoneInfo,
+    known: list[KnownEvent],
+    cancel: threading.Event,
+) -> AttendancePlan:
+    """An attendee run's plan, read on the run's thread (TaskError naming the HTTP status)."""
+    from datetime import UTC, datetime
+
+    from hubevents_gui.hubspot.attendance_run import plan_attendance
+    from hubevents_gui.hubspot.reader import HubSpotReader, ReadCancelledError, ReadError
+
+    try:
+        with HubSpotReader(settings, token, transport=transport, cancel=cancel) as reader:
+            return plan_attendance(
+                reader, rows, table, zone, datetime.now(UTC), settings.batch_size, known
+            )
+    except ReadCancelledError:
+        raise TaskError("cancelled before anything was sent") from None
+    except ReadError as exc:
+        raise TaskError(f"cannot read the rows' events from HubSpot: {exc}") from None
+
+
+def _counters(
+    settings: ConnectionSettings,
+    token: str,
+    transport: httpx.BaseTransport | None,
+    plan: AttendancePlan,
+) -> list[str]:
+    """Each event's participation counters, read back once its rows are sent."""
+    from hubevents_gui.hubspot.attendance_run import counter_lines
+    from hubevents_gui.hubspot.reader import HubSpotReader
+
+    with HubSpotReader(settings, token, transport=transport) as reader:
+        return counter_lines(reader, plan)

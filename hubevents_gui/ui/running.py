@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QMessageBox
 
+from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.quota import QuotaSnapshot, planned_requests, shortfall
@@ -125,11 +126,13 @@ class RunActions(QObject):
         c = report.counts
         stopped = f" Stopped: {report.stopped_text}." if report.stopped else ""
         dropped = f" {report.dropped_text}." if report.dropped_rows else ""
+        attendees = window.document.table.fields is ATTENDEE_FIELDS
+        # an attendee run ends with its events' counters, as HubSpot counts them now
+        notes = "".join(f" {line}." for line in report.notes)
         window.statusBar().showMessage(
-            f"{c.created} created, {c.updated} updated, {c.failed} failed, "
-            f"{c.not_sent} not sent in {report.elapsed:.1f} s "
-            f"({plural(report.requests, 'request')}).{stopped}{dropped}",
-            20_000,
+            f"{c.text(attendees=attendees)}, {c.not_sent} not sent in {report.elapsed:.1f} s "
+            f"({plural(report.requests, 'request')}).{stopped}{dropped}{notes}",
+            60_000 if notes else 20_000,
         )
 
     @Slot()

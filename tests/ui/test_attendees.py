@@ -3,18 +3,26 @@ the sheet from the events the window knows, with undo."""
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from PySide6.QtCore import QTimer
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.fields import EVENT_FIELDS
+from hubevents_gui.core.rows import RowStatus
+from hubevents_gui.core.sheets import guess_mapping, open_sheet
+from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.ui.main_window import MainWindow
+from tests.conftest import REPO
 from tests.helpers import write_xlsx
-from tests.ui.conftest import load
+from tests.ui.conftest import load, run_all
+
+ATTENDEES = REPO / "resources" / "sample-attendees.xlsx"
 
 HEADERS = ["Email", "External Event ID", "External Account ID", "State", "Joined At", "Left At"]
 
@@ -125,3 +133,41 @@ def test_a_blank_interaction_time_says_what_will_be_sent_before_sending(
         "Interaction Time blank: sent as the event's start, as HubSpot holds it",
         "Interaction Time blank: sent as the time the row is sent",
     ]
+
+
+def test_the_sample_attendees_are_recorded_from_the_window_and_counted(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    load(qtbot, window)
+    run_all(qtbot, window)  # the sample's events first
+    window.setWindowModified(False)  # their results are not worth keeping here
+    raw = open_sheet(ATTENDEES)  # its Notes column confirmed once, as a user would
+    window.settings.remember_mapping(raw.headers, guess_mapping(raw.headers))
+    load(qtbot, window, ATTENDEES)
+    document = window.document
+    report = run_all(qtbot, window)
+    assert isinstance(report, RunReport)
+    statuses = Counter(document.status_of(r.row_id) for r in document.rows)
+    assert statuses[RowStatus.RECORDED] == 19
+    assert statuses[RowStatus.NOT_SENT] == 1
+    by_id = next(r for r in document.rows if r.values.get("contactId") == "101")
+    assert document.outcomes[by_id.row_id].hubspot_id == "101"
+    unknown = next(r for r in document.rows if r.values.get("externalEventId") == "WEB-2025-099")
+    assert (
+        "HubSpot holds no event acme-events/WEB-2025-099"
+        in document.outcomes[unknown.row_id].summary
+    )
+    assert report.notes[0].startswith("acme-events/WEB-2026-001: 4 registered, 3 attended")
+    assert "19 recorded, 0 failed, 1 not sent" in window.statusBar().currentMessage()
+    # the run is in the history, counted as recorded
+    newest = window.controller.history.runs()[0]
+    assert newest.recorded == 19
+    # and the results come back with the user's columns and the contact ids
+    out = tmp_path / "results.xlsx"
+    with qtbot.waitSignal(window.controller.results_saved, timeout=20_000):
+        window.controller.save_results(out)
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][-3:] == ("Status", "HubSpot Contact ID", "Message")
+    assert sum(1 for r in rows[1:] if r[-3] == "recorded") == 19
