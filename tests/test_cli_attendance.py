@@ -75,3 +75,18 @@ def test_a_sheet_of_events_or_a_bad_state_exits_2() -> None:
     code, _, err = run("upsert", str(ATTENDEES), "--sandbox")
     assert code == 2
     assert "record it with hubevents attendance" in err
+
+
+def test_validate_checks_an_attendee_sheets_events_when_connected() -> None:
+    assert run("upsert", str(SAMPLE), "--sandbox")[0] == 1
+    code, out, err = run("validate", str(ATTENDEES), "--sandbox")
+    assert code == 1
+    assert (
+        "warning: Attendees!C27 (External Event ID): HubSpot holds no event "
+        "acme-events/WEB-2025-099 for this app" in out
+    )
+    assert "lifecyclestage" not in out + err  # a contact property, not an event's
+    code, out, _ = run("validate", str(ATTENDEES), "--json")
+    row3 = json.loads(out)["rows"][1]
+    assert row3["input"]["subscriberState"] == "attend"
+    assert row3["input"]["email"] == "priya.shah@northwind.example"

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import UTC, datetime
 from typing import Any, TextIO
 
 from hubevents_gui.cli.common import EXIT_OK, EXIT_ROWS, CheckedTable, load_checked
-from hubevents_gui.cli.connect import connect
+from hubevents_gui.cli.connect import Target, connect
+from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.properties import cell_warnings, column_warnings
 from hubevents_gui.core.words import plural
+from hubevents_gui.hubspot.attendance import AttendanceContext, attendance_item
+from hubevents_gui.hubspot.attendance_run import plan_attendance
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
-from hubevents_gui.hubspot.wire import inputs_for
+from hubevents_gui.hubspot.wire import JsonObject, inputs_for
 
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -38,6 +42,8 @@ def _property_warnings(
     if not (args.sandbox or args.base_url or args.token_env):
         return None
     target = connect(args)
+    if checked.table.fields is ATTENDEE_FIELDS:
+        return _event_warnings(checked, target, err)
     with HubSpotReader(target.settings, target.token, transport=target.transport) as reader:
         try:
             definitions, why = reader.property_definitions()
@@ -57,9 +63,38 @@ def _property_warnings(
     return lines
 
 
+def _event_warnings(checked: CheckedTable, target: Target, err: TextIO) -> list[str]:
+    """An attendee sheet's rows whose event HubSpot does not hold for this app."""
+    table = checked.table
+    with HubSpotReader(target.settings, target.token, transport=target.transport) as reader:
+        try:
+            plan = plan_attendance(
+                reader, checked.valid_rows, table, checked.zone, datetime.now(UTC), 100
+            )
+        except ReadError as exc:
+            err.write(f"hubevents: note: the rows' events were not checked: {exc}\n")
+            return []
+    rows = {row.row_id: row for row in table.rows}
+    lines = []
+    for outcome in plan.not_sent:
+        row = rows[outcome.row_id]
+        key = "externalEventId" if "externalEventId" in row.values else "email"
+        where = f"{table.cell_name(row, key)} ({table.column_title(key)})"
+        lines.append(f"{where}: {outcome.message.removeprefix('not sent: ')}")
+    return lines
+
+
+def _inputs(checked: CheckedTable) -> list[JsonObject]:
+    """What each valid row would send (attended rows without a time: shown with now)."""
+    if checked.table.fields is ATTENDEE_FIELDS:
+        ctx = AttendanceContext(checked.zone, datetime.now(UTC), {}, checked.table.defaults)
+        return [attendance_item(row, ctx) for row in checked.valid_rows]
+    return inputs_for(checked.valid_rows, checked.zone)
+
+
 def _as_json(checked: CheckedTable) -> dict[str, Any]:
     table = checked.table
-    inputs = iter(inputs_for(checked.valid_rows, checked.zone))
+    inputs = iter(_inputs(checked))
     rows = []
     for row in table.rows:
         row_issues = checked.issues.get(row.row_id, [])
