@@ -41,6 +41,14 @@ def test_the_sample_is_recorded_counted_completed_and_written_back(tmp_path: Pat
     again = read_table(results)
     source = read_table(ATTENDEES)
     assert [r.values for r in again.rows] == [r.values for r in source.rows]
+    # a pull shows the counters beside each event
+    pulled = tmp_path / "pulled.xlsx"
+    assert run("pull", "--sandbox", "--out", str(pulled))[0] == 0
+    sheet = load_workbook(pulled).active
+    assert sheet is not None
+    header, *events = list(sheet.iter_rows(values_only=True))
+    web = dict(zip(header, next(e for e in events if e[1] == "WEB-2026-001"), strict=True))
+    assert (web["Registrants"], web["Attendees"], web["Cancellations"]) == (4, 3, 1)
     # sent again, nothing changes: the same contacts and times are recorded once
     code, _, err = run("attendance", str(ATTENDEES), "--sandbox", "--timezone", "Europe/Berlin")
     assert "acme-events/WEB-2026-001: 4 registered, 3 attended, 1 cancelled, 2 no-shows" in err

@@ -82,7 +82,8 @@ def test_pull_writes_this_apps_events_sorted_with_the_apps_own_headers(tmp_path:
     rows = list(sheet.iter_rows(values_only=True))
     header = list(rows[0])
     assert header[:4] == HEADER
-    assert header[-1] == "HubSpot ID"
+    # the participation counters come last, read-only (carried when the sheet is opened again)
+    assert header[-5:] == ["HubSpot ID", "Registrants", "Attendees", "Cancellations", "No-shows"]
     assert "custom:region" in header
     keys = [(r[0], r[1]) for r in rows[1:]]
     assert keys == [("acc-a", "E0"), ("acc-a", "E1"), ("acc-b", "E1")]
@@ -93,6 +94,7 @@ def test_pull_writes_this_apps_events_sorted_with_the_apps_own_headers(tmp_path:
     assert first["Event Type"] == "WORKSHOP"
     assert first["custom:region"] == "AMER"
     assert first["HubSpot ID"]
+    assert (first["Registrants"], first["No-shows"]) == (0, 0)
 
 
 def test_pull_then_reimport_then_changed_only_sends_no_upsert(tmp_path: Path) -> None:

@@ -267,6 +267,15 @@ COLUMN_FIELDS: tuple[Field, ...] = EVENT_FIELDS.columns
 
 REQUIRED_COLUMNS: tuple[Field, ...] = EVENT_FIELDS.required
 
+#: HubSpot's participation counters of an event (its read answer's keys), as pulled sheets head
+#: them: read-only columns, carried as they are when the sheet is opened again
+COUNTER_HEADERS: tuple[tuple[str, str], ...] = (
+    ("registrants", "Registrants"),
+    ("attendees", "Attendees"),
+    ("cancellations", "Cancellations"),
+    ("noShows", "No-shows"),
+)
+
 #: (externalAccountId, externalEventId): what identifies an event for one app
 IDENTITY_KEYS: tuple[str, str] = ("externalAccountId", "externalEventId")
 

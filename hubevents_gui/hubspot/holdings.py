@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
+from hubevents_gui.core.fields import COUNTER_HEADERS
 from hubevents_gui.core.known_events import EventKey, KnownEvent, instant
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.wire import ECHO_FIELDS, JsonObject
@@ -34,6 +35,9 @@ class RemoteEvent:
     fields: JsonObject
     #: custom property name -> value
     custom: dict[str, str]
+    #: HubSpot's participation counters (registrants, attendees, cancellations, noShows), as
+    #: far as its answer gave them
+    counters: dict[str, int] = field(default_factory=dict)
 
     @property
     def key(self) -> EventKey | None:
@@ -170,4 +174,9 @@ def remote_event(item: JsonObject) -> RemoteEvent | None:
         app_name=str(app_name or app_id or "another app"),
         fields={k: item[k] for k in ECHO_FIELDS if item.get(k) is not None},
         custom=custom,
+        counters={
+            key: int(item[key])
+            for key, _ in COUNTER_HEADERS
+            if isinstance(item.get(key), int | float) and not isinstance(item.get(key), bool)
+        },
     )

@@ -2,7 +2,8 @@
 
 Pull writes it to a file and the window opens it as a table, so both read the same rows: sorted
 by External Account ID then External Event ID, date-times in the chosen zone, booleans as
-booleans, one ``custom:NAME`` column per custom property the events carry, and the HubSpot ID.
+booleans, one ``custom:NAME`` column per custom property the events carry, the HubSpot ID, and
+HubSpot's participation counters (read-only: carried, never sent).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from hubevents_gui.core.event_sheet import HUBSPOT_ID_HEADER
-from hubevents_gui.core.fields import COLUMN_FIELDS, Kind, custom_header
+from hubevents_gui.core.fields import COLUMN_FIELDS, COUNTER_HEADERS, Kind, custom_header
 from hubevents_gui.hubspot.holdings import Holdings, RemoteEvent
 
 
@@ -30,6 +31,7 @@ def pulled_sheet(
     names = sorted({name for event in events for name in event.custom})
     headers = [f.title for f in COLUMN_FIELDS] + [custom_header(n) for n in names]
     headers.append(HUBSPOT_ID_HEADER)
+    headers += [title for _, title in COUNTER_HEADERS]
     rows: list[list[object]] = []
     for event in events:
         row: list[object] = []
@@ -42,6 +44,7 @@ def pulled_sheet(
                 row.append(_cell(spec.kind, event.fields.get(spec.key), zone, aware))
         row += [event.custom.get(name) for name in names]
         row.append(event.object_id)
+        row += [event.counters.get(key) for key, _ in COUNTER_HEADERS]
         rows.append(row)
     return headers, rows
 

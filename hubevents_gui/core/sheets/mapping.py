@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS, is_attendee_sheet
-from hubevents_gui.core.fields import EVENT_FIELDS, FieldTable, custom_header, normalize_header
+from hubevents_gui.core.fields import (
+    COUNTER_HEADERS,
+    EVENT_FIELDS,
+    FieldTable,
+    custom_header,
+    normalize_header,
+)
 from hubevents_gui.core.sheets.raw import RawSheet, Target, describe_file
 
 
@@ -34,7 +40,14 @@ def guess_mapping(headers: Sequence[str], fields: FieldTable | None = None) -> l
 #: columns the app itself writes beside the events (result files, pulled files): carried as
 #: they are, never a reason to ask how to map the sheet
 APP_COLUMNS = frozenset(
-    normalize_header(h) for h in ("Status", "HubSpot ID", "HubSpot Contact ID", "Message")
+    normalize_header(h)
+    for h in (
+        "Status",
+        "HubSpot ID",
+        "HubSpot Contact ID",
+        "Message",
+        *(title for _, title in COUNTER_HEADERS),
+    )
 )
 
 
