@@ -109,6 +109,8 @@ class Controller(QObject):
         self._tasks = TaskSet(self)
         self._import: Task | None = None
         self._import_paused = False
+        #: collections are paused while a run's payloads are built (see _on_payloads_built)
+        self._run_paused = False
         self._run: Task | None = None
         self._run_cancel: threading.Event | None = None
         #: set to stop waiting for the requests in flight (their rows end "not sent")
@@ -141,6 +143,7 @@ class Controller(QObject):
         upsert does not pay for their import on the GUI thread."""
 
         def load() -> None:
+            import hubevents_gui.hubspot.attendance_run
             import hubevents_gui.hubspot.engine
             import hubevents_gui.hubspot.sandbox  # noqa: F401
 
@@ -266,6 +269,11 @@ class Controller(QObject):
         self._import_paused = True
         self._import = self._tasks.start(task)
 
+    def _end_run_pause(self) -> None:
+        if self._run_paused:
+            self._run_paused = False
+            collector.resume()
+
     def _end_import_pause(self) -> None:
         if self._import_paused:
             self._import_paused = False
@@ -310,6 +318,11 @@ class Controller(QObject):
         issues, locked = document.issues, document.locked
         valid = [r for r in rows if r.row_id not in issues and r.row_id not in locked]
         return valid, sum(1 for r in rows if r.row_id in issues)
+
+    def has_retryable(self) -> bool:
+        """Whether any row failed or was not sent (stops at the first: the toolbar asks)."""
+        wanted = {RowStatus.FAILED, RowStatus.NOT_SENT, RowStatus.EDITED}
+        return any(status in wanted for status in self.document.states.values())
 
     def retryable(self) -> list[RowId]:
         """Rows that failed or were not sent (edited since or not)."""
@@ -410,6 +423,10 @@ class Controller(QObject):
 
         task = Task(work)
         task.cancel = cancel
+        # 100k payloads are 300k new objects: a full collection among them, on whichever thread
+        # allocates, paused the window for 70-120 ms (bench_attendance); the freeze ends it
+        collector.pause()
+        self._run_paused = True
         task.succeeded.connect(self._on_run_finished)
         task.failed.connect(self._on_run_failed)
         self._run = self._tasks.start(task)
@@ -420,6 +437,7 @@ class Controller(QObject):
     @Slot(object)
     def _on_payloads_built(self, frozen: threading.Event) -> None:
         collector.freeze()
+        self._end_run_pause()
         frozen.set()
 
     def cancel_run(self) -> None:
@@ -467,6 +485,7 @@ class Controller(QObject):
         report = self._report
         self._report = None
         self._flush.stop()
+        self._end_run_pause()  # a run that failed before its payloads were built
         self.document.refilter(now=True)  # rows that came into the filter late come in now
         self._run = None
         self._run_cancel = None

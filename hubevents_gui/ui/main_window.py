@@ -263,7 +263,7 @@ class MainWindow(WindowShell):
         for name in _ROW_ACTIONS:
             self.action(name).setEnabled(has_rows and not running)
         self.action("actionSaveResultsAs").setEnabled(has_rows)
-        retry = has_rows and not running and bool(self.controller.retryable())
+        retry = has_rows and not running and self.controller.has_retryable()
         self.action("actionRetryFailed").setEnabled(retry)
         self.action("actionCancel").setEnabled(running)
         self.action("actionOpen").setEnabled(not running)

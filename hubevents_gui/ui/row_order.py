@@ -50,6 +50,11 @@ class RowOrder:
     def position(self, row_id: RowId) -> int | None:
         return self._position.get(row_id)
 
+    def span(self, row_ids: Iterable[RowId]) -> tuple[int, int] | None:
+        """(first, last) view positions of the rows shown, or None: no sort, one pass."""
+        found = [p for p in map(self._position.get, row_ids) if p is not None]
+        return (min(found), max(found)) if found else None
+
     def positions(self, row_ids: Iterable[RowId]) -> list[int]:
         """View positions of the rows shown, ascending."""
         found = self._position

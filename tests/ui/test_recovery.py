@@ -248,3 +248,30 @@ def test_a_journal_started_afresh_gets_the_whole_table_again(
     assert len(session.table.rows) == 25
     window.setWindowModified(False)
     window.close()
+
+
+def test_many_rows_queued_at_once_are_journaled_a_slice_a_save_and_all_of_them(
+    qtbot: QtBot, open_window: OpenWindow, tmp_path: Path
+) -> None:
+    from hubevents_gui.core.rows import RowStatus
+    from hubevents_gui.ui import autosave
+    from tests.helpers import HEADER, write_csv
+
+    count = autosave._OUTCOMES_PER_SAVE * 2 + 7
+    path = write_csv(tmp_path / "many.csv", [HEADER, *(["a", n, "n", "o"] for n in range(count))])
+    window = open_window()
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.opening.open_path(path)
+    assert window.autosaver is not None
+    window.autosaver.flush()
+    document = window.document
+    document.mark([r.row_id for r in document.rows], RowStatus.NOT_SENT, lock=False)
+    window.autosaver.save_changes()
+    assert len(document.dirty.outcomes) == count - autosave._OUTCOMES_PER_SAVE  # the rest wait
+    while document.dirty.outcomes:  # saves go on until nothing waits
+        window.autosaver.flush()
+    session = read_journal(window.autosaver.path)
+    assert session is not None
+    assert len(session.states) == count
+    window.setWindowModified(False)
+    window.close()
