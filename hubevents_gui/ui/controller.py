@@ -109,7 +109,7 @@ class Controller(QObject):
         self._tasks = TaskSet(self)
         self._import: Task | None = None
         self._import_paused = False
-        #: collections are paused while a run's payloads are built (see _on_payloads_built)
+        #: collections are paused while a run is under way (see upsert)
         self._run_paused = False
         self._run: Task | None = None
         self._run_cancel: threading.Event | None = None
@@ -423,8 +423,10 @@ class Controller(QObject):
 
         task = Task(work)
         task.cancel = cancel
-        # 100k payloads are 300k new objects: a full collection among them, on whichever thread
-        # allocates, paused the window for 70-120 ms (bench_attendance); the freeze ends it
+        # no collections during a run: 100k payloads and outcomes are 400k new objects, and each
+        # full collection among them, on whichever thread allocated, paused the window for
+        # 50-150 ms (bench_attendance). Payloads and outcomes hold no cycles; what the run's
+        # requests leave in cycles waits for the end of the run
         collector.pause()
         self._run_paused = True
         task.succeeded.connect(self._on_run_finished)
@@ -437,7 +439,6 @@ class Controller(QObject):
     @Slot(object)
     def _on_payloads_built(self, frozen: threading.Event) -> None:
         collector.freeze()
-        self._end_run_pause()
         frozen.set()
 
     def cancel_run(self) -> None:
@@ -485,7 +486,8 @@ class Controller(QObject):
         report = self._report
         self._report = None
         self._flush.stop()
-        self._end_run_pause()  # a run that failed before its payloads were built
+        collector.freeze()  # the outcomes stay as long as the table: out of the collector's sight
+        self._end_run_pause()
         self.document.refilter(now=True)  # rows that came into the filter late come in now
         self._run = None
         self._run_cancel = None
