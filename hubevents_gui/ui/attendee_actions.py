@@ -11,6 +11,7 @@ from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS, STATE, STATE_TIT
 from hubevents_gui.core.fields import EVENT_FIELDS
 from hubevents_gui.core.known_events import KnownEvent, events_of_table, merged
 from hubevents_gui.core.rows import EventTable
+from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.ui import commands
 from hubevents_gui.ui.dialogs.event_choice_dialog import EventChoiceDialog
 from hubevents_gui.ui.shell import WindowShell
@@ -26,8 +27,15 @@ class AttendeeActions(QObject):
         self.sheet_label.setObjectName("sheetValues")
         window.statusBar().addPermanentWidget(self.sheet_label)
         self.sheet_label.hide()
+        #: the last run's participation counters, per event (the whole lines in the tooltip)
+        self.counters_label = QLabel(window.statusBar())
+        self.counters_label.setObjectName("eventCounters")
+        window.statusBar().addPermanentWidget(self.counters_label)
+        self.counters_label.hide()
+        self.controller.run_finished.connect(self._on_run_finished)
         document = window.document
         document.reset_done.connect(self.update_label)
+        document.reset_done.connect(self.counters_label.hide)
         document.validation_changed.connect(self.update_label)
         reads = self.controller.reads
         reads.events_listed.connect(self._on_events_listed)
@@ -103,6 +111,21 @@ class AttendeeActions(QObject):
     def _on_read_failed(self, message: str) -> None:
         if self.dialog is not None:
             self.dialog.read_failed(message)
+
+    @Slot(object)
+    def _on_run_finished(self, report: RunReport) -> None:
+        """The events' counters as HubSpot counts them after the run, kept in view."""
+        if not self.attendees or not report.notes:
+            return
+        notes = report.notes
+        self.counters_label.setText(
+            notes[0]
+            if len(notes) == 1
+            else f"HubSpot's counters of {len(notes)} events (point here)"
+        )
+        self.counters_label.setToolTip("\n".join(report.notes))
+        self.counters_label.setAccessibleDescription("; ".join(report.notes))
+        self.counters_label.show()
 
     @Slot()
     def update_label(self) -> None:

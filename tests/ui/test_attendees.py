@@ -159,6 +159,9 @@ def test_the_sample_attendees_are_recorded_from_the_window_and_counted(
     )
     assert report.notes[0].startswith("acme-events/WEB-2026-001: 4 registered, 3 attended")
     assert "19 recorded, 0 failed, 1 not sent" in window.statusBar().currentMessage()
+    counters = window.attendees.counters_label  # kept in view after the message goes
+    assert counters.isVisibleTo(window)
+    assert counters.toolTip().splitlines() == report.notes
     # the run is in the history, counted as recorded
     newest = window.controller.history.runs()[0]
     assert newest.recorded == 19
