@@ -169,7 +169,6 @@ class AttendanceEndpoint:
     """``POST {api}/attendance/{externalEventId}/{state}/email-create`` (or ``/create``)."""
 
     attendees = True
-    confirms = False
 
     def request(self, settings: ConnectionSettings, items: Sequence[Item]) -> Request:
         first = items[0][1]
@@ -217,6 +216,16 @@ class AttendanceEndpoint:
     def fails_whole(self, status: int, message: str) -> bool:
         # an unknown event, or a state HubSpot does not take: the same for every row here
         return status == 404 or (status == 400 and "state" in message.casefold())
+
+    def confirm_request(
+        self, settings: ConnectionSettings, body: JsonObject
+    ) -> tuple[str, dict[str, str]] | None:
+        del settings, body  # idempotent while contact and time are unchanged: sent again
+        return None
+
+    def confirmed(self, row_id: RowId, body: JsonObject, found: JsonObject) -> Outcome | None:
+        del row_id, body, found  # never asked: confirm_request names no GET
+        return None
 
 
 def _named_contacts(error: JsonObject) -> list[str]:

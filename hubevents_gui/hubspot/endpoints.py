@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Protocol
+from urllib.parse import quote
 
-from hubevents_gui.core.rows import Outcome, RowStatus
+from hubevents_gui.core.rows import Outcome, RowId, RowStatus
 from hubevents_gui.hubspot.batching import Item
 from hubevents_gui.hubspot.errors import errors_by_event
 from hubevents_gui.hubspot.settings import ConnectionSettings
@@ -24,8 +25,6 @@ Request = tuple[str, dict[str, str], JsonObject]
 class Endpoint(Protocol):
     #: its rows are attendees (they are recorded, not created or updated)
     attendees: bool
-    #: rows no result could be pinned on are asked about one by one (GET), not resent
-    confirms: bool
 
     def request(self, settings: ConnectionSettings, items: Sequence[Item]) -> Request:
         """The request that sends ``items`` (one batch: the engine never mixes groups)."""
@@ -46,13 +45,24 @@ class Endpoint(Protocol):
         then the rows fail together, without bisecting."""
         ...
 
+    def confirm_request(
+        self, settings: ConnectionSettings, body: JsonObject
+    ) -> tuple[str, dict[str, str]] | None:
+        """The GET (path, query) that asks whether a row no result named went in; None: the
+        endpoint's writes are idempotent, and the row is sent again instead."""
+        ...
+
+    def confirmed(self, row_id: RowId, body: JsonObject, found: JsonObject) -> Outcome | None:
+        """The row's outcome when the confirming GET's answer shows it went in, else None."""
+        ...
+
 
 class EventUpsert:
     """``POST {events}/upsert``: results matched to rows by what they echo; unmatched rows
-    confirmed by GET (upsert is idempotent by external ids)."""
+    confirmed by a GET by external ids (and sent again when HubSpot has not got them: upsert
+    is idempotent by external ids)."""
 
     attendees = False
-    confirms = True
 
     def request(self, settings: ConnectionSettings, items: Sequence[Item]) -> Request:
         return settings.events_path() + "/upsert", {}, {"inputs": [body for _, body in items]}
@@ -90,6 +100,20 @@ class EventUpsert:
     def fails_whole(self, status: int, message: str) -> bool:
         del status, message  # any row of an upsert may be the bad one: bisecting finds it
         return False
+
+    def confirm_request(
+        self, settings: ConnectionSettings, body: JsonObject
+    ) -> tuple[str, dict[str, str]] | None:
+        event_id = quote(str(body["externalEventId"]), safe="")
+        return (
+            f"{settings.events_path()}/{event_id}",
+            {"externalAccountId": str(body["externalAccountId"])},
+        )
+
+    def confirmed(self, row_id: RowId, body: JsonObject, found: JsonObject) -> Outcome | None:
+        if attribute([(row_id, body)], [found])[0]:
+            return outcome_of(row_id, found, body)
+        return None
 
 
 EVENT_UPSERT = EventUpsert()

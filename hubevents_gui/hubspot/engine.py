@@ -2,10 +2,11 @@
 
 Rows go in batches (composed once, by :mod:`batching`) through a few worker threads under a
 :class:`RateLimiter` that learns the real limit. Results are matched to rows by what they echo,
-never by order; what stays unmatched is confirmed with a GET by external ids. Transient failures
-(5xx, 423, timeouts, resets) are retried with backoff and jitter; a 4xx that rejects a whole batch
-is split until each bad row stands alone; a 429 waits; a daily 429, a 401 or a 403 stops the run
-and the rest are "not sent". Upsert is idempotent by external ids, so a resend is safe, and a row
+never by order; what stays unmatched is confirmed with a GET where the endpoint (see
+:mod:`endpoints`) has one, else sent again. Transient failures (5xx, 423, timeouts, resets) are
+retried with backoff and jitter; a 4xx that rejects a whole batch is split until each bad row
+stands alone, unless the endpoint says no row of it can pass; a 429 waits; a daily 429, a 401 or a 403 stops the run
+and the rest are "not sent". The endpoints' writes are idempotent, so a resend is safe, and a row
 is never reported twice.
 
 Every count of the run's report is changed under the run's one lock, and no caller's code runs
@@ -21,7 +22,6 @@ import time
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from urllib.parse import quote
 
 import httpx
 
@@ -44,7 +44,7 @@ from hubevents_gui.hubspot.redaction import TokenRedactor, redact
 from hubevents_gui.hubspot.report import RunReport, StopReason
 from hubevents_gui.hubspot.settings import ConnectionSettings
 from hubevents_gui.hubspot.token_check import clean_token
-from hubevents_gui.hubspot.wire import JsonObject, attribute, outcome_of
+from hubevents_gui.hubspot.wire import JsonObject
 
 log = logging.getLogger("hubevents.upsert")
 
@@ -146,7 +146,6 @@ class _Run:
         budget = self.settings.max_split_requests
         self.split_budget = 8 * len(batches) + 40 if budget is None else budget
         self.stop_reason: StopReason | None = None
-        self.path = self.settings.events_path()
         #: the most inputs the endpoint said it takes per request (0: not told yet)
         self.max_inputs = 0
 
@@ -302,6 +301,29 @@ class _Run:
         if fresh:
             self.on_outcomes(fresh)
 
+    def _fail(
+        self,
+        items: Sequence[Item],
+        message: str,
+        status: int | None = None,
+        category: str | None = None,
+        correlation: str | None = None,
+    ) -> None:
+        """Every row of ``items`` failed, for the same reason."""
+        self._emit(
+            [
+                Outcome(
+                    r,
+                    RowStatus.FAILED,
+                    message=message,
+                    http_status=status,
+                    category=category,
+                    correlation_id=correlation,
+                )
+                for r, _ in items
+            ]
+        )
+
     # ------------------------------------------------------------------ one batch
 
     def _work(self) -> None:
@@ -313,12 +335,7 @@ class _Run:
             except Exception as exc:  # a bug must not lose rows: they fail, with the reason
                 log.exception("upsert worker failed")
                 self.engine.limiter.observe({})  # a probe that never came back must not block
-                self._emit(
-                    [
-                        Outcome(r, RowStatus.FAILED, message=f"internal error: {exc!r}")
-                        for r, _ in unit.items
-                    ]
-                )
+                self._fail(unit.items, f"internal error: {exc!r}")
             finally:
                 self._finished_unit(follow_ups)
 
@@ -331,17 +348,7 @@ class _Run:
         self, unit: _Unit, why: str, status: int | None, minimum: float = 0.0
     ) -> list[_Unit]:
         if unit.attempt >= self.settings.max_attempts:
-            self._emit(
-                [
-                    Outcome(
-                        row_id,
-                        RowStatus.FAILED,
-                        message=f"{why} (gave up after {unit.attempt} attempts)",
-                        http_status=status,
-                    )
-                    for row_id, _ in unit.items
-                ]
-            )
+            self._fail(unit.items, f"{why} (gave up after {unit.attempt} attempts)", status)
             return []
         self._count("retries")
         delay = max(minimum, self._backoff(unit.attempt))
@@ -433,19 +440,7 @@ class _Run:
         if self.endpoint.fails_whole(status, message):
             # what every row of the batch shares is refused (an unknown event): no row can
             # pass, and splitting would only repeat the refusal
-            self._emit(
-                [
-                    Outcome(
-                        row_id,
-                        RowStatus.FAILED,
-                        message=message,
-                        http_status=status,
-                        category=category,
-                        correlation_id=correlation,
-                    )
-                    for row_id, _ in items
-                ]
-            )
+            self._fail(items, message, status, category, correlation)
             return []
         limit = batch_limit(status, message)
         if limit is not None and len(items) > 1:
@@ -458,18 +453,7 @@ class _Run:
             log.info("the endpoint takes at most %d inputs per request: splitting", size)
             return _chunks(unit, size)
         if len(items) == 1:
-            self._emit(
-                [
-                    Outcome(
-                        items[0][0],
-                        RowStatus.FAILED,
-                        message=message,
-                        http_status=status,
-                        category=category,
-                        correlation_id=correlation,
-                    )
-                ]
-            )
+            self._fail(items, message, status, category, correlation)
             return []
         # the error may name an input: send it alone and the rest together; else halve
         named = named_index(body, len(items))
@@ -480,20 +464,11 @@ class _Run:
             parts = [items[:middle], items[middle:]]
         # each split costs two requests where the plan had none
         if not self._take_split_budget(len(parts)):
-            self._emit(
-                [
-                    Outcome(
-                        r,
-                        RowStatus.FAILED,
-                        http_status=status,
-                        category=category,
-                        correlation_id=correlation,
-                        message=f"{message} (the batch was not split further: the limit of "
-                        "extra requests for isolating bad rows was reached)",
-                    )
-                    for r, _ in items
-                ]
+            why = (
+                f"{message} (the batch was not split further: the limit of extra requests "
+                "for isolating bad rows was reached)"
             )
+            self._fail(items, why, status, category, correlation)
             return []
         return [_Unit(part, unit.attempt) for part in parts if part]
 
@@ -516,29 +491,26 @@ class _Run:
             )
         outcomes, unmatched = self.endpoint.read(unit.items, results, errors, response.status_code)
         self._emit(outcomes)
-        if not unmatched:
+        resend = self._confirm(unmatched)
+        if not resend:
             return []
-        if self.endpoint.confirms:
-            return self._confirm(unit, unmatched)
-        # the endpoint's writes are idempotent: what no result names is sent again
-        return self._retry(
-            _Unit(unmatched, unit.attempt), "HubSpot did not confirm these rows", None
-        )
+        return self._retry(_Unit(resend, unit.attempt), "HubSpot did not confirm these rows", None)
 
-    def _confirm(self, unit: _Unit, items: list[Item]) -> list[_Unit]:
-        """Ask HubSpot about rows no result could be pinned on; resend what it does not have."""
+    def _confirm(self, items: list[Item]) -> list[Item]:
+        """Ask HubSpot about rows no result could be pinned on, where the endpoint has a way
+        to ask: the rows to send again."""
         resend: list[Item] = []
         for row_id, body in items:
+            asked = self.endpoint.confirm_request(self.settings, body)
+            if asked is None:
+                resend.append((row_id, body))
+                continue
             if not self.engine.limiter.acquire(self._stopping):
                 self._emit_not_sent(_Unit([(row_id, body)]))
                 continue
             self._count("confirm_requests")
-            event_id = quote(str(body["externalEventId"]), safe="")
             try:
-                response = self.http.get(
-                    f"{self.path}/{event_id}",
-                    params={"externalAccountId": str(body["externalAccountId"])},
-                )
+                response = self.http.get(asked[0], params=asked[1])
             except httpx.TransportError:
                 self.engine.limiter.observe({})
                 resend.append((row_id, body))
@@ -546,13 +518,14 @@ class _Run:
             self.engine.limiter.observe(response.headers)
             self.engine.quota.observe(response.headers)
             found = response.json() if response.status_code == 200 else None
-            if isinstance(found, dict) and attribute([(row_id, body)], [found])[0]:
-                self._emit([outcome_of(row_id, found, body)])
+            outcome = (
+                self.endpoint.confirmed(row_id, body, found) if isinstance(found, dict) else None
+            )
+            if outcome is not None:
+                self._emit([outcome])
             else:
                 resend.append((row_id, body))
-        if not resend:
-            return []
-        return self._retry(_Unit(resend, unit.attempt), "HubSpot did not confirm these rows", None)
+        return resend
 
 
 def _chunks(unit: _Unit, size: int) -> list[_Unit]:
