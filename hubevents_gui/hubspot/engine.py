@@ -5,9 +5,9 @@ Rows go in batches (composed once, by :mod:`batching`) through a few worker thre
 never by order; what stays unmatched is confirmed with a GET where the endpoint (see
 :mod:`endpoints`) has one, else sent again. Transient failures (5xx, 423, timeouts, resets) are
 retried with backoff and jitter; a 4xx that rejects a whole batch is split until each bad row
-stands alone, unless the endpoint says no row of it can pass; a 429 waits; a daily 429, a 401 or a 403 stops the run
-and the rest are "not sent". The endpoints' writes are idempotent, so a resend is safe, and a row
-is never reported twice.
+stands alone, unless the endpoint says no row of it can pass; a 429 waits; a daily 429, a 401
+or a 403 stops the run and the rest are "not sent". The endpoints' writes are idempotent, so a
+resend is safe, and a row is never reported twice.
 
 Every count of the run's report is changed under the run's one lock, and no caller's code runs
 while the engine holds it. No Qt here: the window's worker thread calls :meth:`UpsertEngine.run`.
@@ -487,14 +487,16 @@ class _Run:
         if not results and not errors:
             # never success: HubSpot said nothing about these rows
             return self._retry(
-                unit, "HubSpot answered with no results for this batch", response.status_code
+                unit,
+                "HubSpot did not confirm this row: its answer held no results",
+                response.status_code,
             )
         outcomes, unmatched = self.endpoint.read(unit.items, results, errors, response.status_code)
         self._emit(outcomes)
         resend = self._confirm(unmatched)
         if not resend:
             return []
-        return self._retry(_Unit(resend, unit.attempt), "HubSpot did not confirm these rows", None)
+        return self._retry(_Unit(resend, unit.attempt), "HubSpot did not confirm this row", None)
 
     def _confirm(self, items: list[Item]) -> list[Item]:
         """Ask HubSpot about rows no result could be pinned on, where the endpoint has a way
