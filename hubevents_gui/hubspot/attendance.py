@@ -193,27 +193,26 @@ class AttendanceEndpoint:
     ) -> tuple[list[Outcome], list[Item]]:
         waiting: dict[str, RowId] = {contact_of(body): row_id for row_id, body in items}
         bodies = dict(items)
+        by_id = bool(items) and "vid" in items[0][1]
         outcomes: list[Outcome] = []
         for result in results:
-            row_id = waiting.pop(contact_of(result), None)
+            # a contact-id request's results are its vids, whatever else they carry
+            echoed = contact_of({"vid": result.get("vid")} if by_id else result)
+            row_id = waiting.pop(echoed, None)
             if row_id is not None:
                 vid = result.get("vid")
                 outcomes.append(
                     Outcome(row_id, RowStatus.RECORDED, str(vid) if vid is not None else None)
                 )
+        unexplained: list[JsonObject] = []
         for error in errors:
-            for contact in _named_contacts(error):
-                row_id = waiting.pop(contact, None)
-                if row_id is not None:
-                    outcomes.append(
-                        Outcome(
-                            row_id,
-                            RowStatus.FAILED,
-                            message=str(error.get("message") or "error"),
-                            http_status=status,
-                            category=error.get("category"),
-                        )
-                    )
+            contacts = _named_contacts(error)
+            if not contacts:
+                unexplained.append(error)
+            outcomes += [_failed(waiting.pop(c), error, status) for c in contacts if c in waiting]
+        if len(unexplained) == 1 and len(waiting) == 1:
+            # one error naming no contact and one row no result names: they are each other's
+            outcomes.append(_failed(waiting.popitem()[1], unexplained[0], status))
         return outcomes, [(row_id, bodies[row_id]) for row_id in waiting.values()]
 
     def fails_whole(self, status: int, message: str) -> bool:
@@ -232,14 +231,36 @@ class AttendanceEndpoint:
         return None
 
 
+def _failed(row_id: RowId, error: JsonObject, status: int) -> Outcome:
+    return Outcome(
+        row_id,
+        RowStatus.FAILED,
+        message=str(error.get("message") or "error"),
+        http_status=status,
+        category=error.get("category"),
+    )
+
+
 def _named_contacts(error: JsonObject) -> list[str]:
     """The contacts a per-input error names in its context (emails, or ids as vids)."""
     context = error.get("context")
     if not isinstance(context, dict):
         return []
-    named = [str(e).strip().casefold() for e in context.get("emails") or []]
-    named += [f"vid:{v}" for v in context.get("ids") or context.get("vids") or []]
+    named = [str(e).strip().casefold() for e in _values(context, "emails", "email")]
+    named += [f"vid:{v}" for v in _values(context, "ids", "vids", "vid")]
     return named
+
+
+def _values(context: dict[str, object], *keys: str) -> list[object]:
+    """What a context says under any of ``keys``: the spec's lists of strings, or one value."""
+    found: list[object] = []
+    for key in keys:
+        value = context.get(key)
+        if isinstance(value, list):
+            found += value
+        elif value is not None:
+            found.append(value)
+    return found
 
 
 ATTENDANCE = AttendanceEndpoint()

@@ -227,3 +227,40 @@ def test_a_vid_error_fails_only_that_contact_id_row() -> None:
     assert (got[RowId(1)].status, got[RowId(1)].http_status) == (RowStatus.FAILED, 207)
     assert got[RowId(1)].message == "Contact 404 does not exist"
     assert (got[RowId(2)].status, got[RowId(2)].hubspot_id) == (RowStatus.RECORDED, "12")
+
+
+@respx.mock
+def test_an_error_naming_no_contact_is_the_one_row_no_result_names() -> None:
+    def partly(request: httpx.Request) -> httpx.Response:
+        inputs = json.loads(request.content)["inputs"]
+        return httpx.Response(
+            207,
+            json={
+                "results": [{"email": i["email"], "vid": 3} for i in inputs[1:]],
+                "errors": [{"category": "VALIDATION_ERROR", "message": "Bad input"}],
+                "numErrors": 1,
+            },
+        )
+
+    route = respx.post(EMAIL_CREATE).mock(side_effect=partly)
+    got, _ = send(items_of(row(1, email="odd@x.com"), row(2, email="b@x.com")))
+    assert route.call_count == 1  # nothing to resend: the error is the first row's
+    assert got[RowId(1)].summary == "HTTP 207 VALIDATION_ERROR: Bad input"
+    assert got[RowId(2)].status is RowStatus.RECORDED
+
+
+@respx.mock
+def test_contact_id_results_are_matched_by_vid_even_when_they_carry_an_email() -> None:
+    respx.post(f"{BASE}/WEB%201/attend/create").mock(
+        side_effect=lambda request: httpx.Response(
+            200,
+            json={
+                "results": [
+                    {"vid": i["vid"], "email": f"c{i['vid']}@x.com"}
+                    for i in json.loads(request.content)["inputs"]
+                ][::-1]
+            },
+        )
+    )
+    got, _ = send(items_of(row(1, contactId="21"), row(2, contactId="22")))
+    assert {r: o.hubspot_id for r, o in got.items()} == {RowId(1): "21", RowId(2): "22"}
