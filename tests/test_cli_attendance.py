@@ -98,3 +98,18 @@ def test_validate_checks_an_attendee_sheets_events_when_connected() -> None:
     row3 = json.loads(out)["rows"][1]
     assert row3["input"]["subscriberState"] == "attend"
     assert row3["input"]["email"] == "priya.shah@northwind.example"
+
+
+def test_invalid_rows_are_named_before_sending_with_the_sheets_own_values(tmp_path: Path) -> None:
+    sheet = write_csv(
+        tmp_path / "a.csv",
+        [["Email", "State"], ["a@b.com", "attended"], ["A@B.com ", "attended"], ["c@d", "x"]],
+    )
+    code, _, err = run(
+        "attendance", str(sheet), "--event", "WEB-2026-001", "--account", "acme-events",
+        "--dry-run",
+    )  # fmt: skip
+    assert code == 1
+    assert "hubevents: 3 invalid rows will not be sent:" in err
+    assert "a!A2 (Email): the same contact: a@b.com attended for acme-events/WEB-2026-001" in err
+    assert "a!A4 (Email): 'c@d' is not an email address" in err

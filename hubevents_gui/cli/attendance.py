@@ -15,6 +15,7 @@ from hubevents_gui.cli.common import (
     check_results_target,
     load_checked,
     progress_to,
+    tell_invalid,
 )
 from hubevents_gui.cli.connect import connect
 from hubevents_gui.cli.sending import send, tell_failed_rows, write_results_file
@@ -85,10 +86,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     )
     valid = checked.valid_rows
     invalid = len(table.rows) - len(valid)
-    if invalid:
-        err.write(
-            f"hubevents: {invalid} invalid rows will not be sent (hubevents validate lists them)\n"
-        )
+    tell_invalid(checked, err)
     now = datetime.now(UTC)
     if args.dry_run:
         plan = plan_attendance(None, valid, table, checked.zone, now, settings.batch_size)

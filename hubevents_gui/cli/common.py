@@ -24,6 +24,7 @@ from hubevents_gui.core.sheets import (
     guess_mapping,
 )
 from hubevents_gui.core.validation import Issue
+from hubevents_gui.core.words import plural
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
 
 EXIT_OK = 0
@@ -56,6 +57,29 @@ class CheckedTable:
             "timezone": self.zone.key,
             "notes": list(self.table.notes),
         }
+
+
+def issue_lines(checked: CheckedTable) -> list[str]:
+    """Each problem of each row, by cell and column title: ``Sheet1!C7 (Email): ...``."""
+    table = checked.table
+    return [
+        f"{table.cell_name(row, issue.field)} ({table.column_title(issue.field)}): {issue.message}"
+        for row in table.rows
+        for issue in checked.issues.get(row.row_id, [])
+    ]
+
+
+def tell_invalid(checked: CheckedTable, err: TextIO, most: int = 50) -> None:
+    """Before sending: how many rows are invalid, and why (the first ``most`` problems)."""
+    invalid = len(checked.issues)
+    if not invalid:
+        return
+    lines = issue_lines(checked)
+    err.write(f"hubevents: {plural(invalid, 'invalid row')} will not be sent:\n")
+    for line in lines[:most]:
+        err.write(f"{line}\n")
+    if len(lines) > most:
+        err.write(f"... and {plural(len(lines) - most, 'more problem')} (hubevents validate)\n")
 
 
 def load_zone_arg(name: str | None) -> ZoneInfo:

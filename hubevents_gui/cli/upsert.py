@@ -54,7 +54,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     invalid = len(table.rows) - len(valid)
     if invalid:
         err.write(
-            f"hubevents: {invalid} invalid rows will not be sent (hubevents validate lists them)\n"
+            f"hubevents: {plural(invalid, 'invalid row')} will not be sent (hubevents validate "
+            "lists them)\n"
         )
     if args.dry_run:
         for batch in batches:

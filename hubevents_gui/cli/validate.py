@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime
 from typing import Any, TextIO
 
-from hubevents_gui.cli.common import EXIT_OK, EXIT_ROWS, CheckedTable, load_checked
+from hubevents_gui.cli.common import EXIT_OK, EXIT_ROWS, CheckedTable, issue_lines, load_checked
 from hubevents_gui.cli.connect import Target, connect
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.properties import cell_warnings, column_warnings
@@ -132,7 +132,5 @@ def _print_issues(checked: CheckedTable, out: TextIO) -> None:
     )
     for note in table.notes:
         out.write(f"note: {note}\n")
-    for row in table.rows:
-        for issue in checked.issues.get(row.row_id, []):
-            where = f"{table.cell_name(row, issue.field)} ({table.column_title(issue.field)})"
-            out.write(f"{where}: {issue.message}\n")
+    for line in issue_lines(checked):
+        out.write(f"{line}\n")

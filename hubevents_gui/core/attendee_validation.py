@@ -35,6 +35,8 @@ from hubevents_gui.core.zones import wall_clock
 #: that a typo ("anna.example.com", "anna@example", "anna @example.com") is caught here
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)*\.[A-Za-z]{2,}")
 _WHOLE = re.compile(r"[0-9]+")
+#: HubSpot's ids are 64-bit integers
+_LARGEST_ID = 2**63 - 1
 _ORDER = {f.key: i for i, f in enumerate(ATTENDEE_FIELDS.columns)}
 _EVENT_KEYS = ("externalEventId", "externalAccountId")
 
@@ -54,7 +56,7 @@ def email_problem(text: str) -> str | None:
 def contact_id_problem(text: str) -> str | None:
     """Why ``text`` is not a HubSpot contact id (a positive whole number), or None."""
     stripped = text.strip()
-    if _WHOLE.fullmatch(stripped) and int(stripped) > 0:
+    if _WHOLE.fullmatch(stripped) and 0 < int(stripped) <= _LARGEST_ID:
         return None
     return f"{text!r} is not a contact id: HubSpot's contact ids are positive whole numbers"
 

@@ -176,3 +176,9 @@ def test_results_add_status_contact_id_and_message_and_read_back(tmp_path: Path)
     again = read_table(out)  # a results file opens again as the same attendee table
     assert again.fields is ATTENDEE_FIELDS
     assert [r.values["email"] for r in again.rows] == ["anna@example.com", "bo@example.com"]
+
+
+def test_a_contact_id_beyond_hubspots_64_bit_ids_is_refused(tmp_path: Path) -> None:
+    path = attendee_file(tmp_path, [["", 1e20, "WEB-1", "acme", "Registered"]])
+    found = issues_by_row(read_table(path))
+    assert "positive whole numbers" in found[2]["contact_id"]
