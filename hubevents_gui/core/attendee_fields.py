@@ -15,16 +15,16 @@ from hubevents_gui.core.fields import Field, FieldTable, Kind, normalize_header
 
 #: the subscriber states, as the spec spells them in the path
 REGISTER, ATTEND, CANCEL = "register", "attend", "cancel"
-STATES: tuple[str, ...] = (REGISTER, ATTEND, CANCEL)
 #: how each state is shown (and suggested in the State column's choice)
 STATE_TITLES: dict[str, str] = {REGISTER: "Registered", ATTEND: "Attended", CANCEL: "Cancelled"}
 
 _STATE_WORDS: dict[str, str] = {
     normalize_header(word): state
     for state, words in (
-        (REGISTER, ("register", "registered", "registration", "registrant", "REGISTERED")),
-        (ATTEND, ("attend", "attended", "attendee", "attending", "ATTENDED")),
-        (CANCEL, ("cancel", "cancelled", "canceled", "cancellation", "CANCELLED")),
+        # matched folded: "REGISTERED" (HubSpot's guide) is "registered"
+        (REGISTER, ("register", "registered", "registration", "registrant")),
+        (ATTEND, ("attend", "attended", "attendee", "attending")),
+        (CANCEL, ("cancel", "cancelled", "canceled", "cancellation")),
     )
     for word in words
 }
@@ -155,9 +155,6 @@ ATTENDEE_FIELDS = FieldTable(
     required_any=((EMAIL, CONTACT_ID),),
     identity_keys=(EMAIL, CONTACT_ID, "externalEventId", "externalAccountId", STATE),
 )
-
-#: the columns that may be given once for the whole sheet (hubevents attendance --event ...)
-SHEET_WIDE: tuple[str, ...] = ("externalEventId", "externalAccountId", STATE)
 
 
 def is_attendee_sheet(headers: Sequence[str]) -> bool:

@@ -13,7 +13,12 @@ from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.attendee_validation import attendee_duplicates, validate_attendee_row
 from hubevents_gui.core.fields import EVENT_FIELDS, FieldTable
 from hubevents_gui.core.rows import EventRow, EventTable, RowId, Value
-from hubevents_gui.core.validation import Issue, duplicate_issues, validate_row
+from hubevents_gui.core.validation import (
+    Issue,
+    collect_issues,
+    duplicate_issues,
+    validate_row,
+)
 
 #: every kind of table, by its name (as autosave and settings store it)
 FIELD_TABLES: dict[str, FieldTable] = {f.name: f for f in (EVENT_FIELDS, ATTENDEE_FIELDS)}
@@ -40,15 +45,7 @@ class RowChecks:
 
     def rows(self, rows: Iterable[EventRow], zone: ZoneInfo) -> dict[RowId, list[Issue]]:
         """Issues of every row that has any (rows without issues are left out)."""
-        rows = list(rows)
-        result: dict[RowId, list[Issue]] = {}
-        for row in rows:
-            issues = self.row(row, zone)
-            if issues:
-                result[row.row_id] = issues
-        for row_id, issue in self.duplicates(rows).items():
-            result.setdefault(row_id, []).append(issue)
-        return result
+        return collect_issues(rows, lambda row: self.row(row, zone), self.duplicates)
 
 
 def checks_for(table: EventTable) -> RowChecks:

@@ -205,12 +205,21 @@ def _row_label(row: EventRow) -> str:
 def validate_rows(rows: Iterable[EventRow], zone: ZoneInfo) -> dict[RowId, list[Issue]]:
     """Issues of every event row that has any (rows without issues are left out); any kind of
     table: core.checks.checks_for(table).rows(...)."""
+    return collect_issues(rows, lambda row: validate_row(row, zone), duplicate_issues)
+
+
+def collect_issues(
+    rows: Iterable[EventRow],
+    row_issues: Callable[[EventRow], list[Issue]],
+    duplicates: Callable[[list[EventRow]], dict[RowId, Issue]],
+) -> dict[RowId, list[Issue]]:
+    """Each row's own issues, then the ones rows share, for every row that has any."""
     rows = list(rows)
     result: dict[RowId, list[Issue]] = {}
     for row in rows:
-        issues = validate_row(row, zone)
+        issues = row_issues(row)
         if issues:
             result[row.row_id] = issues
-    for row_id, issue in duplicate_issues(rows).items():
+    for row_id, issue in duplicates(rows).items():
         result.setdefault(row_id, []).append(issue)
     return result
