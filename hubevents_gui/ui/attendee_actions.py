@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QLabel
 
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS, STATE, STATE_TITLES, state_of
 from hubevents_gui.core.fields import EVENT_FIELDS
-from hubevents_gui.core.known_events import KnownEvent, events_of_table, merged
+from hubevents_gui.core.known_events import KnownEvent, events_of_table
 from hubevents_gui.core.rows import EventTable
 from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.ui import commands
@@ -54,7 +54,7 @@ class AttendeeActions(QObject):
         document = window.document
         if document.table.fields is EVENT_FIELDS and document.rows:
             shown = events_of_table(document.table, document.zone)
-            self.controller.known_events = merged(shown, self.controller.known_events)
+            self.controller.remember_events(shown, first=True)
         table = EventTable(None, None, [], fields=ATTENDEE_FIELDS)
         table.rows.append(document.new_row())
         commands.replace_table(document, table)
@@ -66,14 +66,9 @@ class AttendeeActions(QObject):
         self.choose_event()
 
     def known(self) -> list[KnownEvent]:
-        """The events the window knows: the event table shown, or the one last replaced."""
-        document = self.window.document
-        shown = (
-            events_of_table(document.table, document.zone)
-            if document.table.fields is EVENT_FIELDS
-            else []
-        )
-        return merged(shown, self.controller.known_events)
+        """The events the window knows: those of the event table an attendee table replaced,
+        and HubSpot's once read (the dialog is for attendee tables only)."""
+        return list(self.controller.known_events)
 
     @Slot()
     def choose_event(self) -> None:
@@ -102,7 +97,7 @@ class AttendeeActions(QObject):
     @Slot(list)
     def _on_events_listed(self, events: list[KnownEvent]) -> None:
         # kept: the next attendee sheet offers them without reading again
-        self.controller.known_events = merged(self.controller.known_events, events)
+        self.controller.remember_events(events, first=False)
         if self.dialog is not None:
             found = f"HubSpot holds {len(events)} events of this app." if events else ""
             self.dialog.add_events(events, found or "HubSpot holds no events of this app.")

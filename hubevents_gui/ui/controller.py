@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,6 +62,8 @@ if TYPE_CHECKING:  # httpx and the engine load when the first upsert starts, not
     from hubevents_gui.hubspot.sandbox import Sandbox
     from hubevents_gui.hubspot.settings import ConnectionSettings
 
+#: the states Retry Failed sends again
+_RETRYABLE = frozenset({RowStatus.FAILED, RowStatus.NOT_SENT, RowStatus.EDITED})
 #: longest the GUI thread spends applying outcomes before it lets the window paint
 _APPLY_SLICE = 0.012
 
@@ -242,7 +244,7 @@ class Controller(QObject):
         day_first = self.settings.day_first
         row_ids = document.row_ids
         shown = document.table
-        known = self.known_events
+        remember = self.remember_events
 
         def work(task: Task) -> Built:
             def progress(count: int) -> bool:
@@ -256,7 +258,7 @@ class Controller(QObject):
             if table.fields is not shown.fields and shown.fields is EVENT_FIELDS:
                 # attendees replace events: their event is likely among those (rows are read
                 # whole: an edit replaces a row's dicts, never changes them in place)
-                known[:] = merged(events_of_table(shown, zone), known)
+                remember(events_of_table(shown, zone), first=True)
             return table, issues, {row.row_id: row for row in table.rows}
 
         self.settings.remember_mapping(raw.headers, mapping)
@@ -321,14 +323,19 @@ class Controller(QObject):
 
     def has_retryable(self) -> bool:
         """Whether any row failed or was not sent (stops at the first: the toolbar asks)."""
-        wanted = {RowStatus.FAILED, RowStatus.NOT_SENT, RowStatus.EDITED}
-        return any(status in wanted for status in self.document.states.values())
+        return any(status in _RETRYABLE for status in self.document.states.values())
 
     def retryable(self) -> list[RowId]:
         """Rows that failed or were not sent (edited since or not)."""
-        wanted = {RowStatus.FAILED, RowStatus.NOT_SENT, RowStatus.EDITED}
         # only rows that were ever sent have a state: no walk over every row of a big table
-        return [row_id for row_id, status in self.document.states.items() if status in wanted]
+        states = self.document.states
+        return [row_id for row_id, status in states.items() if status in _RETRYABLE]
+
+    def remember_events(self, events: Iterable[KnownEvent], *, first: bool) -> None:
+        """Add to the events the window knows (``first``: these copies win over those known).
+        In place: an import's worker adds the events of the table it replaces."""
+        known = self.known_events
+        known[:] = merged(events, known) if first else merged(known, events)
 
     def upsert(self, rows: list[EventRow]) -> None:
         if self.busy or not rows:
