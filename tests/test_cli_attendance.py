@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
 from hubevents_gui.core.sheets import read_table
+from hubevents_gui.hubspot.sandbox import Sandbox, SandboxServer
 from tests.conftest import REPO
 from tests.helpers import write_csv
 from tests.test_cli_upsert import SAMPLE, run
@@ -113,3 +115,15 @@ def test_invalid_rows_are_named_before_sending_with_the_sheets_own_values(tmp_pa
     assert "hubevents: 3 invalid rows will not be sent:" in err
     assert "a!A2 (Email): the same contact: a@b.com attended for acme-events/WEB-2026-001" in err
     assert "a!A4 (Email): 'c@d' is not an email address" in err
+
+
+def test_a_refused_token_exits_2_before_anything_is_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HS_TOKEN", "pat-na1-revoked-secret")
+    with SandboxServer(Sandbox.demo()) as server:
+        code, out, err = run(
+            "attendance", str(ATTENDEES), "--base-url", server.base_url, "--token-env",
+            "HS_TOKEN", "--complete",
+        )  # fmt: skip
+    assert code == 2
+    assert "cannot read the rows' events from HubSpot: HTTP 401" in err
+    assert "pat-na1-revoked-secret" not in err + out

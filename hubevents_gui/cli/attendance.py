@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import TextIO
 
 from hubevents_gui.cli.common import (
+    EXIT_INPUT,
     EXIT_OK,
     EXIT_ROWS,
     check_results_target,
@@ -101,7 +102,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             plan = plan_attendance(reader, valid, table, checked.zone, now, settings.batch_size)
         except ReadError as exc:
             err.write(f"hubevents: cannot read the rows' events from HubSpot: {exc}\n")
-            return EXIT_ROWS
+            # a refused token is the caller's to fix, as for a refusal during the run
+            return EXIT_INPUT if exc.status in (401, 403) else EXIT_ROWS
     events = plan.events or {}
     progress(
         f"{plural(len(events), 'event')} read; {plural(len(plan.rows), 'row')} to send"
@@ -121,10 +123,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     def finish(report: RunReport, outcomes: dict[RowId, Outcome]) -> None:
         _summarize(report, invalid, err)
         tell_failed_rows(table, outcomes, err, _where(table))
-        with HubSpotReader(target.settings, target.token, transport=target.transport) as reader:
-            done = complete_events(reader, events, touched_events(plan)) if args.complete else {}
-            for line in counter_lines(reader, plan, done):
-                err.write(line + "\n")
+        if report.stopped is None:
+            with HubSpotReader(target.settings, target.token, transport=target.transport) as reader:
+                keys = touched_events(plan)
+                done = complete_events(reader, events, keys) if args.complete else {}
+                for line in counter_lines(reader, plan, done):
+                    err.write(line + "\n")
+        elif args.complete:
+            # a run cut short (Ctrl+C, the token, the day's limit) completes no event: its
+            # attendees are not all in, and the user asked to stop
+            err.write("hubevents: the events were not completed: the run stopped\n")
         if args.results:
             write_results_file(checked, outcomes, args.results, err)
 
