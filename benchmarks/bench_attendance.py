@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_upsert import upsert
+from bench_upsert import sandbox_server, upsert
 
 from hubevents_gui.core.rows import EventRow, Outcome, RowId
 from hubevents_gui.hubspot.attendance import (
@@ -177,35 +177,23 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=0.05)
     args = parser.parse_args()
     ceiling = args.limit / (args.interval_ms / 1000)
-    command = [
-        sys.executable, "-m", "hubevents_gui.cli", "sandbox",
-        "--rate-limit", str(args.limit), "--rate-interval-ms", str(args.interval_ms),
-        "--latency", str(args.latency),
-    ]  # fmt: skip
     print(
         f"sandbox: {args.limit} requests per {args.interval_ms} ms (ceiling {ceiling:.1f}/s), "
         f"{args.latency * 1000:.0f} ms latency"
     )
     print(f"{'run':>22} {'requests':>8} {'seconds':>8} {'req/s':>7} {'of ceiling':>10} {'done':>7}")
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
-    ) as server:
-        try:
-            assert server.stdout is not None
-            base_url = server.stdout.readline().strip()
-            for name, (report, done) in (
-                ("events upsert, 10k", upsert(base_url, 10_000, 4, 7)),
-                (f"attendance, {args.rows // 1000}k", record(base_url, args.rows)),
-            ):
-                rate = report.requests / report.elapsed
-                print(
-                    f"{name:>22} {report.requests:>8} {report.elapsed:>8.1f} {rate:>7.1f} "
-                    f"{rate / ceiling:>9.2f}x {done:>7}"
-                )
-            print("goal: attendance >= 0.90x of the ceiling with the default concurrency\n")
-            window_run(base_url, args.rows)
-        finally:
-            server.terminate()
+    with sandbox_server(args.limit, args.interval_ms, args.latency) as base_url:
+        for name, (report, done) in (
+            ("events upsert, 10k", upsert(base_url, 10_000, 4, 7)),
+            (f"attendance, {args.rows // 1000}k", record(base_url, args.rows)),
+        ):
+            rate = report.requests / report.elapsed
+            print(
+                f"{name:>22} {report.requests:>8} {report.elapsed:>8.1f} {rate:>7.1f} "
+                f"{rate / ceiling:>9.2f}x {done:>7}"
+            )
+        print("goal: attendance >= 0.90x of the ceiling with the default concurrency\n")
+        window_run(base_url, args.rows)
 
 
 def window_run(base_url: str, count: int) -> None:
