@@ -52,6 +52,11 @@ class EventTableView(QTableView):
         # outcomes first on screen: the Status column is shown at the left (the model, and
         # result files, keep it after the data as the field table orders it)
         header = self.horizontalHeader()
+        # the header keeps the last table's move across a reset: each section back in its own
+        # place first, or another table's Status move shuffles this one's columns
+        for logical in range(header.count()):
+            if header.visualIndex(logical) != logical:
+                header.moveSection(header.visualIndex(logical), logical)
         status = self.event_model.document.column_of("status")
         if status is not None and header.visualIndex(status) != 0:
             header.moveSection(header.visualIndex(status), 0)

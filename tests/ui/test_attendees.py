@@ -174,3 +174,23 @@ def test_the_sample_attendees_are_recorded_from_the_window_and_counted(
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][-3:] == ("Status", "HubSpot Contact ID", "Message")
     assert sum(1 for r in rows[1:] if r[-3] == "recorded") == 19
+
+
+def test_an_attendee_sheet_opened_after_the_events_shows_its_columns_in_its_own_order(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    def shown() -> list[str]:
+        header = window.table.horizontalHeader()
+        columns = window.model.columns
+        return [columns[header.logicalIndex(v)].header for v in range(4)]
+
+    raw = open_sheet(ATTENDEES)
+    window.settings.remember_mapping(raw.headers, guess_mapping(raw.headers))
+    load(qtbot, window, ATTENDEES)
+    alone = shown()
+    assert alone == ["Status", "Email", "Contact ID", "External Event ID"]
+    window.setWindowModified(False)
+    load(qtbot, window)  # the events' table, its Status column moved to the left
+    window.setWindowModified(False)
+    load(qtbot, window, ATTENDEES)
+    assert shown() == alone
