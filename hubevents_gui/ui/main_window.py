@@ -198,6 +198,7 @@ class MainWindow(WindowShell):
         # an edit, a paste, an undo or another zone changes what the current cell will send
         self.model.dataChanged.connect(self._refresh_preview)
         self.model.modelReset.connect(self._refresh_preview)
+        self.model.modelReset.connect(self.update_title)  # Undo may bring another table back
         # a filter in force loses and gains rows as outcomes arrive: the count follows
         self.model.rowsRemoved.connect(self._update_counts)
         self.model.rowsInserted.connect(self._update_counts)
@@ -211,7 +212,8 @@ class MainWindow(WindowShell):
         untitled = (
             "Untitled attendees" if self.document.table.fields is ATTENDEE_FIELDS else "Untitled"
         )
-        name = self.controller.file.name if self.controller.file else untitled
+        file = self.document.table.file  # the table shown: after an Undo, the one back
+        name = file.name if file else untitled
         self.setWindowTitle(f"{name}[*] — hubevents")
 
     @Slot()

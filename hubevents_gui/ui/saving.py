@@ -38,7 +38,8 @@ class ResultsSaving(QObject):
         self._changes += 1
 
     def _default_path(self) -> Path:
-        source = self.controller.file or Path(self.settings.last_folder) / "events.xlsx"
+        shown = self.controller.document.table.file
+        source = shown or Path(self.settings.last_folder) / "events.xlsx"
         return source.with_name(f"{source.stem}-results.xlsx")
 
     @Slot()

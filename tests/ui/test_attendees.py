@@ -194,3 +194,20 @@ def test_an_attendee_sheet_opened_after_the_events_shows_its_columns_in_its_own_
     window.setWindowModified(False)
     load(qtbot, window, ATTENDEES)
     assert shown() == alone
+
+
+def test_undo_back_to_the_events_names_their_file_in_the_title(
+    qtbot: QtBot, window: MainWindow, attendee_sheet: Path
+) -> None:
+    load(qtbot, window)
+    load(qtbot, window, attendee_sheet)
+    assert window.windowTitle().startswith("attendees.xlsx")
+    window.action("actionUndo").trigger()
+    assert window.document.table.fields is EVENT_FIELDS
+    assert window.windowTitle().startswith("sample-events.xlsx")
+    _answer_event_dialog(window, pick=1, state=0)
+    window.action("actionNewAttendeeTable").trigger()
+    assert window.windowTitle().startswith("Untitled attendees")
+    while window.document.table.fields is ATTENDEE_FIELDS:
+        window.action("actionUndo").trigger()
+    assert window.windowTitle().startswith("sample-events.xlsx")
