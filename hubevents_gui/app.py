@@ -15,8 +15,10 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hubevents_gui import __version__
+from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
+from hubevents_gui.core.fields import EVENT_FIELDS
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
-from hubevents_gui.ui.autosave import Autosaver, pending_sessions
+from hubevents_gui.ui.autosave import Autosaver, PendingSession, pending_sessions
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.document import TableDocument
 from hubevents_gui.ui.main_window import MainWindow
@@ -53,18 +55,26 @@ def create_window(settings: AppSettings, *, sandbox: bool, file: Path | None = N
         zone = load_zone(settings.timezone)
     except ZoneError:
         zone = load_zone(local_zone_name())
-    document = TableDocument(zone)
-    document.day_first = settings.day_first
-    controller = Controller(settings, document, sandbox=sandbox)
+    documents = [TableDocument(zone, fields=fields) for fields in (EVENT_FIELDS, ATTENDEE_FIELDS)]
+    for document in documents:
+        document.day_first = settings.day_first
+    controller = Controller(settings, documents[0], sandbox=sandbox, attendees=documents[1])
     pending, damaged = pending_sessions()
-    # one window recovers one session: the others wait, locks released, for the next start
-    for later in pending[1:]:
-        later.held.release()
-    window = MainWindow(controller, settings, Autosaver(document))
+    # one window recovers a session of each kind (one per tab): the others wait, locks
+    # released, for the next start
+    recovered: dict[str, PendingSession] = {}
+    for session in pending:
+        kind = session.session.table.fields.name
+        if kind in recovered:
+            session.held.release()
+        else:
+            recovered[kind] = session
+    window = MainWindow(controller, settings, [Autosaver(d) for d in documents])
     # what lives as long as the window is owned by it on Qt's side too, so it goes with the
     # window on the GUI thread; orphans are left to the cyclic garbage collector, which runs on
     # whichever thread allocates (an SQLite writer, an upsert worker) and crashed there
-    document.setParent(controller)
+    for document in documents:
+        document.setParent(controller)
     controller.setParent(window)
     # each timer below names the object it works on: it is cancelled if that object goes first
     if damaged:
@@ -73,16 +83,21 @@ def create_window(settings: AppSettings, *, sandbox: bool, file: Path | None = N
             window,
             lambda: QMessageBox.warning(window, "Unsaved work damaged", "\n\n".join(damaged)),
         )
-    if pending:
-        first = pending[0]
+    more = len(pending) - len(recovered)
+    offers = list(recovered.values())
+    for number, offer in enumerate(offers):
+        last = number == len(offers) - 1
         QTimer.singleShot(
             0,
             window,
-            lambda: window.opening.offer_recovery(
-                first.session, then_open=file, done=first.held.remove, more=len(pending) - 1
+            lambda offer=offer, last=last: window.opening.offer_recovery(
+                offer.session,
+                then_open=file if last else None,
+                done=offer.held.remove,
+                more=more if last else 0,
             ),
         )
-    elif file is not None:
+    if not pending and file is not None:
         QTimer.singleShot(0, controller, lambda: controller.open_file(file))
     notice = controller.start_notice
     if notice is not None:

@@ -7,7 +7,7 @@ tools find it. Tooltips carry the shortcut.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
@@ -270,12 +270,20 @@ def build_actions(parent: QObject) -> dict[str, QAction]:
 
 
 def connect_actions(actions: dict[str, QAction], target: object) -> None:
-    """Connect each action to its slot on ``target`` (the window), found by its dotted name."""
+    """Connect each action to its slot on ``target`` (the window), found by its dotted name
+    when it is triggered: "rows.add_row" is the row actions of the tab shown then."""
     for spec in ACTIONS:
-        slot = target
-        for part in spec.slot.split("."):
-            slot = getattr(slot, part)
-        actions[spec.name].triggered.connect(slot)
+        actions[spec.name].triggered.connect(
+            lambda _checked=False, path=spec.slot: _slot(target, path)()
+        )
+
+
+def _slot(target: object, path: str) -> Callable[[], object]:
+    found = target
+    for part in path.split("."):
+        found = getattr(found, part)
+    assert callable(found)
+    return found
 
 
 def table_actions(actions: dict[str, QAction]) -> list[QAction]:

@@ -1,6 +1,6 @@
-"""The window's attendee actions: File > New Attendee Table, and Edit > Event for the Sheet (the
-event and state for rows that do not name their own), with what the sheet gives shown in the
-status bar."""
+"""The window's attendee actions: File > New Attendee Table (in the Attendees tab), and Edit >
+Event for the Sheet (the event and state for rows that do not name their own), with what the
+sheet gives shown in the status bar."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from PySide6.QtCore import QObject, Slot
 from PySide6.QtWidgets import QLabel
 
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS, STATE, STATE_TITLES, state_of
-from hubevents_gui.core.fields import EVENT_FIELDS
-from hubevents_gui.core.known_events import KnownEvent, events_of_table
+from hubevents_gui.core.known_events import KnownEvent
 from hubevents_gui.core.rows import EventTable
 from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.ui import commands
@@ -33,9 +32,10 @@ class AttendeeActions(QObject):
         window.statusBar().addPermanentWidget(self.counters_label)
         self.counters_label.hide()
         self.controller.run_finished.connect(self._on_run_finished)
-        document = window.document
+        document = self.controller.document_for(ATTENDEE_FIELDS)
+        self.document = document
         document.reset_done.connect(self.update_label)
-        document.reset_done.connect(self.counters_label.hide)
+        document.reset_done.connect(self._forget_counters)
         document.validation_changed.connect(self.update_label)
         reads = self.controller.reads
         reads.events_listed.connect(self._on_events_listed)
@@ -43,22 +43,24 @@ class AttendeeActions(QObject):
 
     @property
     def attendees(self) -> bool:
-        return self.window.document.table.fields is ATTENDEE_FIELDS
+        """The Attendees tab is shown."""
+        return self.window.document is self.document
 
     @Slot()
     def new_attendee_table(self) -> None:
-        """An empty attendee table with one row to type in (the open table: one Undo away)."""
+        """An empty attendee table with one row to type in, in the Attendees tab (the attendee
+        table that was there: one Undo away)."""
         window = self.window
-        if window.document.running or not window.may_replace():
+        document = self.document
+        pane = window.pane_of(document)
+        window.show_pane(pane)
+        if document.running or not window.may_replace():
             return
-        document = window.document
-        if document.table.fields is EVENT_FIELDS and document.rows:
-            shown = events_of_table(document.table, document.zone)
-            self.controller.remember_events(shown, first=True)
         table = EventTable(None, None, [], fields=ATTENDEE_FIELDS)
         table.rows.append(document.new_row())
         commands.replace_table(document, table)
-        self.controller.file = None
+        pane.made = True
+        pane.set_modified(False)  # nothing typed yet: nothing to save
         window.statusBar().clearMessage()  # what it said was about the table replaced
         window.update_title()
         window.update_actions()
@@ -66,25 +68,23 @@ class AttendeeActions(QObject):
         self.choose_event()
 
     def known(self) -> list[KnownEvent]:
-        """The events the window knows: those of the event table an attendee table replaced,
-        and HubSpot's once read (the dialog is for attendee tables only)."""
-        return list(self.controller.known_events)
+        """The events the window knows: those of its event table, and HubSpot's once read."""
+        return self.controller.known()
 
     @Slot()
     def choose_event(self) -> None:
         window = self.window
-        if not self.attendees or window.document.running:
+        document = self.document
+        if not self.attendees or document.running:
             return
-        dialog = EventChoiceDialog(self.known(), window.document.table.defaults, window)
+        dialog = EventChoiceDialog(self.known(), document.table.defaults, window)
         dialog.read_requested.connect(self._read_events)
         self.dialog = dialog
         try:
             if dialog.exec() == EventChoiceDialog.DialogCode.Accepted:
                 values = dialog.values()
-                if values != window.document.table.defaults:
-                    window.document.undo_stack.push(
-                        commands.SheetValuesCommand(window.document, values)
-                    )
+                if values != document.table.defaults:
+                    document.undo_stack.push(commands.SheetValuesCommand(document, values))
         finally:
             self.dialog = None
             dialog.deleteLater()
@@ -110,7 +110,7 @@ class AttendeeActions(QObject):
     @Slot(object)
     def _on_run_finished(self, report: RunReport) -> None:
         """The events' counters as HubSpot counts them after the run, kept in view."""
-        if not self.attendees or not report.notes:
+        if self.controller.run_document is not self.document or not report.notes:
             return
         notes = report.notes
         self.counters_label.setText(
@@ -123,9 +123,15 @@ class AttendeeActions(QObject):
         self.counters_label.show()
 
     @Slot()
+    def _forget_counters(self) -> None:
+        """Another attendee table: the counters were of the last one's events."""
+        self.counters_label.clear()
+        self.counters_label.hide()
+
+    @Slot()
     def update_label(self) -> None:
         """ "Sheet: acme-events / WEB-2026-001, Attended" while the sheet gives values."""
-        defaults = self.window.document.table.defaults if self.attendees else {}
+        defaults = self.document.table.defaults if self.attendees else {}
         ids = [str(defaults[k]) for k in ("externalAccountId", "externalEventId") if k in defaults]
         parts = [" / ".join(ids)] if ids else []
         state = defaults.get(STATE)
@@ -136,3 +142,5 @@ class AttendeeActions(QObject):
             "What rows that leave these columns blank are sent with (Edit > Event for the Sheet)"
         )
         self.sheet_label.setVisible(bool(parts))
+        # the counters are the attendee tab's: out of the way while the events are shown
+        self.counters_label.setVisible(self.attendees and bool(self.counters_label.text()))

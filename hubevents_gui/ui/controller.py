@@ -25,7 +25,7 @@ from hubevents_gui import credentials
 from hubevents_gui.core import collector
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.checks import checks_for
-from hubevents_gui.core.fields import EVENT_FIELDS
+from hubevents_gui.core.fields import FieldTable
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.known_events import KnownEvent, events_of_table, merged
 from hubevents_gui.core.paths import data_dir
@@ -38,6 +38,7 @@ from hubevents_gui.core.sheets import (
     Target,
     build_table,
     choose_sheet,
+    fields_for,
     guess_mapping,
     needs_confirmation,
 )
@@ -74,6 +75,8 @@ class Controller(QObject):
     import_started = Signal(str)
     import_progress = Signal(int)
     import_finished = Signal()
+    #: a table was read into one of the window's documents (the tab of its kind)
+    table_opened = Signal(object)
     import_failed = Signal(str)
     #: the workbook has several sheets with events: the window asks which (path, names)
     sheet_needed = Signal(object, list)
@@ -88,8 +91,10 @@ class Controller(QObject):
     #: a run was recorded or finished
     history_changed = Signal()
     #: results were written (path, added to the original workbook)
-    results_saved = Signal(object, bool, object)
-    results_failed = Signal(str)
+    #: results written: path, into the source workbook, its backup (or None), the document
+    results_saved = Signal(object, bool, object, object)
+    #: results not written: the sentence saying why, the document
+    results_failed = Signal(str, object)
     #: the run history could not be written (a sentence naming the file and the error)
     storage_failed = Signal(str)
     #: what is known of the connection's request quota changed (a QuotaSnapshot)
@@ -97,10 +102,24 @@ class Controller(QObject):
     #: a run's payloads are built; the GUI thread moves them out of the collector's sight
     _payloads_built = Signal(object)
 
-    def __init__(self, settings: AppSettings, document: TableDocument, *, sandbox: bool) -> None:
+    def __init__(
+        self,
+        settings: AppSettings,
+        document: TableDocument,
+        *,
+        sandbox: bool,
+        attendees: TableDocument | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
+        if attendees is None:
+            attendees = TableDocument(document.zone, self, ATTENDEE_FIELDS)
+        #: the window's tables, one of each kind (its two tabs)
+        self.documents = (document, attendees)
+        #: the table the window shows: what its actions act on
         self.document = document
+        #: the table a run is sending (it keeps to it when the window shows the other)
+        self.run_document: TableDocument | None = None
         self.connection = Connection(sandbox=True, settings=settings.connection)
         #: why the window is on the sandbox although the last session sent to HubSpot (said
         #: once at start, with the connection dialog), or None
@@ -125,13 +144,17 @@ class Controller(QObject):
         self._flush.setInterval(30)
         self._flush.timeout.connect(self._apply_pending)
         self._payloads_built.connect(self._on_payloads_built)
-        self.file: Path | None = None
+        #: the file being opened (asked which sheet)
+        self._opening: Path | None = None
+        #: whether a sheet read may replace that table (the window asks about unsaved work)
+        self.replace_check: Callable[[TableDocument], bool] = lambda _document: True
         self._history: RunHistory | None = None
         self._recording: list[RunRecorder] = []
         #: the connection's requests left, from the usage endpoint and every answer of a run
         self.quota = Quota()
         self._quota_waiting: list[Callable[[QuotaSnapshot], None]] = []
-        #: what the last preview said of each row, until the row is edited
+        #: what the last preview said of each event row, until the row is edited (attendee
+        #: tables have no preview)
         self.marks = PreviewMarks(document)
         #: reads of HubSpot's copy (Open from HubSpot, Preview Changes)
         self.reads = HubSpotReads(self, self)
@@ -209,9 +232,27 @@ class Controller(QObject):
 
     # ------------------------------------------------------------------ import
 
+    def document_for(self, fields: FieldTable) -> TableDocument:
+        """The window's table of that kind (where a sheet of it opens)."""
+        return next(d for d in self.documents if d.table.fields is fields)
+
+    def known(self) -> list[KnownEvent]:
+        """The events the window knows: its event table's first (as they are now), then those
+        read from HubSpot. Off the GUI thread only through :meth:`known_reader`."""
+        return self.known_reader()()
+
+    def known_reader(self) -> Callable[[], list[KnownEvent]]:
+        """What reads the known events on a worker thread: the event table's rows are taken
+        now (a list of references), read there (an edit replaces a row, never changes it)."""
+        events = self.documents[0]
+        table = replace(events.table, rows=list(events.table.rows))
+        zone = events.zone
+        read = list(self.known_events)
+        return lambda: merged(events_of_table(table, zone), read)
+
     def open_file(self, path: Path, sheet: str | None = None) -> None:
         """Read a spreadsheet off the GUI thread; may ask for a sheet or a column mapping."""
-        if self.busy or self.document.running:
+        if self.busy or any(d.running for d in self.documents):
             return
         path = Path(path)
         self.import_started.emit(path.name)
@@ -219,17 +260,20 @@ class Controller(QObject):
         task.succeeded.connect(self._on_opened)
         task.failed.connect(self._on_import_failed)
         self._import = self._tasks.start(task)
-        self.file = path
+        self._opening = path
 
     @Slot(object)
     def _on_opened(self, choice: SheetChoice) -> None:
         self._import = None
         if choice.raw is None:
             self.import_finished.emit()
-            assert self.file is not None
-            self.sheet_needed.emit(self.file, choice.candidates)
+            assert self._opening is not None
+            self.sheet_needed.emit(self._opening, choice.candidates)
             return
         raw = choice.raw
+        if not self.replace_check(self.document_for(fields_for(raw.headers))):
+            self.import_finished.emit()  # kept as it is: nothing was opened
+            return
         remembered = self.settings.mapping_for(raw.headers)
         guess = remembered or guess_mapping(raw.headers)
         if remembered is None and needs_confirmation(raw, guess):
@@ -239,12 +283,12 @@ class Controller(QObject):
 
     def build(self, raw: RawSheet, mapping: list[Target]) -> None:
         """Parse every row with ``mapping`` (confirmed or guessed), off the GUI thread."""
-        document = self.document
+        # the sheet opens in the tab of its kind (an attendee sheet beside the events)
+        fields = fields_for(raw.headers)
+        document = self.document_for(fields)
         zone = document.zone
         day_first = self.settings.day_first
         row_ids = document.row_ids
-        shown = document.table
-        remember = self.remember_events
 
         def work(task: Task) -> Built:
             def progress(count: int) -> bool:
@@ -252,13 +296,9 @@ class Controller(QObject):
                 return not task.cancel.is_set()
 
             table = build_table(
-                raw, mapping, day_first=day_first, row_ids=row_ids, progress=progress
+                raw, mapping, day_first=day_first, row_ids=row_ids, progress=progress, fields=fields
             )
             issues = checks_for(table).rows(table.rows, zone)
-            if table.fields is not shown.fields and shown.fields is EVENT_FIELDS:
-                # attendees replace events: their event is likely among those (rows are read
-                # whole: an edit replaces a row's dicts, never changes them in place)
-                remember(events_of_table(shown, zone), first=True)
             return table, issues, {row.row_id: row for row in table.rows}
 
         self.settings.remember_mapping(raw.headers, mapping)
@@ -291,18 +331,18 @@ class Controller(QObject):
         self._import = None
         self._end_import_pause()
         table, issues, index = result
-        self.document.day_first = self.settings.day_first
+        document = self.document_for(table.fields)
+        document.day_first = self.settings.day_first
         try:
-            replace_table(self.document, table, issues, index)
+            replace_table(document, table, issues, index)
         except RuntimeError as exc:  # a run started meanwhile
             self.import_failed.emit(str(exc))
             return
         # the table lives as long as the window shows it: out of the collector's sight
         collector.freeze()
-        if table.file is not None:
-            self.file = table.file
-            if table.file.name != HUBSPOT_SOURCE:  # a download is no file to open again
-                self.settings.add_recent(table.file)
+        if table.file is not None and table.file.name != HUBSPOT_SOURCE:
+            self.settings.add_recent(table.file)  # a download is no file to open again
+        self.table_opened.emit(document)  # first: the window shows its tab
         self.import_finished.emit()
 
     @Slot(str)
@@ -313,9 +353,12 @@ class Controller(QObject):
 
     # ------------------------------------------------------------------ upsert
 
-    def sendable(self, row_ids: list[RowId] | None = None) -> tuple[list[EventRow], int]:
-        """(valid rows to send, invalid rows skipped) among ``row_ids`` (default: all)."""
-        document = self.document
+    def sendable(
+        self, row_ids: list[RowId] | None = None, document: TableDocument | None = None
+    ) -> tuple[list[EventRow], int]:
+        """(valid rows to send, invalid rows skipped) among ``row_ids`` (default: all) of
+        ``document`` (default: the table shown)."""
+        document = document or self.document
         rows = document.rows if row_ids is None else [r for i in row_ids if (r := document.row(i))]
         issues, locked = document.issues, document.locked
         valid = [r for r in rows if r.row_id not in issues and r.row_id not in locked]
@@ -337,7 +380,8 @@ class Controller(QObject):
         known = self.known_events
         known[:] = merged(events, known) if first else merged(known, events)
 
-    def upsert(self, rows: list[EventRow]) -> None:
+    def upsert(self, rows: list[EventRow], document: TableDocument | None = None) -> None:
+        """Send ``rows`` of ``document`` (by default the table shown)."""
         if self.busy or not rows:
             return
         from hubevents_gui.core.recorder import RunRecorder
@@ -357,7 +401,8 @@ class Controller(QObject):
             except TokenFormatError as exc:
                 self.auth_required.emit(f"The token cannot be used: {exc}.")
                 return
-        document = self.document
+        document = document or self.document
+        self.run_document = document
         zone = document.zone
         # the rows are locked (read-only) until their outcome arrives, so the job can take its
         # snapshot of them off the GUI thread: nothing can change them meanwhile
@@ -383,12 +428,13 @@ class Controller(QObject):
         recording: list[RunRecorder] = []
         self._recording = recording
         quota = self.quota
-        known = list(self.known_events)
+        known_now = self.known_reader() if attendees else list
 
         def work(_task: Task) -> RunReport:
             plan: AttendancePlan | None = None
             if attendees:
                 # the rows' events first: their starts, and rows of unknown ones not sent
+                known = known_now()
                 plan = _plan_attendees(settings, token, transport, rows, table, zone, known, cancel)
                 pending.extend(plan.not_sent)
                 sent, batches = plan.rows, plan.batches
@@ -460,6 +506,10 @@ class Controller(QObject):
         if self._run_abandon is not None:
             self._run_abandon.set()
 
+    def _applied_to(self) -> TableDocument:
+        """The table the run's outcomes go to: the one it started in."""
+        return self.run_document or self.document
+
     @Slot()
     def _apply_pending(self) -> None:
         """Apply queued outcomes for at most a slice of time, then let the window breathe."""
@@ -472,7 +522,7 @@ class Controller(QObject):
             chunk: list[Outcome] = []
             while self._pending and len(chunk) < 500:
                 chunk.append(self._pending.popleft())
-            self.document.apply_outcomes(chunk)
+            self._applied_to().apply_outcomes(chunk)
             if self._recording:
                 self._recording[0].record(chunk)
             if progress is not None:
@@ -495,18 +545,20 @@ class Controller(QObject):
         self._flush.stop()
         collector.freeze()  # the outcomes stay as long as the table: out of the collector's sight
         self._end_run_pause()
-        self.document.refilter(now=True)  # rows that came into the filter late come in now
+        document = self._applied_to()
+        document.refilter(now=True)  # rows that came into the filter late come in now
         self._run = None
         self._run_cancel = None
         self._run_abandon = None
         # rows the job never answered for (it failed) must not stay locked
-        stuck = list(self.document.locked)
+        stuck = list(document.locked)
         stuck_text = "not sent: " + (report.stop_message or "the run stopped")
         if stuck:
-            self.document.apply_outcomes(
+            document.apply_outcomes(
                 [Outcome(r, RowStatus.NOT_SENT, message=stuck_text) for r in stuck]
             )
         self.run_finished.emit(report)
+        self.run_document = None
         self.quota_changed.emit(self.quota.snapshot())
         self.history_changed.emit()
         if report.stopped in (StopReason.UNAUTHORIZED, StopReason.FORBIDDEN):
@@ -531,11 +583,13 @@ class Controller(QObject):
 
     # ------------------------------------------------------------------ results
 
-    def save_results(self, path: Path, *, into_source: bool = False) -> Task:
-        """Write the table with its outcomes off the GUI thread, from a snapshot taken now:
-        a new workbook, or the original workbook with result columns added (a backup of it
-        kept first when ``path`` is the workbook itself)."""
-        document = self.document
+    def save_results(
+        self, path: Path, *, into_source: bool = False, document: TableDocument | None = None
+    ) -> Task:
+        """Write the table (``document``, by default the one shown) with its outcomes off the
+        GUI thread, from a snapshot taken now: a new workbook, or the original workbook with
+        result columns added (a backup of it kept first when ``path`` is the workbook itself)."""
+        document = document or self.document
         rows = list(document.rows)
         table = replace(
             document.table,
@@ -564,8 +618,10 @@ class Controller(QObject):
             return path, backup
 
         task = Task(work)
-        task.succeeded.connect(lambda done: self.results_saved.emit(done[0], into_source, done[1]))
-        task.failed.connect(self.results_failed)
+        task.succeeded.connect(
+            lambda done: self.results_saved.emit(done[0], into_source, done[1], document)
+        )
+        task.failed.connect(lambda message: self.results_failed.emit(message, document))
         return self._tasks.start(task)
 
     # ------------------------------------------------------------------ connection
@@ -669,7 +725,8 @@ class Controller(QObject):
 
     def set_zone(self, zone: ZoneInfo) -> None:
         self.settings.timezone = zone.key
-        self.document.set_zone(zone)
+        for document in self.documents:  # the zone is the user's, for both tables
+            document.set_zone(zone)
 
 
 def _plan_attendees(

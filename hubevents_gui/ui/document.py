@@ -22,7 +22,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from hubevents_gui.core.checks import RowChecks, checks_for
-from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, EVENT_FIELDS, FieldTable
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowIds, RowStatus, Value
 from hubevents_gui.core.validation import Issue
 from hubevents_gui.core.words import plural
@@ -109,11 +109,14 @@ class TableDocument(QObject):
     #: issues changed (counts, the issues panel)
     validation_changed = Signal()
 
-    def __init__(self, zone: ZoneInfo, parent: QObject | None = None) -> None:
+    def __init__(
+        self, zone: ZoneInfo, parent: QObject | None = None, fields: FieldTable = EVENT_FIELDS
+    ) -> None:
         super().__init__(parent)
         self.zone = zone
         self.day_first = False
-        self.table = EventTable(None, None, [])
+        #: empty until a table is opened, but already of its kind (the tab it is shown in)
+        self.table = EventTable(None, None, [], fields=fields)
         self.columns: list[Column] = build_columns(self.table)
         self.checks: RowChecks = checks_for(self.table)
         self.order = RowOrder()

@@ -36,7 +36,8 @@ class HubSpotActions(QObject):
     def open_from_hubspot(self) -> None:
         if self.controller.busy or self.window.document.running:
             return
-        if not self.window.may_replace():
+        events = self.window.pane_of(self.controller.documents[0])
+        if not self.window.may_replace(events):  # HubSpot's events open in the Events tab
             return
         if self.controller.reads.open_events():
             self._reading("Reading HubSpot's events…")
@@ -80,7 +81,7 @@ class HubSpotActions(QObject):
                 return
         left = left_alone_outcomes(plans)
         controller.document.apply_outcomes(left)
-        self.window.setWindowModified(True)
+        self.window.pane.set_modified(True)
         if send:
             controller.upsert(send)  # clears the marks: the run's outcomes take over
             return

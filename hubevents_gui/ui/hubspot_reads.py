@@ -100,6 +100,8 @@ class HubSpotReads(QObject):
         #: tests put HubSpot's answers here; otherwise the sandbox's, or the network
         self.transport: httpx.BaseTransport | None = None
         self._task: Task | None = None
+        #: the table the preview under way reads HubSpot's copy for
+        self._previewing: TableDocument | None = None
 
     @property
     def busy(self) -> bool:
@@ -195,6 +197,7 @@ class HubSpotReads(QObject):
         if reader is None:
             return False
         document = controller.document
+        self._previewing = document  # its marks are set, whichever table is shown by then
         # the inputs are made here, from the rows as they are now: edits made during the read
         # are caught by comparing inputs when the marks are set
         items = list(zip([r.row_id for r in valid], inputs_for(valid, document.zone), strict=True))
@@ -224,7 +227,7 @@ class HubSpotReads(QObject):
         controller = self.controller
         if result.definitions is not None:
             controller.definitions = result.definitions
-            document = controller.document
+            document = self._previewing or controller.document
             result.columns = column_warnings(document.table.custom_names, result.definitions)
             rows = [r for i in result.plans if (r := document.row(i)) is not None]
             result.cells = cell_warnings(rows, result.definitions)

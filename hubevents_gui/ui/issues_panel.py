@@ -142,10 +142,27 @@ class IssuesPanel(QDockWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(150)
         self._timer.timeout.connect(self.refresh)
-        document.validation_changed.connect(self._timer.start)
-        document.reset_done.connect(self._timer.start)
+        self._listen(document, marks, True)
+
+    def _listen(self, document: TableDocument, marks: PreviewMarks | None, on: bool) -> None:
+        signals = [document.validation_changed, document.reset_done]
         if marks is not None:
-            marks.changed.connect(self._timer.start)
+            signals.append(marks.changed)
+        for signal in signals:
+            if on:
+                signal.connect(self._timer.start)
+            else:
+                signal.disconnect(self._timer.start)
+
+    def show_document(self, document: TableDocument, marks: PreviewMarks | None) -> None:
+        """List the issues of another table (the tab shown)."""
+        model = self.model
+        if model.document is document:
+            return
+        self._listen(model.document, model.marks, False)
+        model.document, model.marks = document, marks
+        self._listen(document, marks, True)
+        self.refresh()
 
     @Slot()
     def refresh(self) -> None:

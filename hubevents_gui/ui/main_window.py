@@ -1,12 +1,15 @@
-"""The main window: composition and wiring of the table, its panels, actions and status.
+"""The main window: composition and wiring of its two tabs (the event table and the attendee
+table, each a :class:`TablePane`), the panels, actions and status.
 
-No business logic here: the document holds rows and their state, the controller reads, sends
-and saves off the GUI thread, and the panels and bars live in modules of their own.
+No business logic here: the documents hold rows and their state, the controller reads, sends
+and saves off the GUI thread, and the panes, panels and bars live in modules of their own. The
+actions act on the tab shown; a run keeps to the tab it started in.
 """
 
 from __future__ import annotations
 
 import zoneinfo
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QMessageBox,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -24,6 +28,7 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
+from hubevents_gui.core.fields import FieldTable
 from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES
 from hubevents_gui.core.sqlite_writer import is_damage_notice
@@ -37,6 +42,7 @@ from hubevents_gui.ui.actions import (
 from hubevents_gui.ui.attendee_actions import AttendeeActions
 from hubevents_gui.ui.clipboard import TableEditor
 from hubevents_gui.ui.controller import Controller
+from hubevents_gui.ui.document import TableDocument
 from hubevents_gui.ui.event_model import EventTableModel
 from hubevents_gui.ui.find_bar import FindBar
 from hubevents_gui.ui.history_panel import HistoryPanel
@@ -47,10 +53,9 @@ from hubevents_gui.ui.row_actions import RowActions
 from hubevents_gui.ui.row_order import RowFilter
 from hubevents_gui.ui.run_status import RunStatus
 from hubevents_gui.ui.running import RunActions
-from hubevents_gui.ui.saving import ResultsSaving
 from hubevents_gui.ui.settings import AppSettings
 from hubevents_gui.ui.shell import WindowShell
-from hubevents_gui.ui.table_view import EventTableView
+from hubevents_gui.ui.table_pane import TablePane
 
 if TYPE_CHECKING:
     from hubevents_gui.ui.autosave import Autosaver
@@ -67,17 +72,19 @@ _ROW_ACTIONS = (
 
 class MainWindow(WindowShell):
     def __init__(
-        self, controller: Controller, settings: AppSettings, autosaver: Autosaver | None = None
+        self,
+        controller: Controller,
+        settings: AppSettings,
+        autosavers: Sequence[Autosaver | None] = (),
     ) -> None:
+        """``autosavers``: one per document of the controller (its tabs), in that order."""
         super().__init__()
         self.setObjectName("mainWindow")
         self.controller = controller
-        self.autosaver = autosaver
+        self._autosavers = list(autosavers) or [None] * len(controller.documents)
         #: the window was asked to close during a run and waits for its answers
         self._closing = False
         self.settings = settings
-        self.document = controller.document
-        self.model = EventTableModel(self.document, self, marks=controller.marks)
         self._history_shown = False
         self.setAcceptDrops(True)
         self.actions_by_name = build_actions(self)
@@ -97,6 +104,51 @@ class MainWindow(WindowShell):
     def action(self, name: str) -> QAction:
         return self.actions_by_name[name]
 
+    # ------------------------------------------------------------------ the tabs
+
+    @property
+    def panes(self) -> list[TablePane]:
+        return self._panes
+
+    @property
+    def pane(self) -> TablePane:
+        # kept here, not asked of the tab widget: documents signal while the window is torn
+        # down, after the tab widget is gone
+        return self._shown
+
+    def pane_for(self, fields: FieldTable) -> TablePane:
+        """The tab of that kind of table."""
+        return next(p for p in self._panes if p.fields is fields)
+
+    def show_pane(self, pane: TablePane) -> None:
+        self.tabs.setCurrentWidget(pane)
+
+    # what the window's parts reach through the window: the tab shown's
+
+    @property
+    def model(self) -> EventTableModel:
+        return self.pane.model
+
+    @property
+    def find_bar(self) -> FindBar:
+        return self.pane.find_bar
+
+    @property
+    def editor(self) -> TableEditor:
+        return self.pane.editor
+
+    @property
+    def rows(self) -> RowActions:
+        return self.pane.rows
+
+    @property
+    def empty_hint(self) -> QLabel:
+        return self.pane.empty_hint
+
+    @property
+    def autosaver(self) -> Autosaver | None:
+        return self.pane.autosaver
+
     # ------------------------------------------------------------------ building
 
     def _build(self) -> None:
@@ -108,19 +160,28 @@ class MainWindow(WindowShell):
         self.banner = QLabel(central)
         self.banner.setObjectName("connectionBanner")
         layout.addWidget(self.banner)
-        self.table = EventTableView(self.model, self.settings, central)
-        self.find_bar = FindBar(self.table, central)
-        layout.addWidget(self.find_bar)
-        layout.addWidget(self.table, 1)
-        self.table.addActions(table_actions(self.actions_by_name))
-        self.empty_hint = QLabel(
-            "<h2>Open a spreadsheet of events</h2><p>Drop an .xlsx, .xls, .ods, .csv or .txt file "
-            "here, or press Ctrl+O.</p>",
-            central,
-        )
-        self.empty_hint.setObjectName("emptyHint")
-        self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(self.empty_hint, 1)
+        self.tabs = QTabWidget(central)
+        self.tabs.setObjectName("tables")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setAccessibleName("Tables")
+        c = self.controller
+        self._panes = []
+        self._shown: TablePane
+        for document, autosaver in zip(c.documents, self._autosavers, strict=True):
+            events = document is c.documents[0]
+            pane = TablePane(
+                self,
+                c,
+                document,
+                self.settings,
+                marks=c.marks if events else None,
+                autosaver=autosaver,
+            )
+            pane.table.addActions(table_actions(self.actions_by_name))
+            self._panes.append(pane)
+            self.tabs.addTab(pane, pane.tab_text())
+        self._shown = self._panes[0]
+        layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
 
         toolbar = QToolBar("Main", self)
@@ -145,10 +206,8 @@ class MainWindow(WindowShell):
         toolbar.toggleViewAction().setObjectName("actionToggleToolBar")
         self.toolbar = toolbar
 
-        self.editor = TableEditor(self.table, self.model, self.statusBar())
-        self.rows = RowActions(self, self.table, self.document)
-        self.saving = ResultsSaving(self, self.controller, self.settings)
-        self.issues_dock = IssuesPanel(self.document, self, marks=self.controller.marks)
+        first = self._panes[0]
+        self.issues_dock = IssuesPanel(first.document, self, marks=first.marks)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.issues_dock)
         self.history_dock = HistoryPanel(self.controller, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.history_dock)
@@ -158,7 +217,7 @@ class MainWindow(WindowShell):
         self.run_status = RunStatus(
             self.statusBar(), self.action("actionCancel"), self.action("actionTimeZone")
         )
-        self.run_status.set_zone(self.document.zone.key)
+        self.run_status.set_zone(first.document.zone.key)
         self.opening = FileOpening(self)
         self.running = RunActions(self)
         self.hubspot = HubSpotActions(self)
@@ -179,42 +238,97 @@ class MainWindow(WindowShell):
         c = self.controller
         c.connection_changed.connect(self.update_banner)
         c.storage_failed.connect(self._on_storage_failed)
-        if self.autosaver is not None:
-            self.autosaver.failed.connect(self._on_storage_failed)
-            # a journal that failed to open did so on its thread before this connection
-            earlier = self.autosaver.journal.last_error
-            if earlier is not None:
-                self._on_storage_failed(earlier)
-        d = self.document
-        d.edited.connect(self._on_edited)
-        d.validation_changed.connect(self._update_counts)
-        d.reset_done.connect(self._after_reset)
-        stack = d.undo_stack
-        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.indexChanged):
-            signal.connect(self._update_undo)
+        c.table_opened.connect(self._on_table_opened)
+        c.replace_check = lambda document: self.may_replace(self.pane_of(document))
+        for pane in self._panes:
+            self._wire_pane(pane)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
         self.filter_combo.currentIndexChanged.connect(self._on_filter)
         self.issues_dock.issue_activated.connect(self._on_issue_activated)
-        self.table.selectionModel().currentChanged.connect(self._on_current_changed)
+
+    def _wire_pane(self, pane: TablePane) -> None:
+        autosaver = pane.autosaver
+        if autosaver is not None:
+            autosaver.failed.connect(self._on_storage_failed)
+            # a journal that failed to open did so on its thread before this connection
+            earlier = autosaver.journal.last_error
+            if earlier is not None:
+                self._on_storage_failed(earlier)
+        d = pane.document
+        # each tab keeps its own unsaved mark; what is shown follows the tab shown
+        d.edited.connect(lambda: self._on_edited(pane))
+        pane.modified_changed.connect(lambda _modified: self._on_modified(pane))
+
+        def shown(slot: Callable[[], object]) -> Callable[..., None]:
+            """``slot``, called only while this tab is shown (the window shows its state)."""
+
+            def call(*_args: object) -> None:
+                if pane is self.pane:
+                    slot()
+
+            return call
+
+        d.validation_changed.connect(shown(self._update_counts))
+        d.reset_done.connect(lambda: self._after_reset(pane))
+        stack = d.undo_stack
+        for signal in (stack.canUndoChanged, stack.canRedoChanged, stack.indexChanged):
+            signal.connect(shown(self._update_undo))
+        pane.table.selectionModel().currentChanged.connect(shown(self._refresh_preview))
+        model = pane.model
         # an edit, a paste, an undo or another zone changes what the current cell will send
-        self.model.dataChanged.connect(self._refresh_preview)
-        self.model.modelReset.connect(self._refresh_preview)
-        self.model.modelReset.connect(self.update_title)  # Undo may bring another table back
+        model.dataChanged.connect(shown(self._refresh_preview))
+        model.modelReset.connect(shown(self._refresh_preview))
+        model.modelReset.connect(lambda: self._on_table_changed(pane))  # Undo: another table
         # a filter in force loses and gains rows as outcomes arrive: the count follows
-        self.model.rowsRemoved.connect(self._update_counts)
-        self.model.rowsInserted.connect(self._update_counts)
+        model.rowsRemoved.connect(shown(self._update_counts))
+        model.rowsInserted.connect(shown(self._update_counts))
+
+    @Slot(object)
+    def _on_table_opened(self, document: TableDocument) -> None:
+        pane = self.pane_of(document)
+        pane.set_modified(False)  # as read (what it replaced is one Undo away)
+        self.show_pane(pane)
+
+    @Slot(int)
+    def _on_tab_changed(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if not isinstance(widget, TablePane):
+            return
+        pane = self._shown = widget
+        self.controller.document = pane.document
+        self.issues_dock.show_document(pane.document, pane.marks)
+        self._show_filter(pane)
+        self.update_title()
+        self._update_counts()
+        self.update_actions()
+        self._refresh_preview()
+        self.attendees.update_label()
+
+    def _on_table_changed(self, pane: TablePane) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(pane), pane.tab_text())
+        if pane is self.pane:
+            self.update_title()
+
+    def _on_modified(self, pane: TablePane) -> None:
+        self.tabs.setTabText(self.tabs.indexOf(pane), pane.tab_text())
+        if pane is self.pane:
+            super().setWindowModified(pane.modified)
+
+    def setWindowModified(self, modified: bool) -> None:
+        """The window's unsaved mark is the tab shown's: this sets that tab's."""
+        self.pane.set_modified(modified)
+        super().setWindowModified(modified)
 
     # ------------------------------------------------------------------ state shown
 
-    def may_replace(self) -> bool:
-        return self.opening.may_replace()
+    def may_replace(self, pane: TablePane | None = None) -> bool:
+        return self.opening.may_replace(pane)
 
     def update_title(self) -> None:
-        untitled = (
-            "Untitled attendees" if self.document.table.fields is ATTENDEE_FIELDS else "Untitled"
-        )
-        file = self.document.table.file  # the table shown: after an Undo, the one back
-        name = file.name if file else untitled
-        self.setWindowTitle(f"{name}[*] — hubevents")
+        pane = self.pane
+        self.setWindowTitle(f"{pane.name()}[*] — hubevents")
+        super().setWindowModified(pane.modified)
+        self.tabs.setTabText(self.tabs.indexOf(pane), pane.tab_text())
 
     @Slot()
     def update_banner(self) -> None:
@@ -245,11 +359,11 @@ class MainWindow(WindowShell):
 
     def update_actions(self) -> None:
         self._update_undo()
+        pane = self.pane
         has_rows = bool(self.document.rows)
-        fields = self.document.table.fields
+        fields = pane.fields
         attendees = fields is ATTENDEE_FIELDS
-        # an attendee table is shown even when its last row is deleted: it was made on purpose
-        has_table = has_rows or self.document.table.file is not None or attendees
+        has_table = pane.has_table
         running = self.controller.busy
         verb = "Record" if attendees else "Upsert"
         self.action("actionUpsertAll").setText(f"&{verb} All")
@@ -287,16 +401,20 @@ class MainWindow(WindowShell):
             len(document.rows), self.model.rowCount(), document.invalid_count()
         )
 
-    @Slot()
-    def _after_reset(self) -> None:
+    def _after_reset(self, pane: TablePane) -> None:
         # a new table (or an undone import) shows every row: the filter box says so too
-        mode = self.document.order.row_filter
+        if pane is self.pane:
+            self._show_filter(pane)
+            self._update_counts()
+            self.update_actions()
+
+    def _show_filter(self, pane: TablePane) -> None:
+        """The filter box says which rows the tab shows (each tab has its own filter)."""
+        mode = pane.document.order.row_filter
         if self.filter_combo.currentData() is not mode:
             self.filter_combo.blockSignals(True)
             self.filter_combo.setCurrentIndex(self.filter_combo.findData(mode))
             self.filter_combo.blockSignals(False)
-        self._update_counts()
-        self.update_actions()
 
     @Slot(int, str)
     def _on_issue_activated(self, row_id: int, key: str) -> None:
@@ -304,11 +422,11 @@ class MainWindow(WindowShell):
             self.filter_combo.setCurrentIndex(0)  # shown again with every row
             self.table.go_to(RowId(row_id), key)
 
-    @Slot()
-    def _on_edited(self) -> None:
-        self.opening.keep_journal = True
-        self.setWindowModified(True)
-        self.update_actions()
+    def _on_edited(self, pane: TablePane) -> None:
+        pane.keep_journal = True
+        pane.set_modified(True)
+        if pane is self.pane:
+            self.update_actions()
 
     @Slot(int)
     def _on_filter(self, position: int) -> None:
@@ -384,6 +502,15 @@ class MainWindow(WindowShell):
         # about unsaved work: the results are worth saving)
         QTimer.singleShot(0, self, self.close)
 
+    def _may_close(self) -> bool:
+        """Asks about each tab's unsaved work in turn, showing the tab it asks about."""
+        for pane in self._panes:
+            if pane.modified:
+                self.show_pane(pane)
+                if not self.opening.may_replace(pane):
+                    return False
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.controller.running:
             # like Ctrl+C in the command line: the first close stops sending and waits for the
@@ -407,13 +534,14 @@ class MainWindow(WindowShell):
                     "to stop waiting."
                 )
             return
-        if not self.controller.busy and not self.opening.may_replace():
+        if not self.controller.busy and not self._may_close():
             event.ignore()
             return
         self.controller.shutdown()
-        if self.autosaver is not None:
-            # a clean close after saving (or choosing to discard) leaves nothing to recover
-            self.autosaver.finish(keep=self.isWindowModified() and self.opening.keep_journal)
+        for pane in self._panes:
+            if pane.autosaver is not None:
+                # a clean close after saving (or choosing to discard) leaves nothing to recover
+                pane.autosaver.finish(keep=pane.modified and pane.keep_journal)
         self.settings.geometry = self.saveGeometry()
         self.settings.window_state = self.saveState()
         self.settings.sync()

@@ -16,6 +16,7 @@ from hubevents_gui.ui.shell import WindowShell
 
 if TYPE_CHECKING:
     from hubevents_gui.core.journal import RecoveredSession
+    from hubevents_gui.ui.table_pane import TablePane
 
 FILE_FILTER = "Spreadsheets (*.xlsx *.xlsm *.xls *.ods *.csv *.tsv *.txt);;All files (*)"
 
@@ -26,8 +27,6 @@ class FileOpening(QObject):
         self.window = window
         self.controller = window.controller
         self.settings = window.settings
-        #: the unsaved work is worth offering back after a crash (not given up on purpose)
-        self.keep_journal = True
         c = self.controller
         c.import_started.connect(self._on_import_started)
         c.import_progress.connect(window.run_status.rows_read)
@@ -38,8 +37,8 @@ class FileOpening(QObject):
 
     @Slot()
     def choose_file(self) -> None:
-        if not self.may_replace():
-            return
+        # the question about unsaved work comes once the file is read: then it is known which
+        # tab it replaces (Controller.replace_check)
         path, _ = QFileDialog.getOpenFileName(
             self.window, "Open a spreadsheet", self.settings.last_folder, FILE_FILTER
         )
@@ -48,7 +47,7 @@ class FileOpening(QObject):
 
     def open_path(self, path: Path) -> None:
         controller = self.controller
-        if controller.running or self.window.document.running:
+        if controller.running:
             # a recent file, a drop or Ctrl+O during a run: said, never silently ignored
             self.window.statusBar().showMessage(
                 f"'{path.name}' was not opened: rows are being sent. Wait for the run to end "
@@ -61,17 +60,20 @@ class FileOpening(QObject):
                 f"'{path.name}' was not opened: another file is still being read.", 10_000
             )
             return
-        if self.may_replace():
-            controller.open_file(path)
+        controller.open_file(path)
 
-    def may_replace(self) -> bool:
-        """Ask before unsaved edits or outcomes would be replaced."""
-        if not self.window.isWindowModified():
+    def may_replace(self, pane: TablePane | None = None) -> bool:
+        """Ask before the unsaved edits or outcomes of ``pane`` (by default the tab shown)
+        would be replaced; the tab asked about is shown."""
+        pane = pane or self.window.pane
+        if not pane.modified:
             return True
+        self.window.show_pane(pane)
         answer = QMessageBox.question(
             self.window,
             "Unsaved changes",
-            "The table has edits or outcomes that are not saved. Save the results first?",
+            f"The {pane.fields.noun} table ({pane.name()}) has edits or outcomes that are not "
+            "saved. Save the results first?",
             QMessageBox.StandardButton.Save
             | QMessageBox.StandardButton.Discard
             | QMessageBox.StandardButton.Cancel,
@@ -79,7 +81,7 @@ class FileOpening(QObject):
         if answer == QMessageBox.StandardButton.Save:
             return self.window.saving.save(wait=True)
         if answer == QMessageBox.StandardButton.Discard:
-            self.keep_journal = False  # given up on purpose: nothing to offer back
+            pane.keep_journal = False  # given up on purpose: nothing to offer back
             return True
         return False
 
@@ -98,10 +100,13 @@ class FileOpening(QObject):
         if done is not None:
             done()
         if restore:
-            restore_session(window.document, session)
-            self.controller.file = session.table.file
+            # into the tab of its kind
+            document = self.controller.document_for(session.table.fields)
+            restore_session(document, session)
+            pane = window.pane_of(document)
+            window.show_pane(pane)
+            pane.set_modified(True)
             window.update_title()
-            window.setWindowModified(True)
             window.update_actions()
             name = session.table.file.name if session.table.file else "the untitled table"
             window.statusBar().showMessage(f"Restored the unsaved work on {name}", 10_000)
@@ -132,7 +137,6 @@ class FileOpening(QObject):
         if notes:
             window.statusBar().showMessage("; ".join(notes), 15_000)
         window.update_title()
-        window.setWindowModified(False)
         window.update_actions()
 
     @Slot(str)

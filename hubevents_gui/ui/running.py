@@ -17,6 +17,7 @@ from hubevents_gui.ui.shell import WindowShell
 
 if TYPE_CHECKING:
     from hubevents_gui.hubspot.report import RunReport
+    from hubevents_gui.ui.document import TableDocument
 
 
 class RunActions(QObject):
@@ -51,24 +52,28 @@ class RunActions(QObject):
             if answer != QMessageBox.StandardButton.Yes:
                 return
         ids = [r.row_id for r in valid]
+        # the tab's rows, whichever tab is shown by the time the quota is read
+        document = window.document
         snapshot = self.controller.quota.snapshot()
         if snapshot.fresh():
-            self._send_if_room(ids, snapshot)
+            self._send_if_room(ids, snapshot, document)
         elif not self._checking:
             # the daily usage is read on a worker: the window never waits on the network
             self._checking = True
             self.window.statusBar().showMessage("Reading how many requests are left today…")
-            self.controller.read_quota(lambda read: self._send_if_room(ids, read))
+            self.controller.read_quota(lambda read: self._send_if_room(ids, read, document))
 
-    def _send_if_room(self, row_ids: list[RowId], snapshot: QuotaSnapshot) -> None:
+    def _send_if_room(
+        self, row_ids: list[RowId], snapshot: QuotaSnapshot, document: TableDocument
+    ) -> None:
         self._checking = False
-        valid, _ = self.controller.sendable(row_ids)  # as they are now
+        valid, _ = self.controller.sendable(row_ids, document)  # as they are now
         connection = self.controller.connection
         needed = planned_requests(len(valid), connection.engine_settings().batch_size)
         problem = shortfall(needed, snapshot)
         if problem and not self._send_anyway(problem):
             return
-        self.controller.upsert(valid)
+        self.controller.upsert(valid, document)
 
     def _send_anyway(self, problem: str) -> bool:
         box = QMessageBox(self.window)
@@ -121,12 +126,14 @@ class RunActions(QObject):
     def _on_run_finished(self, report: RunReport) -> None:
         window = self.window
         self.status.hide_progress()
-        window.setWindowModified(True)
+        # the tab the run sent from (the window may show the other by now)
+        sent = self.controller.run_document or window.document
+        window.pane_of(sent).set_modified(True)
         window.update_actions()
         c = report.counts
         stopped = f" Stopped: {report.stopped_text}." if report.stopped else ""
         dropped = f" {report.dropped_text}." if report.dropped_rows else ""
-        attendees = window.document.table.fields is ATTENDEE_FIELDS
+        attendees = sent.table.fields is ATTENDEE_FIELDS
         # an attendee run ends with its events' counters, as HubSpot counts them now
         notes = "".join(f" {line}." for line in report.notes)
         window.statusBar().showMessage(

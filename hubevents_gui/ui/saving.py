@@ -5,21 +5,37 @@ controller off the GUI thread."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Protocol
 
 from PySide6.QtCore import QEventLoop, QObject, Slot
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from hubevents_gui.core.result_files import same_file
 from hubevents_gui.ui.controller import Controller
+from hubevents_gui.ui.document import TableDocument
 from hubevents_gui.ui.settings import AppSettings
 
 
+class SavedTable(Protocol):
+    """What saving needs of a tab (a TablePane): its table, and its unsaved mark."""
+
+    document: TableDocument
+
+    def set_modified(self, modified: bool) -> None: ...
+
+
 class ResultsSaving(QObject):
-    def __init__(self, window: QMainWindow, controller: Controller, settings: AppSettings) -> None:
+    """Saving the results of one pane's table (each tab saves its own, to its own file)."""
+
+    def __init__(
+        self, window: QMainWindow, controller: Controller, settings: AppSettings, pane: SavedTable
+    ) -> None:
         super().__init__(window)
         self.window = window
         self.controller = controller
         self.settings = settings
+        self.pane = pane
+        self.document = pane.document
         #: where Save Results writes after the first Save As
         self.path: Path | None = None
         self._saving = False
@@ -29,17 +45,23 @@ class ResultsSaving(QObject):
         self._saved_changes = 0
         controller.results_saved.connect(self._on_saved)
         controller.results_failed.connect(self._on_failed)
-        controller.document.edited.connect(self._on_changed)
-        controller.run_finished.connect(self._on_changed)
+        self.document.edited.connect(self._on_changed)
+        controller.run_finished.connect(self._on_run_finished)
 
     @Slot()
     @Slot(object)
     def _on_changed(self, *_args: object) -> None:
         self._changes += 1
 
+    @Slot(object)
+    def _on_run_finished(self, _report: object) -> None:
+        if self.controller.run_document is self.document:
+            self._changes += 1
+
     def _default_path(self) -> Path:
-        shown = self.controller.document.table.file
-        source = shown or Path(self.settings.last_folder) / "events.xlsx"
+        shown = self.document.table.file
+        kind = self.document.table.fields.name  # "events.xlsx", "attendees.xlsx"
+        source = shown or Path(self.settings.last_folder) / f"{kind}.xlsx"
         return source.with_name(f"{source.stem}-results.xlsx")
 
     @Slot()
@@ -74,7 +96,7 @@ class ResultsSaving(QObject):
 
     @Slot()
     def add_to_source(self) -> None:
-        source = self.controller.document.table.file
+        source = self.document.table.file
         if source is None:
             return
         chosen, _ = QFileDialog.getSaveFileName(
@@ -89,7 +111,7 @@ class ResultsSaving(QObject):
         self._write(Path(chosen), into_source=True, wait=False)
 
     def _is_source(self, path: Path) -> bool:
-        source = self.controller.document.table.file
+        source = self.document.table.file
         return source is not None and same_file(path, source)
 
     def _write(self, path: Path, *, into_source: bool, wait: bool) -> bool:
@@ -104,17 +126,21 @@ class ResultsSaving(QObject):
         if loop is not None:
             self.controller.results_saved.connect(loop.quit)
             self.controller.results_failed.connect(loop.quit)
-        self.controller.save_results(path, into_source=into_source)
+        self.controller.save_results(path, into_source=into_source, document=self.document)
         if loop is None:
             return True
-        if self._saving:  # the answer arrives by queued signal: paint and wait for it
-            loop.exec()
+        while self._saving:  # the answer arrives by queued signal: paint and wait for it
+            loop.exec()  # (the other tab's answer, if it was saving too, wakes it as well)
         self.controller.results_saved.disconnect(loop.quit)
         self.controller.results_failed.disconnect(loop.quit)
         return self._last_ok
 
-    @Slot(object, bool, object)
-    def _on_saved(self, path: Path, into_source: bool, backup: Path | None) -> None:
+    @Slot(object, bool, object, object)
+    def _on_saved(
+        self, path: Path, into_source: bool, backup: Path | None, document: object
+    ) -> None:
+        if document is not self.document:  # the other tab's results
+            return
         self._saving = False
         self._last_ok = True
         if not into_source:
@@ -124,15 +150,17 @@ class ResultsSaving(QObject):
         if backup is not None:
             done += f" (the workbook as it was is kept as {backup.name})"
         if self._changes == self._saved_changes:
-            self.window.setWindowModified(False)
+            self.pane.set_modified(False)
             self.window.statusBar().showMessage(done, 8000)
         else:  # edits made while it was written are not in the file: still unsaved
             self.window.statusBar().showMessage(
                 f"{done}; the changes made since are not saved yet", 8000
             )
 
-    @Slot(str)
-    def _on_failed(self, message: str) -> None:
+    @Slot(str, object)
+    def _on_failed(self, message: str, document: object) -> None:
+        if document is not self.document:
+            return
         self._saving = False
         self._last_ok = False
         self.window.statusBar().clearMessage()

@@ -10,18 +10,45 @@ from hubevents_gui.ui.document import TableDocument
 from hubevents_gui.ui.run_status import RunStatus
 from hubevents_gui.ui.saving import ResultsSaving
 from hubevents_gui.ui.settings import AppSettings
+from hubevents_gui.ui.table_pane import TablePane
 from hubevents_gui.ui.table_view import EventTableView
 
 
 class WindowShell(QMainWindow):
     controller: Controller
     settings: AppSettings
-    document: TableDocument
-    table: EventTableView
     run_status: RunStatus
-    saving: ResultsSaving
     recent_menu: QMenu
     connection_dialog: QDialog | None
+
+    @property
+    def panes(self) -> list[TablePane]:
+        """Its tabs: the event table's, then the attendee table's."""
+        raise NotImplementedError
+
+    @property
+    def pane(self) -> TablePane:
+        """The tab shown: what the window's actions act on."""
+        raise NotImplementedError
+
+    def show_pane(self, pane: TablePane) -> None:
+        raise NotImplementedError
+
+    def pane_of(self, document: TableDocument) -> TablePane:
+        """The tab that shows ``document``."""
+        return next(p for p in self.panes if p.document is document)
+
+    @property
+    def document(self) -> TableDocument:
+        return self.pane.document
+
+    @property
+    def table(self) -> EventTableView:
+        return self.pane.table
+
+    @property
+    def saving(self) -> ResultsSaving:
+        return self.pane.saving
 
     def update_title(self) -> None:
         raise NotImplementedError
@@ -32,6 +59,7 @@ class WindowShell(QMainWindow):
     def update_banner(self) -> None:
         raise NotImplementedError
 
-    def may_replace(self) -> bool:
-        """Whether the open table may go (asks about unsaved work)."""
+    def may_replace(self, pane: TablePane | None = None) -> bool:
+        """Whether the table of ``pane`` (by default the tab shown) may go (asks about its
+        unsaved work)."""
         raise NotImplementedError

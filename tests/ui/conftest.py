@@ -135,7 +135,8 @@ def open_window(qtbot: QtBot, settings: AppSettings) -> Iterator[OpenWindow]:
     yield open_
     for window in windows:
         if isValid(window):
-            window.setWindowModified(False)
+            for pane in window.panes:
+                pane.set_modified(False)
             window.close()
             window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

@@ -103,20 +103,31 @@ def test_the_event_for_the_sheet_comes_from_the_event_table_and_undoes(
     )
 
 
-def test_new_attendee_table_starts_empty_and_undo_brings_the_events_back(
+def test_new_attendee_table_opens_in_its_own_tab_and_leaves_the_events_alone(
     qtbot: QtBot, window: MainWindow
 ) -> None:
     load(qtbot, window)
-    events = len(window.document.rows)
+    events_pane, attendees_pane = window.panes
+    events = list(window.document.rows)
+    window.model.setData(window.model.index(0, window.document.column_of("eventName") or 0), "X")
     _answer_event_dialog(window, pick=1, state=0)
     window.action("actionNewAttendeeTable").trigger()
+    assert window.tabs.currentWidget() is attendees_pane
     assert window.document.table.fields is ATTENDEE_FIELDS
     assert len(window.document.rows) == 1
     assert window.document.table.defaults["externalEventId"]
     assert window.windowTitle().startswith("Untitled attendees")
-    while window.document.table.fields is ATTENDEE_FIELDS:
+    # the attendee tab's Undo takes back its own steps, never the events' edit
+    while window.action("actionUndo").isEnabled():
         window.action("actionUndo").trigger()
-    assert len(window.document.rows) == events
+    assert window.document.table.defaults == {}
+    assert events_pane.document.rows[0].values["eventName"] == "X"
+    assert len(events_pane.document.rows) == len(events)
+    window.show_pane(events_pane)
+    assert window.document is events_pane.document
+    assert window.windowTitle().startswith("sample-events.xlsx")
+    assert window.action("actionUndo").isEnabled()  # the event edit, one Undo away
+    assert window.action("actionUpsertAll").text() == "&Upsert All"
 
 
 def test_a_blank_interaction_time_says_what_will_be_sent_before_sending(
@@ -162,6 +173,11 @@ def test_the_sample_attendees_are_recorded_from_the_window_and_counted(
     counters = window.attendees.counters_label  # kept in view after the message goes
     assert counters.isVisibleTo(window)
     assert counters.toolTip().splitlines() == report.notes
+    window.tabs.setCurrentIndex(0)  # the events tab: its own rows, without the counters
+    assert not counters.isVisibleTo(window)
+    assert window.document.status_of(window.document.rows[0].row_id) is RowStatus.CREATED
+    window.tabs.setCurrentIndex(1)
+    assert counters.isVisibleTo(window)
     # the run is in the history, counted as recorded
     newest = window.controller.history.runs()[0]
     assert newest.recorded == 19
@@ -196,18 +212,45 @@ def test_an_attendee_sheet_opened_after_the_events_shows_its_columns_in_its_own_
     assert shown() == alone
 
 
-def test_undo_back_to_the_events_names_their_file_in_the_title(
+def test_each_tab_keeps_its_file_its_unsaved_mark_and_its_rows(
     qtbot: QtBot, window: MainWindow, attendee_sheet: Path
 ) -> None:
+    events_pane, attendees_pane = window.panes
     load(qtbot, window)
     load(qtbot, window, attendee_sheet)
+    assert window.tabs.currentWidget() is attendees_pane  # an attendee sheet opens in its tab
     assert window.windowTitle().startswith("attendees.xlsx")
-    window.action("actionUndo").trigger()
-    assert window.document.table.fields is EVENT_FIELDS
+    assert [window.tabs.tabText(i) for i in range(2)] == [
+        "Events — sample-events.xlsx",
+        "Attendees — attendees.xlsx",
+    ]
+    assert len(events_pane.document.rows) == 25  # the events are still there
+    column = window.document.column_of("firstname")
+    assert column is not None
+    window.model.setData(window.model.index(0, column), "Renamed")
+    assert window.tabs.tabText(1).endswith(" *")
+    assert not window.tabs.tabText(0).endswith(" *")
+    window.tabs.setCurrentIndex(0)
     assert window.windowTitle().startswith("sample-events.xlsx")
-    _answer_event_dialog(window, pick=1, state=0)
-    window.action("actionNewAttendeeTable").trigger()
-    assert window.windowTitle().startswith("Untitled attendees")
-    while window.document.table.fields is ATTENDEE_FIELDS:
-        window.action("actionUndo").trigger()
-    assert window.windowTitle().startswith("sample-events.xlsx")
+    assert not window.isWindowModified()  # the events have nothing unsaved
+    assert window.issues_dock.model.document is events_pane.document
+    # an event sheet opened from the Attendees tab goes to the Events tab
+    window.tabs.setCurrentIndex(1)
+    window.setWindowModified(False)
+    load(qtbot, window)
+    assert window.tabs.currentWidget() is events_pane
+    assert attendees_pane.document.rows[0].values["firstname"] == "Renamed"
+
+
+def test_a_run_keeps_to_its_tab_while_the_other_is_shown(qtbot: QtBot, window: MainWindow) -> None:
+    load(qtbot, window)
+    events_pane, attendees_pane = window.panes
+    with qtbot.waitSignal(window.controller.run_finished, timeout=30_000):
+        window.running.upsert_all()
+        window.tabs.setCurrentIndex(1)  # while the events are sent
+    events = events_pane.document
+    assert sum(events.status_of(r.row_id) is RowStatus.CREATED for r in events.rows) == 23
+    assert not attendees_pane.document.states
+    assert events_pane.modified  # its outcomes are unsaved, in its own tab
+    assert not attendees_pane.modified
+    assert window.tabs.tabText(0).endswith(" *")

@@ -115,13 +115,15 @@ def _rename_first(qtbot: QtBot, window: MainWindow, name: str) -> None:
 
 def _die(window: MainWindow) -> None:
     """What a crash leaves: the journal as it was, the lock gone with the process."""
-    assert window.autosaver is not None
-    window.autosaver.flush()  # what autosave had written by then
-    window.autosaver.timer.stop()
-    window.autosaver.journal.close()
-    window.autosaver.held.release()
-    window.autosaver = None
-    window.setWindowModified(False)
+    for pane in window.panes:  # each tab's journal
+        autosaver = pane.autosaver
+        assert autosaver is not None
+        autosaver.flush()  # what autosave had written by then
+        autosaver.timer.stop()
+        autosaver.journal.close()
+        autosaver.held.release()
+        pane.autosaver = None
+        pane.set_modified(False)
     window.close()
 
 
@@ -134,7 +136,7 @@ def test_two_windows_keep_their_own_journal_and_are_recovered_each_on_its_own(
     assert first.autosaver is not None
     first_journal = first.autosaver.path
     # the second one closes cleanly, after discarding: the first one's work stays safe
-    second.opening.keep_journal = False
+    second.pane.keep_journal = False
     second.setWindowModified(False)
     second.close()
     assert first_journal.exists()
@@ -161,6 +163,36 @@ def test_two_windows_keep_their_own_journal_and_are_recovered_each_on_its_own(
     assert "Edited in the third window" not in names
     last.setWindowModified(False)
     last.close()
+
+
+def test_both_tabs_unsaved_work_comes_back_each_in_its_tab(
+    qtbot: QtBot, open_window: OpenWindow, answered: list[str]
+) -> None:
+    window = open_window()
+    _rename_first(qtbot, window, "Edited event")
+    raw = REPO / "resources" / "sample-attendees.xlsx"
+    from hubevents_gui.core.sheets import guess_mapping, open_sheet
+
+    headers = open_sheet(raw).headers
+    window.settings.remember_mapping(headers, guess_mapping(headers))
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.opening.open_path(raw)
+    column = window.document.column_of("firstname")
+    assert column is not None
+    window.model.setData(window.model.index(0, column), "Edited attendee")
+    _die(window)
+    answered.clear()
+    again = open_window()
+    events, attendees = again.panes
+    qtbot.waitUntil(lambda: bool(events.document.rows and attendees.document.rows), timeout=10_000)
+    assert len(answered) == 2  # asked about each, one after the other
+    assert events.document.rows[0].values["eventName"] == "Edited event"
+    assert attendees.document.rows[0].values["firstname"] == "Edited attendee"
+    assert events.modified  # still unsaved: they were never saved
+    assert attendees.modified
+    for pane in again.panes:
+        pane.set_modified(False)
+    again.close()
 
 
 def test_a_damaged_journal_is_moved_aside_and_said_once(
