@@ -56,7 +56,7 @@ from hubevents_gui.hubspot.settings import READ_SCOPE, WRITE_SCOPE
 Route = tuple[str, re.Pattern[str], str, str | None]
 
 
-def _route(method: str, path: str, name: str, scope: str) -> Route:
+def route(method: str, path: str, name: str, scope: str) -> Route:
     return (method, re.compile(API_PREFIX + path), name, scope)
 
 
@@ -66,13 +66,13 @@ _BY_EXTERNAL = r"/participations/(?P<account>[^/]+)/(?P<event>[^/]+)"
 #: as routes.py's table: (method, path, endpoint, scope); breakdowns before the counters they
 #: would otherwise match as an event id "breakdown"
 ROUTES: list[Route] = [
-    _route("POST", r"/attendance/(?P<event>[^/]+)" + _WRITE, "record", WRITE_SCOPE),
-    _route("POST", r"/(?P<object>\d+)/attendance" + _WRITE, "record", WRITE_SCOPE),
-    _route("POST", r"/events/(?P<event>[^/]+)/complete/?", "complete", WRITE_SCOPE),
-    _route("GET", _BY_OBJECT + "/breakdown/?", "breakdown", READ_SCOPE),
-    _route("GET", _BY_EXTERNAL + "/breakdown/?", "breakdown", READ_SCOPE),
-    _route("GET", _BY_OBJECT + "/?", "counters", READ_SCOPE),
-    _route("GET", _BY_EXTERNAL + "/?", "counters", READ_SCOPE),
+    route("POST", r"/attendance/(?P<event>[^/]+)" + _WRITE, "record", WRITE_SCOPE),
+    route("POST", r"/(?P<object>\d+)/attendance" + _WRITE, "record", WRITE_SCOPE),
+    route("POST", r"/events/(?P<event>[^/]+)/complete/?", "complete", WRITE_SCOPE),
+    route("GET", _BY_OBJECT + "/breakdown/?", "breakdown", READ_SCOPE),
+    route("GET", _BY_EXTERNAL + "/breakdown/?", "breakdown", READ_SCOPE),
+    route("GET", _BY_OBJECT + "/?", "counters", READ_SCOPE),
+    route("GET", _BY_EXTERNAL + "/?", "counters", READ_SCOPE),
 ]
 
 Found = tuple[EventKey, dict[str, Any]]
@@ -123,7 +123,7 @@ class Attendance:
                     f"subscriberState {state!r} is not one of the accepted states: {accepted}",
                 ),
             )
-        found = self._event(call)
+        found = self.find_event(call)
         if isinstance(found, SandboxResponse):
             return found
         by_email = call.match.group("by") == "email-create"
@@ -211,7 +211,7 @@ class Attendance:
 
     def complete(self, call: Call) -> SandboxResponse:
         """``events/{externalEventId}/complete``: ``MarketingEventDefaultResponse``."""
-        found = self._event(call)
+        found = self.find_event(call)
         if isinstance(found, SandboxResponse):
             return found
         payload = parse_json(call.body, {})
@@ -245,7 +245,7 @@ class Attendance:
 
     def counters(self, call: Call) -> SandboxResponse:
         """``participations/...``: ``AttendanceCounters``."""
-        found = self._event(call)
+        found = self.find_event(call)
         if isinstance(found, SandboxResponse):
             return found
         ended = parts.has_ended(found[1], self.clock())
@@ -256,7 +256,7 @@ class Attendance:
     def breakdown(self, call: Call) -> SandboxResponse:
         """``participations/.../breakdown``: ``CollectionResponseWithTotalParticipationBreakdown``,
         in the order the contacts first took part; ``after`` is an offset."""
-        found = self._event(call)
+        found = self.find_event(call)
         if isinstance(found, SandboxResponse):
             return found
         try:
@@ -290,8 +290,9 @@ class Attendance:
 
     # ------------------------------------------------------------------ helpers
 
-    def _event(self, call: Call) -> Found | SandboxResponse:
-        """The event the path names, or the answer that says it is not there."""
+    def find_event(self, call: Call) -> Found | SandboxResponse:
+        """The event the path names, or the answer that says it is not there (also the event
+        actions' lookup: :mod:`.actions`)."""
         groups = call.match.groupdict()
         if groups.get("object"):
             object_id = groups["object"]

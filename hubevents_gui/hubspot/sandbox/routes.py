@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from hubevents_gui.hubspot.sandbox import attendance, reads
+from hubevents_gui.hubspot.sandbox import actions, attendance, reads
 from hubevents_gui.hubspot.sandbox.config import (
     API_PREFIX,
     SCHEMA_SCOPE,
@@ -48,6 +48,7 @@ _PREFIX = API_PREFIX
 #: (method, path, endpoint, scope it needs: None for none, "read" for read or write)
 _ROUTES: list[tuple[str, re.Pattern[str], str, str | None]] = [
     ("POST", re.compile(_PREFIX + r"/events/upsert/?"), "upsert", WRITE_SCOPE),
+    *actions.ROUTES,
     ("GET", re.compile(_PREFIX + r"/events/search/?"), "search", READ_SCOPE),
     ("GET", re.compile(_PREFIX + r"/events/(?P<event>[^/]+)/?"), "get_event", READ_SCOPE),
     ("GET", re.compile(_PREFIX + r"/(?P<event>[^/]+)/identifiers/?"), "identifiers", READ_SCOPE),
@@ -82,6 +83,9 @@ class Sandbox:
         self._attendance = attendance.Attendance(
             self.config, self._store, self._clock, self._random
         )
+        event_actions = actions.EventActions(self._attendance)
+        #: the endpoints of other modules, by name
+        self._handlers = {**self._attendance.handlers, **event_actions.handlers}
         self.requests = 0
 
     @classmethod
@@ -166,9 +170,9 @@ class Sandbox:
             if scope and not allowed & set(info.scopes):
                 response = missing_scope(scope)
             else:
-                handler: Callable[[Call], SandboxResponse] = self._attendance.handlers.get(
-                    name
-                ) or getattr(self, f"_{name}")
+                handler: Callable[[Call], SandboxResponse] = self._handlers.get(name) or getattr(
+                    self, f"_{name}"
+                )
                 response = handler(Call(info, token, match, query, body))
             response.headers.update(limited)
             return response

@@ -40,6 +40,8 @@ class Changes:
     events: dict[EventKey, dict[str, Any]] = field(default_factory=dict)
     contacts: dict[int, dict[str, Any]] = field(default_factory=dict)
     participations: dict[ParticipationKey, dict[str, Any]] = field(default_factory=dict)
+    #: events deleted, with their participations
+    removed: set[EventKey] = field(default_factory=set)
 
 
 class StateError(Exception):
@@ -106,6 +108,9 @@ class EventStore:
         self.contacts.update(changes.contacts)
         self.emails.update({email_key(c["email"]): v for v, c in changes.contacts.items()})
         self.participations.update(changes.participations)
+        gone = {self.events.pop(key)["id"] for key in changes.removed if key in self.events}
+        for key in [k for k in self.participations if k[0] in gone]:
+            del self.participations[key]
         self.next_id = changes.next_id
         self.next_vid = changes.next_vid
         self.next_participation = changes.next_participation
@@ -137,7 +142,15 @@ class EventStore:
 
     def _save(self, changes: Changes) -> None:
         assert self.state_file is not None
-        events = {**self.events, **changes.events}
+        events = {
+            k: e for k, e in {**self.events, **changes.events}.items() if k not in changes.removed
+        }
+        gone = {self.events[k]["id"] for k in changes.removed if k in self.events}
+        participations = {
+            k: p
+            for k, p in {**self.participations, **changes.participations}.items()
+            if k[0] not in gone
+        }
         data = {
             "next_id": changes.next_id,
             "events": [
@@ -148,7 +161,7 @@ class EventStore:
                 changes.next_vid,
                 changes.next_participation,
                 {**self.contacts, **changes.contacts},
-                {**self.participations, **changes.participations},
+                participations,
             ),
         }
         handle, temp = _temp_file(self.state_file)
