@@ -33,7 +33,8 @@ _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, started REAL, finished REAL, connection TEXT, file TEXT, sheet TEXT,
     rows INTEGER, created INTEGER, updated INTEGER, failed INTEGER, not_sent INTEGER,
-    requests INTEGER, stopped TEXT, recorded INTEGER DEFAULT 0
+    requests INTEGER, stopped TEXT, recorded INTEGER DEFAULT 0, cancelled INTEGER DEFAULT 0,
+    completed INTEGER DEFAULT 0, deleted INTEGER DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS run_rows (
     run_id TEXT, row_id INTEGER, source_row INTEGER, batch INTEGER, payload TEXT,
@@ -44,11 +45,18 @@ CREATE INDEX IF NOT EXISTS run_rows_by_run ON run_rows (run_id);
 """
 
 
+#: counts of runs added after the first version, in the order they came: a file from before
+#: one has no column for it
+_ADDED_COUNTS = ("recorded", "cancelled", "completed", "deleted")
+
+
 def _migrate(db: sqlite3.Connection) -> None:
-    """A history file from before attendees has no ``recorded`` count: it gets one (0)."""
+    """A history file from before attendees (or actions on events) lacks their counts: it
+    gets them (0)."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
-    if "recorded" not in columns:
-        db.execute("ALTER TABLE runs ADD COLUMN recorded INTEGER DEFAULT 0")
+    for name in _ADDED_COUNTS:
+        if name not in columns:
+            db.execute(f"ALTER TABLE runs ADD COLUMN {name} INTEGER DEFAULT 0")
 
 
 class RunHistory:
@@ -128,7 +136,8 @@ class RunHistory:
         def write(db: sqlite3.Connection) -> None:
             db.execute(
                 "UPDATE runs SET finished = ?, created = ?, updated = ?, failed = ?, not_sent = ?,"
-                " requests = ?, stopped = ?, recorded = ? WHERE id = ?",
+                " requests = ?, stopped = ?, recorded = ?, cancelled = ?, completed = ?,"
+                " deleted = ? WHERE id = ?",
                 (
                     finished,
                     tally.created,
@@ -138,6 +147,9 @@ class RunHistory:
                     requests,
                     stopped,
                     tally.recorded,
+                    tally.cancelled,
+                    tally.completed,
+                    tally.deleted,
                     run_id,
                 ),
             )
@@ -164,14 +176,22 @@ class RunHistory:
         """Newest first. A run that never finished (killed) counts its rows as recorded: those
         with no outcome are "no answer", so that every run's counts add up to its rows."""
         found = []
-        select = (
+        # a file from before attendees or actions (not yet written by this version) lacks
+        # their counts: 0 in their place
+        present = {row[1] for row in self._read("PRAGMA table_info(runs)")}
+        added = ", ".join(n if n in present else "0" for n in _ADDED_COUNTS)
+        for row in self._read(
             "SELECT id, started, finished, connection, file, sheet, rows, created, updated,"
-            " failed, not_sent, requests, stopped{} FROM runs ORDER BY started DESC"
-        )
-        # a file from before attendees (not yet written by this version) has no recorded count
-        for row in self._read(select.format(", recorded")) or self._read(select.format("")):
-            recorded = (row[13] if len(row) > 13 else 0) or 0
-            summary = replace(RunSummary(*row[:13]), recorded=recorded)
+            f" failed, not_sent, requests, stopped, {added} FROM runs ORDER BY started DESC"
+        ):
+            recorded, cancelled, completed, deleted = (int(n or 0) for n in row[13:])
+            summary = replace(
+                RunSummary(*row[:13]),
+                recorded=recorded,
+                cancelled=cancelled,
+                completed=completed,
+                deleted=deleted,
+            )
             if summary.interrupted:
                 counts = Tally.of(
                     dict(
@@ -189,6 +209,9 @@ class RunHistory:
                     failed=counts.failed,
                     not_sent=counts.not_sent,
                     recorded=counts.recorded,
+                    cancelled=counts.cancelled,
+                    completed=counts.completed,
+                    deleted=counts.deleted,
                     stopped=INTERRUPTED,
                 )
             # pending rows, and rows whose record never reached the file, had no answer
@@ -211,7 +234,8 @@ class RunHistory:
         return {
             batch: (confirmed, total)
             for batch, confirmed, total in self._read(
-                "SELECT batch, SUM(status IN ('created', 'updated', 'recorded')), COUNT(*)"
+                "SELECT batch, SUM(status IN ('created', 'updated', 'recorded', 'cancelled',"
+                " 'completed', 'deleted')), COUNT(*)"
                 " FROM run_rows WHERE run_id = ? GROUP BY batch ORDER BY batch",
                 (run_id,),
             )

@@ -19,7 +19,7 @@ from typing import Any
 from hubevents_gui.core.fields import FIELD_BY_KEY, FieldTable
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.result_cells import escape_text
-from hubevents_gui.core.rows import EventRow, RowStatus
+from hubevents_gui.core.rows import ACTED, EventRow, RowStatus
 from hubevents_gui.core.values import display_text
 
 RESULT_HEADERS = ("Status", "HubSpot ID", "Message")
@@ -46,6 +46,7 @@ _OUTCOMES = frozenset(
         RowStatus.EDITED,
         RowStatus.UNCHANGED,
         RowStatus.RECORDED,
+        *ACTED,
     )
 )
 

@@ -197,10 +197,16 @@ class RowStatus(Enum):
     UNCHANGED = "unchanged"
     #: an attendee's participation is recorded (with the HubSpot contact id)
     RECORDED = "recorded"
+    #: an action on the row's event went through (hubevents events cancel|complete|delete)
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+    DELETED = "deleted"
 
     @property
     def done(self) -> bool:
-        """Created, updated, unchanged or recorded: HubSpot has this row as it is."""
+        """Created, updated, unchanged or recorded: HubSpot has this row as it is; or the
+        action asked of HubSpot for it went through (cancelled, completed, deleted), so that
+        sending again the rows not done leaves it alone."""
         return self in _DONE
 
 
@@ -245,4 +251,8 @@ class Outcome:
         return text
 
 
-_DONE = frozenset((RowStatus.CREATED, RowStatus.UPDATED, RowStatus.UNCHANGED, RowStatus.RECORDED))
+#: the outcomes of the actions on events, one per action
+ACTED = (RowStatus.CANCELLED, RowStatus.COMPLETED, RowStatus.DELETED)
+_DONE = frozenset(
+    (RowStatus.CREATED, RowStatus.UPDATED, RowStatus.UNCHANGED, RowStatus.RECORDED, *ACTED)
+)

@@ -41,6 +41,10 @@ class RunSummary:
     no_answer: int = 0
     #: attendees whose participation HubSpot recorded (an attendee run's "stored")
     recorded: int = 0
+    #: events an action went through for (an action run's "stored")
+    cancelled: int = 0
+    completed: int = 0
+    deleted: int = 0
 
     @property
     def interrupted(self) -> bool:
@@ -49,7 +53,8 @@ class RunSummary:
 
     @property
     def stored(self) -> int:
-        return self.created + self.updated + (self.recorded or 0)
+        acted = (self.cancelled or 0) + (self.completed or 0) + (self.deleted or 0)
+        return self.created + self.updated + (self.recorded or 0) + acted
 
     @property
     def state(self) -> str:
@@ -73,6 +78,9 @@ class RunSummary:
             (self.created, "created"),
             (self.updated, "updated"),
             (self.recorded, "recorded"),
+            (self.cancelled, "cancelled"),
+            (self.completed, "completed"),
+            (self.deleted, "deleted"),
             (self.failed, "failed"),
             (self.not_sent, "not sent"),
             (self.no_answer, "with no answer"),

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from hubevents_gui.core.rows import Outcome, RowStatus
+from hubevents_gui.core.rows import ACTED, Outcome, RowStatus
 
 
 @dataclass
@@ -20,6 +20,10 @@ class Tally:
     unchanged: int = 0
     #: attendees whose participation HubSpot recorded
     recorded: int = 0
+    #: events an action went through for (hubevents events cancel|complete|delete)
+    cancelled: int = 0
+    completed: int = 0
+    deleted: int = 0
 
     def add(self, status: RowStatus) -> None:
         if status is RowStatus.CREATED:
@@ -32,6 +36,9 @@ class Tally:
             self.unchanged += 1
         elif status is RowStatus.RECORDED:
             self.recorded += 1
+        elif status in ACTED:
+            name = status.name.lower()
+            setattr(self, name, getattr(self, name) + 1)
         else:  # an outcome is final: anything else did not reach HubSpot
             self.not_sent += 1
 
@@ -49,6 +56,7 @@ class Tally:
             counts.get(RowStatus.NOT_SENT.value, 0),
             counts.get(RowStatus.UNCHANGED.value, 0),
             counts.get(RowStatus.RECORDED.value, 0),
+            *(counts.get(status.value, 0) for status in ACTED),
         )
 
     @property
@@ -58,21 +66,26 @@ class Tally:
     @property
     def stored(self) -> int:
         """Rows HubSpot has as they are: sent, or left alone because it had them."""
-        return self.created + self.updated + self.unchanged + self.recorded
+        acted = self.cancelled + self.completed + self.deleted
+        return self.created + self.updated + self.unchanged + self.recorded + acted
 
-    def text(self, *, attendees: bool = False) -> str:
-        """ "3 created, 2 updated, 1 failed" (events) or "5 recorded, 1 failed" (attendees)."""
-        head = (
-            f"{self.recorded} recorded"
-            if attendees
-            else f"{self.created} created, {self.updated} updated"
-        )
+    def count(self, status: RowStatus) -> int:
+        """The rows counted under ``status`` (RowStatus.NOT_SENT: every other one)."""
+        return int(getattr(self, status.name.lower()))
+
+    def text(self, *, attendees: bool = False, action: RowStatus | None = None) -> str:
+        """ "3 created, 2 updated, 1 failed" (events), "5 recorded, 1 failed" (attendees) or
+        "4 cancelled, 1 failed" (an action's run: ``action`` is its outcome)."""
+        if action is not None:
+            head = f"{self.count(action)} {action.value}"
+        elif attendees:
+            head = f"{self.recorded} recorded"
+        else:
+            head = f"{self.created} created, {self.updated} updated"
         return f"{head}, {self.failed} failed"
 
     def copy(self) -> Tally:
-        return Tally(
-            self.created, self.updated, self.failed, self.not_sent, self.unchanged, self.recorded
-        )
+        return replace(self)
 
 
 @dataclass
@@ -84,6 +97,8 @@ class Progress:
     started: float = field(default_factory=time.monotonic)
     #: a run of attendees: its rows are recorded, not created or updated
     attendees: bool = False
+    #: a run of an action on events: the outcome of its rows that went (RowStatus.DELETED)
+    action: RowStatus | None = None
 
     @property
     def done(self) -> int:

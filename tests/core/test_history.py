@@ -194,3 +194,38 @@ def test_an_attendee_run_counts_recorded_rows_in_a_history_from_before_attendees
     history.close()
     newest = history.runs()[0]
     assert newest.summary_text == "Finished with failures. 2 rows: 1 recorded, 1 failed."
+
+
+def test_an_action_run_counts_its_outcomes_in_a_history_from_before_actions(
+    tmp_path: Path,
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "history.sqlite"
+    old = sqlite3.connect(path)
+    old.executescript(
+        "CREATE TABLE runs (id TEXT PRIMARY KEY, started REAL, finished REAL, connection TEXT,"
+        " file TEXT, sheet TEXT, rows INTEGER, created INTEGER, updated INTEGER, failed INTEGER,"
+        " not_sent INTEGER, requests INTEGER, stopped TEXT, recorded INTEGER DEFAULT 0);"
+        "INSERT INTO runs VALUES ('old', 1.0, 2.0, 'sandbox', 'a.xlsx', 'Attendees', 2, 0, 0, 0,"
+        " 0, 1, '', 2);"
+    )
+    old.commit()
+    old.close()
+    history = RunHistory(path)
+    assert [r.summary_text for r in history.runs()] == ["Complete. 2 rows: 2 recorded."]
+    rows: list[tuple[RowId, int, int, dict[str, object]]] = [
+        (RowId(n), n + 1, 0, {}) for n in (1, 2, 3)
+    ]
+    run = history.start_run("sandbox", "e.xlsx", "Events", rows)
+    history.record_outcomes(
+        run, [Outcome(RowId(1), RowStatus.DELETED), Outcome(RowId(2), RowStatus.CANCELLED)]
+    )
+    history.finish_run(run, Tally(deleted=1, cancelled=1, failed=1), 1, "")
+    killed = history.start_run("sandbox", "e.xlsx", "Events", rows[:2])
+    history.record_outcomes(killed, [Outcome(RowId(1), RowStatus.COMPLETED)])
+    history.close()
+    texts = {r.id: r.summary_text for r in history.runs()}
+    assert texts[run] == "Finished with failures. 3 rows: 1 cancelled, 1 deleted, 1 failed."
+    assert texts[killed] == "Interrupted. 2 rows: 1 completed, 1 with no answer."
+    assert history.confirmed_batches(run) == {0: (2, 3)}

@@ -33,6 +33,25 @@ def test_a_tally_reads_the_history_spelling_of_statuses() -> None:
     assert Tally.of(counts) == Tally(4, 1, 2, 5)
 
 
+FAILED = RowStatus.FAILED
+
+
+def test_actions_on_events_are_counted_as_done_and_said_with_their_words() -> None:
+    tally = Tally()
+    tally.add_outcomes(
+        Outcome(RowId(i), status)
+        for i, status in enumerate(
+            (RowStatus.DELETED, RowStatus.DELETED, RowStatus.CANCELLED, RowStatus.COMPLETED, FAILED)
+        )
+    )
+    assert (tally.deleted, tally.cancelled, tally.completed, tally.not_sent) == (2, 1, 1, 0)
+    assert tally.stored == 4
+    assert tally.text(action=RowStatus.DELETED) == "2 deleted, 1 failed"
+    assert tally.copy() == tally
+    assert Tally.of({"deleted": 3, "cancelled": 1}) == Tally(deleted=3, cancelled=1)
+    assert all(s.done for s in (RowStatus.CANCELLED, RowStatus.COMPLETED, RowStatus.DELETED))
+
+
 def test_plurals() -> None:
     assert plural(1, "row") == "1 row"
     assert plural(0, "row") == "0 rows"
