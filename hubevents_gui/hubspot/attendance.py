@@ -172,6 +172,7 @@ class AttendanceEndpoint:
     """``POST {api}/attendance/{externalEventId}/{state}/email-create`` (or ``/create``)."""
 
     attendees = True
+    single = False
 
     def request(self, settings: ConnectionSettings, items: Sequence[Item]) -> Request:
         first = items[0][1]

@@ -18,13 +18,16 @@ from hubevents_gui.hubspot.errors import errors_by_event
 from hubevents_gui.hubspot.settings import ConnectionSettings
 from hubevents_gui.hubspot.wire import JsonObject, attribute, outcome_of
 
-#: a request: path (under the base URL), query parameters, JSON body
-Request = tuple[str, dict[str, str], JsonObject]
+#: a request: path (under the base URL), query parameters, JSON body (None: no body)
+Request = tuple[str, dict[str, str], JsonObject | None]
 
 
 class Endpoint(Protocol):
     #: its rows are attendees (they are recorded, not created or updated)
     attendees: bool
+    #: its answer is the one event of the request (per-event actions), not a batch's
+    #: ``results`` and ``errors``
+    single: bool
 
     def request(self, settings: ConnectionSettings, items: Sequence[Item]) -> Request:
         """The request that sends ``items`` (one batch: the engine never mixes groups)."""
@@ -37,7 +40,8 @@ class Endpoint(Protocol):
         errors: list[JsonObject],
         status: int,
     ) -> tuple[list[Outcome], list[Item]]:
-        """The outcomes a 200/207 answer gives, and the items it says nothing about."""
+        """The outcomes a 200/207 answer gives (a 204 has neither results nor errors: the
+        endpoint says what it means), and the items it says nothing about."""
         ...
 
     def fails_whole(self, status: int, message: str) -> bool:
@@ -63,6 +67,7 @@ class EventUpsert:
     is idempotent by external ids)."""
 
     attendees = False
+    single = False
 
     def request(self, settings: ConnectionSettings, items: Sequence[Item]) -> Request:
         return settings.events_path() + "/upsert", {}, {"inputs": [body for _, body in items]}

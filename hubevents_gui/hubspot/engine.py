@@ -366,7 +366,11 @@ class _Run:
         self._count("requests")
         path, params, body = self.endpoint.request(self.settings, unit.items)
         try:
-            response = self.http.post(path, params=params, json=body)
+            response = (
+                self.http.post(path, params=params)
+                if body is None
+                else self.http.post(path, params=params, json=body)
+            )
         except httpx.TimeoutException:
             self.engine.limiter.observe({})
             return self._retry(unit, "HubSpot did not answer in time", None)
@@ -376,7 +380,7 @@ class _Run:
         self.engine.limiter.observe(response.headers)
         self.engine.quota.observe(response.headers)
         status = response.status_code
-        if status in (200, 207):
+        if status in (200, 204, 207):
             return self._read_results(unit, response)
         message, category, correlation, body = error_text(response)
         if status == 429:
@@ -473,6 +477,8 @@ class _Run:
         return [_Unit(part, unit.attempt) for part in parts if part]
 
     def _read_results(self, unit: _Unit, response: httpx.Response) -> list[_Unit]:
+        if response.status_code == 204:  # no content: what it means is the endpoint's to say
+            return self._outcomes(unit, [], [], 204)
         try:
             body = response.json()
         except ValueError:
@@ -481,9 +487,14 @@ class _Run:
                 f"HTTP {response.status_code} with a body that is not JSON",
                 response.status_code,
             )
-        results = body.get("results") if isinstance(body, dict) else None
-        results = [r for r in results or [] if isinstance(r, dict)]
-        errors = [e for e in (body.get("errors") or []) if isinstance(e, dict)]
+        listed: object
+        if self.endpoint.single:
+            listed = [body]
+        else:
+            listed = body.get("results") if isinstance(body, dict) else None
+        results = [r for r in listed if isinstance(r, dict)] if isinstance(listed, list) else []
+        found = body.get("errors") if isinstance(body, dict) else None
+        errors = [e for e in found or [] if isinstance(e, dict)]
         if not results and not errors:
             # never success: HubSpot said nothing about these rows
             return self._retry(
@@ -491,7 +502,12 @@ class _Run:
                 "HubSpot did not confirm this row: its answer held no results",
                 response.status_code,
             )
-        outcomes, unmatched = self.endpoint.read(unit.items, results, errors, response.status_code)
+        return self._outcomes(unit, results, errors, response.status_code)
+
+    def _outcomes(
+        self, unit: _Unit, results: list[JsonObject], errors: list[JsonObject], status: int
+    ) -> list[_Unit]:
+        outcomes, unmatched = self.endpoint.read(unit.items, results, errors, status)
         self._emit(outcomes)
         resend = self._confirm(unmatched)
         if not resend:
