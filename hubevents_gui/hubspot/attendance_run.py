@@ -36,11 +36,33 @@ class AttendancePlan:
     requests: int = 0
 
 
+#: an event that cannot be completed: HubSpot needs both times
+NO_TIMES = "not completed: HubSpot holds no start and end for it"
+
+
 def missing_event_text(key: EventKey) -> str:
     return (
         f"not sent: HubSpot holds no event {key[0]}/{key[1]} for this app "
         "(send the event first, or check its ids)"
     )
+
+
+def read_events(reader: HubSpotReader, keys: Iterable[EventKey]) -> dict[EventKey, KnownEvent]:
+    """HubSpot's copy of each of this app's events (name, start, end), read once each; an
+    event HubSpot does not hold is left out."""
+    events: dict[EventKey, KnownEvent] = {}
+    for account, event_id in dict.fromkeys(keys):
+        found = reader.event(account, event_id)
+        if found is not None:
+            events[(account, event_id)] = KnownEvent(
+                account,
+                event_id,
+                str(found.get("eventName") or ""),
+                instant(found.get("startDateTime")),
+                "HubSpot",
+                instant(found.get("endDateTime")),
+            )
+    return events
 
 
 def plan_attendance(
@@ -63,18 +85,7 @@ def plan_attendance(
     before = reader.requests if reader is not None else 0
     starts = {event.key: event.start for event in known}
     if reader is not None:
-        events = {}
-        for account, event_id in keys:
-            found = reader.event(account, event_id)
-            if found is not None:
-                events[(account, event_id)] = KnownEvent(
-                    account,
-                    event_id,
-                    str(found.get("eventName") or ""),
-                    instant(found.get("startDateTime")),
-                    "HubSpot",
-                    instant(found.get("endDateTime")),
-                )
+        events = read_events(reader, keys)
         starts = {key: event.start for key, event in events.items()}
     ctx = AttendanceContext(zone, now, starts, defaults)
     sending: list[EventRow] = []
@@ -147,7 +158,7 @@ def complete_events(
     for key in keys:
         event = events.get(key)
         if event is None or event.start is None or event.end is None:
-            said[key] = "not completed: HubSpot holds no start and end for it"
+            said[key] = NO_TIMES
             continue
         try:
             reader.complete_event(key[0], key[1], utc_text(event.start), utc_text(event.end))
