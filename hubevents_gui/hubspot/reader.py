@@ -101,6 +101,12 @@ class HubSpotReader:
     def app_id(self) -> str | None:
         """The id of the app the token belongs to (private-app token info), None when HubSpot
         does not say (a service key, an OAuth token)."""
+        app = self.token_info().get("appId")
+        return str(app) if app is not None else None
+
+    def token_info(self) -> JsonObject:
+        """The private-app token info (``hubId``, ``appId``, ``scopes``), retried as reads are;
+        empty when HubSpot gives none for this token (a service key, an OAuth token)."""
         try:
             body = self._request(
                 "POST",
@@ -110,9 +116,8 @@ class HubSpotReader:
         except ReadError as exc:
             if exc.status is None or exc.status >= 500:
                 raise
-            return None  # not a private-app token: the list's appInfo and search tell
-        app = body.get("appId") if isinstance(body, dict) else None
-        return str(app) if app is not None else None
+            return {}  # not a private-app token: the list's appInfo and search tell
+        return body if isinstance(body, dict) else {}
 
     def events(self) -> Iterator[JsonObject]:
         """Every event the list shows (every app's), a page of 100 at a time."""
