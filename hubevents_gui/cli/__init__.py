@@ -1,4 +1,5 @@
-"""The headless ``hubevents`` command: validate, upsert, sandbox. No Qt here.
+"""The headless ``hubevents`` command: validate, upsert, attendance, events, pull, sandbox. No
+Qt here.
 
 Exit codes: 0 all good, 1 some rows invalid or not sent, 2 unreadable input or bad arguments.
 """

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hubevents_gui import __version__
-from hubevents_gui.cli import attendance, pull, sandbox, upsert, validate
+from hubevents_gui.cli import attendance, events, pull, sandbox, upsert, validate
 from hubevents_gui.cli.common import whole_number
 from hubevents_gui.hubspot.settings import (
     API_VERSIONS,
@@ -168,6 +168,26 @@ def build_parser() -> argparse.ArgumentParser:
         "arguments or a refused token."
     )
     recording.set_defaults(run=attendance.run)
+
+    acting = commands.add_parser(
+        "events",
+        help="cancel, complete or delete the events of a sheet's rows in HubSpot (or the "
+        "sandbox), after saying how many in which portal",
+    )
+    events.add_arguments(acting)
+    add_input_arguments(acting)
+    events.add_options(acting)
+    add_connection_arguments(acting)
+    add_sending_arguments(acting)
+    acting.epilog = (
+        "Without --yes it asks on a terminal, and refuses when there is none. Delete removes "
+        "the events this app created, by their external ids; --by-object-id reads each "
+        "event's object id first and removes it whichever app created it. --dry-run checks "
+        "the token and reads what the run needs, then prints each request and changes "
+        "nothing. Exit 0 when every chosen row's event was acted on, 1 when any failed or was "
+        "not sent, 2 for unreadable input, bad arguments, a refused token or no confirmation."
+    )
+    acting.set_defaults(run=events.run)
 
     pulling = commands.add_parser(
         "pull", help="write every event this app owns in HubSpot (or the sandbox) to a spreadsheet"

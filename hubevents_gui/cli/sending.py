@@ -1,6 +1,6 @@
 """Sending planned batches from the command line, for every command that writes to HubSpot
-(upsert, attendance): the progress line, the run history, Ctrl+C (stop, then stop waiting), and
-the exit code."""
+(upsert, attendance, events): the progress line, the run history, Ctrl+C (stop, then stop
+waiting), and the exit code."""
 
 from __future__ import annotations
 
@@ -35,10 +35,18 @@ Finish = Callable[[RunReport, dict[RowId, Outcome]], None]
 class ProgressLine:
     """Rows sent, their outcomes, rate and ETA on one line of a terminal."""
 
-    def __init__(self, err: TextIO, total: int, enabled: bool, *, attendees: bool) -> None:
+    def __init__(
+        self,
+        err: TextIO,
+        total: int,
+        enabled: bool,
+        *,
+        attendees: bool,
+        action: RowStatus | None = None,
+    ) -> None:
         self.err = err
         self.enabled = enabled
-        self.progress = Progress(total, attendees=attendees)
+        self.progress = Progress(total, attendees=attendees, action=action)
         self.shown = 0.0
         self.lock = threading.Lock()
 
@@ -55,7 +63,8 @@ class ProgressLine:
     def line(self) -> str:
         p, c = self.progress, self.progress.counts
         return (
-            f"{p.done}/{p.total} rows: {c.text(attendees=p.attendees)}, {c.not_sent} not sent; "
+            f"{p.done}/{p.total} rows: {c.text(attendees=p.attendees, action=p.action)}, "
+            f"{c.not_sent} not sent; "
             f"{p.rate:.0f} rows/s, ETA {p.eta or 0:.0f} s"
         )
 
@@ -76,14 +85,17 @@ def send(
     endpoint: Endpoint | None = None,
     quota: Quota | None = None,
     preset: Sequence[Outcome] = (),
+    action: RowStatus | None = None,
 ) -> int:
     """Send ``batches`` (the inputs of ``rows``), recorded in the run history, and return the
-    exit code. ``preset``: outcomes known without sending (rows left alone), counted in the
-    report; ``finish`` runs once every row has its outcome."""
+    exit code (0 only when every row of ``table`` went). ``preset``: outcomes known without
+    sending (rows left alone), counted in the report; ``finish`` runs once every row has its
+    outcome; ``action``: the outcome of a row an action on events went through, which the
+    progress line counts."""
     attendees = endpoint is not None and endpoint.attendees
     outcomes: dict[RowId, Outcome] = {o.row_id: o for o in preset}
     total = sum(len(batch) for batch in batches)
-    progress = ProgressLine(err, total, enabled=err.isatty(), attendees=attendees)
+    progress = ProgressLine(err, total, enabled=err.isatty(), attendees=attendees, action=action)
     # every run is recorded, as the app records its own (see the app's Run history panel)
     history = RunHistory(data_dir() / "history.sqlite")
     recorder = RunRecorder(history, settings.describe(), batches, table, rows)
