@@ -224,3 +224,23 @@ def test_rows_without_their_ids_are_not_sent_and_named_by_column() -> None:
     planned = plan_action(Action.CANCEL, [lacking], table, BERLIN, 2, reader=None)
     assert planned.items == []
     assert planned.not_sent[0].message == "not sent: the row has no Event ID"
+
+
+def test_the_delete_and_archive_bodies_fit_the_specs_batch_inputs() -> None:
+    from tests import openapi
+
+    deleting = plan_action(
+        Action.DELETE, [row(1), row(2)], EventTable(None, "Events", []), BERLIN, 2,
+        reader=None, app_id=7,
+    )  # fmt: skip
+    body = Action.DELETE.endpoint.request(SETTINGS, deleting.batches[0])[2]
+    openapi.validate("BatchInputMarketingEventExternalUniqueIdentifier", body)
+    archive = Action.ARCHIVE.endpoint.request(SETTINGS, [(RowId(1), {"objectId": "501"})])[2]
+    openapi.validate("BatchInputMarketingEventPublicObjectIdDeleteRequest", archive)
+    completing = Action.COMPLETE.endpoint.request(
+        SETTINGS,
+        [(RowId(1), {"externalAccountId": "a", "externalEventId": "e",
+                     "startDateTime": "2026-03-04T09:00:00.000Z",
+                     "endDateTime": "2026-03-04T10:00:00.000Z"})],
+    )[2]  # fmt: skip
+    openapi.validate("MarketingEventCompleteRequestParams", completing)
