@@ -32,6 +32,9 @@ LIGHT: dict[RowStatus, Swatch] = {
     RowStatus.EDITED: Swatch("#f3ecfb", "#7b4fc4"),
     RowStatus.UNCHANGED: Swatch("#eef3ee", "#5d7a62"),
     RowStatus.RECORDED: Swatch("#e2f5e8", "#1e8e4e"),
+    RowStatus.CANCELLED: Swatch("#f1eef4", "#6d5a7e"),
+    RowStatus.COMPLETED: Swatch("#e4f2e4", "#2e6b34"),
+    RowStatus.DELETED: Swatch("#eceff1", "#546e7a"),
 }
 DARK: dict[RowStatus, Swatch] = {
     RowStatus.NEW: Swatch("", "#9aa3ad"),
@@ -44,6 +47,9 @@ DARK: dict[RowStatus, Swatch] = {
     RowStatus.EDITED: Swatch("#33284a", "#b99bff"),
     RowStatus.UNCHANGED: Swatch("#26302a", "#9cc3a3"),
     RowStatus.RECORDED: Swatch("#1b3a27", "#5fd28f"),
+    RowStatus.CANCELLED: Swatch("#2f2838", "#b9a3cf"),
+    RowStatus.COMPLETED: Swatch("#1f3322", "#8fd19a"),
+    RowStatus.DELETED: Swatch("#263036", "#9fb4bf"),
 }
 INVALID_LIGHT = "#fff0c2"
 INVALID_DARK = "#5a4a12"
@@ -136,7 +142,7 @@ def status_icon(status: RowStatus, color: str) -> QIcon:
         painter.setPen(QPen(QColor("white"), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.drawLine(QPointF(16, 10), QPointF(16, 22))
         painter.drawLine(QPointF(10, 16), QPointF(22, 16))
-    elif status in (RowStatus.UPDATED, RowStatus.RECORDED):  # a tick
+    elif status in (RowStatus.UPDATED, RowStatus.RECORDED, RowStatus.COMPLETED):  # a tick
         painter.setBrush(accent)
         painter.drawEllipse(circle)
         painter.setPen(QPen(QColor("white"), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
@@ -151,6 +157,13 @@ def status_icon(status: RowStatus, color: str) -> QIcon:
         painter.setPen(QPen(QColor("white"), 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
         painter.drawLine(QPointF(11, 11), QPointF(21, 21))
         painter.drawLine(QPointF(21, 11), QPointF(11, 21))
+    elif status is RowStatus.CANCELLED:  # struck through: the event will not take place
+        painter.drawEllipse(circle)
+        painter.drawLine(QPointF(10, 22), QPointF(22, 10))
+    elif status is RowStatus.DELETED:  # a cross in an empty ring: gone from HubSpot
+        painter.drawEllipse(circle)
+        painter.drawLine(QPointF(12, 12), QPointF(20, 20))
+        painter.drawLine(QPointF(20, 12), QPointF(12, 20))
     elif status is RowStatus.UNCHANGED:  # an equals sign: HubSpot's copy is the same
         painter.drawEllipse(circle)
         painter.drawLine(QPointF(11, 13), QPointF(21, 13))
