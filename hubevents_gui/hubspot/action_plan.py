@@ -176,8 +176,9 @@ def _object_ids(
     found: dict[str, list[dict[str, object]]] = {}
     items: list[Item] = []
     for row, (account, event_id) in keyed:
-        if reader is None:
-            items.append((row.row_id, {"objectId": f"<object id of {account}/{event_id}>"}))
+        if reader is None:  # nothing read: an object id is not made up
+            why = "not sent: its object id was not read from HubSpot"
+            not_sent.append(Outcome(row.row_id, RowStatus.NOT_SENT, message=why))
             continue
         if event_id not in found:
             found[event_id] = reader.identifiers(event_id)
