@@ -2,6 +2,10 @@
 the error and the timing, in SQLite in the app's data folder. Rows are recorded before anything
 is sent, and each outcome as it arrives, so a run that was killed still shows exactly which
 rows (and which of its planned batches) HubSpot confirmed. Never the token.
+
+An upsert run also keeps HubSpot's prior copy of every event it is about to send (``snapshots``,
+recorded with the run, before anything is sent): with the payloads, what undoing it needs. An
+undo is a run too (kind ``undo``, ``undoes`` naming the run it took back).
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ import json
 import sqlite3
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +38,8 @@ CREATE TABLE IF NOT EXISTS runs (
     id TEXT PRIMARY KEY, started REAL, finished REAL, connection TEXT, file TEXT, sheet TEXT,
     rows INTEGER, created INTEGER, updated INTEGER, failed INTEGER, not_sent INTEGER,
     requests INTEGER, stopped TEXT, recorded INTEGER DEFAULT 0, cancelled INTEGER DEFAULT 0,
-    completed INTEGER DEFAULT 0, deleted INTEGER DEFAULT 0
+    completed INTEGER DEFAULT 0, deleted INTEGER DEFAULT 0,
+    kind TEXT DEFAULT '', undoes TEXT DEFAULT '', snapshot INTEGER DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS run_rows (
     run_id TEXT, row_id INTEGER, source_row INTEGER, batch INTEGER, payload TEXT,
@@ -42,21 +47,35 @@ CREATE TABLE IF NOT EXISTS run_rows (
     PRIMARY KEY (run_id, row_id)
 );
 CREATE INDEX IF NOT EXISTS run_rows_by_run ON run_rows (run_id);
+CREATE TABLE IF NOT EXISTS snapshots (
+    run_id TEXT, external_account_id TEXT, external_event_id TEXT, prior_json TEXT,
+    PRIMARY KEY (run_id, external_account_id, external_event_id)
+);
 """
 
+#: columns of ``runs`` later versions added, with their definitions: a file an older version
+#: made gets them (with their defaults) when this version first writes to it
+_ADDED_COLUMNS = {
+    "recorded": "INTEGER DEFAULT 0",
+    "cancelled": "INTEGER DEFAULT 0",
+    "completed": "INTEGER DEFAULT 0",
+    "deleted": "INTEGER DEFAULT 0",
+    "kind": "TEXT DEFAULT ''",
+    "undoes": "TEXT DEFAULT ''",
+    "snapshot": "INTEGER DEFAULT 0",
+}
 
-#: counts of runs added after the first version, in the order they came: a file from before
-#: one has no column for it
-_ADDED_COUNTS = ("recorded", "cancelled", "completed", "deleted")
+#: what an event's prior copy is keyed by: (externalAccountId, externalEventId)
+SnapshotKey = tuple[str, str]
 
 
 def _migrate(db: sqlite3.Connection) -> None:
-    """A history file from before attendees (or actions on events) lacks their counts: it
-    gets them (0)."""
+    """A history file from before attendees, actions on events or undo lacks their counts,
+    kind, undone run and snapshot flag: it gets them (the snapshots table the schema makes)."""
     columns = {row[1] for row in db.execute("PRAGMA table_info(runs)")}
-    for name in _ADDED_COUNTS:
+    for name, definition in _ADDED_COLUMNS.items():
         if name not in columns:
-            db.execute(f"ALTER TABLE runs ADD COLUMN {name} INTEGER DEFAULT 0")
+            db.execute(f"ALTER TABLE runs ADD COLUMN {name} {definition}")
 
 
 class RunHistory:
@@ -88,27 +107,52 @@ class RunHistory:
         file: str,
         sheet: str,
         rows: Sequence[tuple[RowId, int | None, int, dict[str, Any]]],
+        *,
+        kind: str = "",
+        undoes: str = "",
+        snapshots: Mapping[SnapshotKey, dict[str, Any] | None] | None = None,
     ) -> str:
         """Record a run and its rows (row id, spreadsheet row, planned batch, payload) before
-        anything is sent; returns the run's id."""
+        anything is sent; returns the run's id. ``kind``: "upsert", "attendance", "undo";
+        ``undoes``: the run an undo takes back; ``snapshots``: HubSpot's prior copy of each
+        event the run sends (None for one HubSpot did not hold), in the same transaction."""
         run_id = uuid.uuid4().hex
         started = time.time()
         encoded = [
             (run_id, int(r), source, batch, json.dumps(payload, ensure_ascii=False), PENDING)
             for r, source, batch, payload in rows
         ]
+        priors = [
+            (run_id, account, event, None if prior is None else json.dumps(prior))
+            for (account, event), prior in (snapshots or {}).items()
+        ]
 
         def write(db: sqlite3.Connection) -> None:
             db.execute(
                 "INSERT INTO runs (id, started, connection, file, sheet, rows, created,"
-                " updated, failed, not_sent, requests, stopped)"
-                " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, '')",
-                (run_id, started, connection, file, sheet, len(rows)),
+                " updated, failed, not_sent, requests, stopped, kind, undoes, snapshot)"
+                " VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, '', ?, ?, ?)",
+                (
+                    run_id,
+                    started,
+                    connection,
+                    file,
+                    sheet,
+                    len(rows),
+                    kind,
+                    undoes,
+                    int(snapshots is not None),
+                ),
             )
             db.executemany(
                 "INSERT INTO run_rows (run_id, row_id, source_row, batch, payload, status)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 encoded,
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO snapshots (run_id, external_account_id,"
+                " external_event_id, prior_json) VALUES (?, ?, ?, ?)",
+                priors,
             )
 
         self._put(write)
@@ -172,25 +216,41 @@ class RunHistory:
         finally:
             connection.close()
 
+    def _columns(self) -> set[str]:
+        return {str(row[1]) for row in self._read("PRAGMA table_info(runs)")}
+
     def runs(self) -> list[RunSummary]:
         """Newest first. A run that never finished (killed) counts its rows as recorded: those
         with no outcome are "no answer", so that every run's counts add up to its rows."""
         found = []
-        # a file from before attendees or actions (not yet written by this version) lacks
-        # their counts: 0 in their place
-        present = {row[1] for row in self._read("PRAGMA table_info(runs)")}
-        added = ", ".join(n if n in present else "0" for n in _ADDED_COUNTS)
-        for row in self._read(
+        # a file an older version wrote (and this one has not yet) lacks the later columns
+        present = self._columns()
+        added = [name for name in _ADDED_COLUMNS if name in present]
+        select = (
             "SELECT id, started, finished, connection, file, sheet, rows, created, updated,"
-            f" failed, not_sent, requests, stopped, {added} FROM runs ORDER BY started DESC"
-        ):
-            recorded, cancelled, completed, deleted = (int(n or 0) for n in row[13:])
+            " failed, not_sent, requests, stopped" + "".join(f", {n}" for n in added) + " FROM"
+            " runs ORDER BY started DESC"
+        )
+        # a run is undone once an undo of it changed anything in HubSpot (an undo refused
+        # whole, by a revoked token say, leaves it to be undone again)
+        undone = (
+            "SELECT undoes, id FROM runs AS u WHERE undoes != '' AND EXISTS (SELECT 1 FROM"
+            " run_rows WHERE run_id = u.id AND status IN ('created', 'updated', 'deleted'))"
+            " ORDER BY started"
+        )
+        undone_by = dict(self._read(undone)) if "undoes" in present else {}
+        for row in self._read(select):
+            extra = dict(zip(added, row[13:], strict=True))
             summary = replace(
                 RunSummary(*row[:13]),
-                recorded=recorded,
-                cancelled=cancelled,
-                completed=completed,
-                deleted=deleted,
+                recorded=extra.get("recorded") or 0,
+                cancelled=extra.get("cancelled") or 0,
+                completed=extra.get("completed") or 0,
+                deleted=extra.get("deleted") or 0,
+                kind=extra.get("kind") or "",
+                undoes=extra.get("undoes") or "",
+                has_snapshot=bool(extra.get("snapshot")),
+                undone_by=str(undone_by.get(row[0], "")),
             )
             if summary.interrupted:
                 counts = Tally.of(
@@ -228,6 +288,20 @@ class RunHistory:
                 (run_id,),
             )
         ]
+
+    def run(self, run_id: str) -> RunSummary | None:
+        return next((r for r in self.runs() if r.id == run_id), None)
+
+    def snapshots(self, run_id: str) -> dict[SnapshotKey, dict[str, Any] | None]:
+        """HubSpot's prior copy of each event the run sent (None: HubSpot did not hold it)."""
+        return {
+            (str(account), str(event)): None if prior is None else json.loads(prior)
+            for account, event, prior in self._read(
+                "SELECT external_account_id, external_event_id, prior_json FROM snapshots"
+                " WHERE run_id = ?",
+                (run_id,),
+            )
+        }
 
     def confirmed_batches(self, run_id: str) -> dict[int, tuple[int, int]]:
         """Planned batch -> (rows HubSpot confirmed, rows in it)."""

@@ -7,10 +7,10 @@ only queues a write: it is safe from the engine's worker threads and never waits
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.history import RunHistory, SnapshotKey
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId
 from hubevents_gui.core.tally import Tally
 
@@ -25,8 +25,13 @@ class RunRecorder:
         batches: Batches,
         table: EventTable,
         rows: Sequence[EventRow],
+        *,
+        kind: str = "",
+        undoes: str = "",
+        snapshots: Mapping[SnapshotKey, dict[str, Any] | None] | None = None,
     ) -> None:
-        """``rows`` are the rows sent (a list of the caller's, not the live table's rows)."""
+        """``rows`` are the rows sent (a list of the caller's, not the live table's rows);
+        ``kind``, ``undoes``, ``snapshots``: as RunHistory.start_run takes them."""
         self.history = history
         source = {row.row_id: row.source_row for row in rows}
         self.run_id = history.start_run(
@@ -38,6 +43,9 @@ class RunRecorder:
                 for number, batch in enumerate(batches)
                 for row_id, body in batch
             ],
+            kind=kind,
+            undoes=undoes,
+            snapshots=snapshots,
         )
 
     def record(self, outcomes: Sequence[Outcome]) -> None:

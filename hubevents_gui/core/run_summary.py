@@ -45,6 +45,14 @@ class RunSummary:
     cancelled: int = 0
     completed: int = 0
     deleted: int = 0
+    #: "upsert", "attendance", "undo" ("" for a run recorded before runs had kinds)
+    kind: str = ""
+    #: for an undo: the run it took back
+    undoes: str = ""
+    #: HubSpot's prior copy of the events it sent was kept (it can be undone)
+    has_snapshot: bool = False
+    #: the undo run that took this one back ("" while none did)
+    undone_by: str = ""
 
     @property
     def interrupted(self) -> bool:
@@ -59,6 +67,8 @@ class RunSummary:
     @property
     def state(self) -> str:
         """What happened, in a few words: a success only when HubSpot has every row."""
+        if self.undone_by:
+            return "undone"
         if self.stored == self.rows:
             return "complete"
         if self.interrupted:
