@@ -83,6 +83,13 @@ def test_a_run_that_fits_goes_and_the_summary_says_what_is_left(
         )
 
     respx.post(url__regex=r".*/upsert$").mock(side_effect=echo)
+    # HubSpot's copy before the run (kept to undo it): the token's app, an empty portal
+    respx.post(url__regex=r".*/access-token-info$").mock(
+        return_value=httpx.Response(200, json={"appId": 7})
+    )
+    respx.get(url__regex=r"/marketing-events/[^/?]+\?limit=").mock(
+        return_value=httpx.Response(200, json={"results": []})
+    )
     path = write_xlsx(
         tmp_path / "three.xlsx", [HEADER, *[["a", n, f"n{n}", "o"] for n in range(3)]]
     )

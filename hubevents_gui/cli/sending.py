@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -14,6 +14,7 @@ from hubevents_gui.cli.common import EXIT_INPUT, EXIT_OK, EXIT_ROWS, CheckedTabl
 from hubevents_gui.cli.connect import Target
 from hubevents_gui.cli.interrupts import EXIT_INTERRUPTED, Interrupts, caught
 from hubevents_gui.core.history import RunHistory
+from hubevents_gui.core.known_events import EventKey
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.recorder import RunRecorder
 from hubevents_gui.core.results import ResultsError, result_cells, write_results
@@ -26,6 +27,14 @@ from hubevents_gui.hubspot.engine import UpsertEngine
 from hubevents_gui.hubspot.quota import Quota
 from hubevents_gui.hubspot.report import RunReport, StopReason
 from hubevents_gui.hubspot.settings import ConnectionSettings
+from hubevents_gui.hubspot.snapshot import Prior
+
+#: the history's kind of a run of an action on events (by the outcome a row gets)
+_ACTION_KINDS = {
+    RowStatus.CANCELLED: "cancel",
+    RowStatus.COMPLETED: "complete",
+    RowStatus.DELETED: "delete",
+}
 
 #: what a command does once every row has its outcome, still guarded against Ctrl+C (the record
 #: of what HubSpot stored must not be lost): the summary, the results file
@@ -86,26 +95,42 @@ def send(
     quota: Quota | None = None,
     preset: Sequence[Outcome] = (),
     action: RowStatus | None = None,
+    snapshots: Mapping[EventKey, Prior] | None = None,
+    recorder: RunRecorder | None = None,
 ) -> int:
     """Send ``batches`` (the inputs of ``rows``), recorded in the run history, and return the
     exit code (0 only when every row of ``table`` went). ``preset``: outcomes known without
     sending (rows left alone), counted in the report; ``finish`` runs once every row has its
     outcome; ``action``: the outcome of a row an action on events went through, which the
-    progress line counts."""
+    progress line counts. ``snapshots``: HubSpot's copy of the events before the run, kept with
+    it (see hubspot.snapshot). ``recorder``: a run the caller recorded and finishes itself (an
+    undo, whose deletions are part of the same run)."""
     attendees = endpoint is not None and endpoint.attendees
     outcomes: dict[RowId, Outcome] = {o.row_id: o for o in preset}
     total = sum(len(batch) for batch in batches)
     progress = ProgressLine(err, total, enabled=err.isatty(), attendees=attendees, action=action)
     # every run is recorded, as the app records its own (see the app's Run history panel)
-    history = RunHistory(data_dir() / "history.sqlite")
-    recorder = RunRecorder(history, settings.describe(), batches, table, rows)
+    own = recorder is None
+    if recorder is None:
+        kind = (
+            "attendance"
+            if attendees
+            else _ACTION_KINDS.get(action, "upsert")
+            if action
+            else "upsert"
+        )
+        history = RunHistory(data_dir() / "history.sqlite")
+        recorder = RunRecorder(
+            history, settings.describe(), batches, table, rows, kind=kind, snapshots=snapshots
+        )
+    run = recorder
 
     def collect(batch: list[Outcome]) -> None:
         # called from the engine's worker threads: dict stores are atomic, the rest locks
         for outcome in batch:
             outcomes[outcome.row_id] = outcome
         progress.add(batch)
-        recorder.record(batch)
+        run.record(batch)
 
     engine = UpsertEngine(settings, target.token, transport=target.transport, quota=quota)
 
@@ -139,11 +164,13 @@ def send(
                 batches, collect, interrupts.cancel, interrupts.abandon, endpoint=endpoint
             )
             finished.set()
-            recorder.finish(report.counts, report.requests, report.stopped_text)
+            if own:
+                run.finish(report.counts, report.requests, report.stopped_text)
             report.counts.add_outcomes(preset)
         finally:
             engine.close()
-            history.close()
+            if own:
+                run.history.close()
             progress.finish()
         finish(report, outcomes)
     if interrupts.interrupted:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from hubevents_gui.cli.common import (
+    EXIT_INPUT,
     EXIT_OK,
     EXIT_ROWS,
     UsageError,
@@ -24,9 +25,10 @@ from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
 from hubevents_gui.hubspot.diff import left_alone_outcomes
 from hubevents_gui.hubspot.quota import Quota, fetch_quota, shortfall
-from hubevents_gui.hubspot.reader import ReadError
+from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
+from hubevents_gui.hubspot.snapshot import read_snapshot, snapshot_from
 from hubevents_gui.hubspot.wire import inputs_for
 
 
@@ -70,6 +72,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_ROWS if invalid else EXIT_OK
     target = connect(args, settings)
     left_alone: list[Outcome] = []
+    preview = None
     if args.preview or args.changed_only:
         try:
             preview = read_preview(checked, target, items, progress_to(err))
@@ -97,6 +100,21 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if problem:
             err.write(f"hubevents: {problem}; nothing was sent\n")
             return EXIT_ROWS
+    keys = [(str(b["externalAccountId"]), str(b["externalEventId"])) for _, b in items]
+    if preview is not None:
+        prior = snapshot_from(preview.holdings, keys)
+    else:
+        try:
+            with HubSpotReader(target.settings, token, transport=transport) as reader:
+                prior = read_snapshot(reader, keys, progress_to(err))
+        except ReadError as exc:
+            err.write(
+                "hubevents: cannot read HubSpot's copy of the events before the run (kept so "
+                f"that the run can be undone): {exc}; nothing was sent\n"
+            )
+            return EXIT_INPUT if exc.status in (401, 403) else EXIT_ROWS
+        if keys:
+            err.write(f"hubevents: {prior.cost_line()}\n")
 
     def finish(report: RunReport, outcomes: dict[RowId, Outcome]) -> None:
         _summarize(report, table, outcomes, invalid, err)
@@ -105,7 +123,16 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             write_results_file(checked, outcomes, args.results, err)
 
     return send(
-        target, settings, batches, table, valid, err, finish, quota=quota, preset=left_alone
+        target,
+        settings,
+        batches,
+        table,
+        valid,
+        err,
+        finish,
+        quota=quota,
+        preset=left_alone,
+        snapshots=prior.priors(),
     )
 
 

@@ -63,17 +63,25 @@ class Holdings:
         return next((e for e in self.others if e.key == key), None)
 
 
+class CostlyReadError(Exception):
+    """The list would cost more requests than the caller allowed (it stopped there)."""
+
+
 def read_holdings(
     reader: HubSpotReader,
     wanted: Collection[EventKey] | None = None,
     progress: Callable[[str], None] = lambda _text: None,
+    most_requests: int | None = None,
 ) -> Holdings:
     """This app's events (all of them, or those whose ids ``wanted`` names, with the other
-    apps' events that share those ids). Raises ReadError / ReadCancelledError."""
+    apps' events that share those ids). Raises ReadError / ReadCancelledError, and
+    CostlyReadError once listing took more than ``most_requests``."""
     before = reader.requests
     app_id = reader.app_id()
     listed: list[RemoteEvent] = []
     for item in reader.events():
+        if most_requests is not None and reader.requests - before > most_requests:
+            raise CostlyReadError()
         event = remote_event(item)
         if event is not None:
             listed.append(event)
