@@ -1,0 +1,189 @@
+"""Undoing an upsert run: what to delete, what to put back, what to leave alone, and doing it.
+
+From the run's record (the payload of each row HubSpot stored, and the snapshot: HubSpot's copy
+of each event before the run) and HubSpot's copy now:
+
+- an event HubSpot did not hold before the run (the run created it) is deleted;
+- an event the run changed gets back its prior values: an upsert of every field the run sent,
+  with the snapshot's value (a text field that was empty is sent as "", a custom property as
+  "", a flag as false; a date-time that was empty cannot be cleared by an upsert and is named);
+- an event whose fields the run sent no longer hold what it sent was changed in HubSpot since
+  (another app, a person): it is left alone and listed, as is one HubSpot no longer holds.
+
+"Changed since" compares the values of the fields the run wrote with HubSpot's now, not
+``updatedAt``: recording attendance or HubSpot's own bookkeeping moves ``updatedAt`` without
+anyone editing the event, and clocks need not agree; a field the run did not write cannot be
+undone wrongly, since the undo sends only the fields the run wrote. A custom property HubSpot
+dropped (not defined on the account) is absent from its copy and compares as unchanged.
+
+Deleting goes through a ``delete`` callable the caller gives (the event actions' endpoint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, FIELD_BY_KEY, Kind
+from hubevents_gui.core.history import RunHistory, RunRow, RunSummary
+from hubevents_gui.core.known_events import EventKey
+from hubevents_gui.core.rows import Outcome, RowId
+from hubevents_gui.hubspot.diff import changes_of
+from hubevents_gui.hubspot.holdings import RemoteEvent
+from hubevents_gui.hubspot.snapshot import decode
+from hubevents_gui.hubspot.wire import ECHO_FIELDS, JsonObject
+
+#: the statuses of rows HubSpot stored
+_STORED = frozenset({"created", "updated"})
+
+#: the status of a deleted event's row (the event actions' RowStatus.DELETED), as recorded
+DELETED = "deleted"
+
+#: deletes events by their keys, one outcome per item (row id, {externalAccountId, ...})
+Delete = Callable[[Sequence[tuple[RowId, JsonObject]]], list[Outcome]]
+
+
+class UndoRefusedError(Exception):
+    """The run cannot be undone: ``str()`` says why in one sentence."""
+
+
+@dataclass
+class UndoPlan:
+    run: RunSummary
+    #: events the run created, to delete
+    deletions: list[EventKey] = field(default_factory=list)
+    #: events the run changed: the upsert input that puts back their prior values
+    restores: list[tuple[EventKey, JsonObject]] = field(default_factory=list)
+    #: events changed in HubSpot since the run: key -> the field titles that differ
+    changed: dict[EventKey, list[str]] = field(default_factory=dict)
+    #: events the run stored that HubSpot no longer holds
+    gone: list[EventKey] = field(default_factory=list)
+    #: restored events whose date-times were empty before: key -> field titles left as sent
+    uncleared: dict[EventKey, list[str]] = field(default_factory=dict)
+    #: events the run sent without changing anything: nothing to put back
+    unchanged: int = 0
+
+    @property
+    def left_alone(self) -> list[EventKey]:
+        return [*self.changed, *self.gone]
+
+    def keys_to_read(self) -> list[EventKey]:
+        return [*self.deletions, *(key for key, _ in self.restores)]
+
+
+def stored_rows(history: RunHistory, run_id: str) -> tuple[RunSummary, dict[EventKey, RunRow]]:
+    """The run and, per event, the last row HubSpot stored; UndoRefusedError when it cannot be
+    undone (unknown, not an upsert with a snapshot, an undo itself, already undone)."""
+    run = history.run(run_id)
+    if run is None:
+        raise UndoRefusedError(
+            f"the run history has no run {run_id} (hubevents history lists them)"
+        )
+    if run.kind == "undo":
+        raise UndoRefusedError(
+            f"run {run_id} is itself an undo (of run {run.undoes}): it cannot be undone; "
+            "upsert the file again instead"
+        )
+    if run.undone_by:
+        raise UndoRefusedError(f"run {run_id} was already undone, by run {run.undone_by}")
+    if run.kind == "attendance":
+        raise UndoRefusedError(f"run {run_id} recorded attendees: only event upserts are undone")
+    if not run.has_snapshot:
+        raise UndoRefusedError(
+            f"run {run_id} was recorded without HubSpot's prior copy of its events (by an "
+            "older version, or the window): it cannot be undone"
+        )
+    rows: dict[EventKey, RunRow] = {}
+    for row in history.rows(run_id):
+        if row.status in _STORED:
+            rows[(str(row.payload["externalAccountId"]), str(row.payload["externalEventId"]))] = row
+    return run, rows
+
+
+def plan_undo(
+    run: RunSummary,
+    rows: Mapping[EventKey, RunRow],
+    snapshots: Mapping[EventKey, dict[str, Any] | None],
+    current: Mapping[EventKey, RemoteEvent | None],
+) -> UndoPlan:
+    """What undoing ``run`` does to each event it stored (see the module's docstring);
+    ``current``: HubSpot's copy now of each event of ``rows``."""
+    plan = UndoPlan(run)
+    for key, row in rows.items():
+        now = current.get(key)
+        if now is None:
+            plan.gone.append(key)
+            continue
+        since = _differences(row.payload, now)
+        if since:
+            plan.changed[key] = since
+            continue
+        if key not in snapshots:
+            plan.gone.append(key)  # never happens for a run with a snapshot: safe all the same
+            continue
+        prior = snapshots[key]
+        if prior is None:
+            plan.deletions.append(key)
+            continue
+        before = decode(key, prior)
+        if not changes_of(row.payload, before):
+            plan.unchanged += 1
+            continue
+        body, uncleared = restore_input(row.payload, before)
+        plan.restores.append((key, body))
+        if uncleared:
+            plan.uncleared[key] = uncleared
+    return plan
+
+
+def _differences(sent: JsonObject, now: RemoteEvent) -> list[str]:
+    """The titles of the fields ``sent`` wrote that HubSpot no longer holds as sent."""
+    titles = []
+    for key in changes_of(sent, now):
+        if key.startswith(CUSTOM_KEY_PREFIX):
+            name = key[len(CUSTOM_KEY_PREFIX) :]
+            if name not in now.custom:
+                continue  # dropped by HubSpot (undefined): it never held it
+            titles.append(name)
+        else:
+            spec = FIELD_BY_KEY.get(key)
+            titles.append(spec.title if spec is not None else key)
+    return titles
+
+
+def restore_input(sent: JsonObject, before: RemoteEvent) -> tuple[JsonObject, list[str]]:
+    """The upsert input that puts back ``before``'s values of every field ``sent`` wrote, and
+    the titles of date-times that were empty (an upsert cannot clear them)."""
+    body: JsonObject = {
+        "externalAccountId": sent["externalAccountId"],
+        "externalEventId": sent["externalEventId"],
+    }
+    uncleared: list[str] = []
+    for key in ECHO_FIELDS:
+        if key not in sent:
+            continue
+        old = before.fields.get(key)
+        if old is not None:
+            body[key] = old
+            continue
+        spec = FIELD_BY_KEY[key]
+        if spec.kind is Kind.BOOLEAN:
+            body[key] = False  # HubSpot's default
+        elif spec.kind is Kind.DATETIME:
+            uncleared.append(spec.title)
+        else:
+            body[key] = ""
+    body["customProperties"] = [
+        {"name": str(p["name"]), "value": before.custom.get(str(p["name"]), "")}
+        for p in sent.get("customProperties") or []
+    ]
+    return body, uncleared
+
+
+def deletion_input(key: EventKey, app_id: str | None) -> JsonObject:
+    """``{appId, externalAccountId, externalEventId}``, as ``events/delete`` takes them."""
+    body: JsonObject = {"externalAccountId": key[0], "externalEventId": key[1]}
+    if app_id is not None:
+        body["appId"] = app_id
+    return body
