@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hubevents_gui import __version__
-from hubevents_gui.cli import attendance, events, pull, sandbox, upsert, validate
+from hubevents_gui.cli import attendance, events, history, pull, sandbox, undo, upsert, validate
 from hubevents_gui.cli.common import whole_number
 from hubevents_gui.hubspot.settings import (
     API_VERSIONS,
@@ -195,6 +195,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_connection_arguments(pulling)
     pull.add_arguments(pulling)
     pulling.set_defaults(run=pull.run)
+
+    listing = commands.add_parser(
+        "history", help="list the recorded runs: id, start, file, connection, counts, state"
+    )
+    history.add_arguments(listing)
+    listing.set_defaults(run=history.run)
+
+    undoing = commands.add_parser(
+        "undo",
+        help="take an upsert run back: delete the events it created, put back the prior values "
+        "of those it changed, leave alone those changed in HubSpot since",
+    )
+    undo.add_arguments(undoing)
+    add_connection_arguments(undoing)
+    undoing.set_defaults(run=undo.run)
 
     serving = commands.add_parser(
         "sandbox", help="serve the built-in HubSpot simulator on this computer (loopback only)"
