@@ -172,3 +172,17 @@ def test_a_run_on_another_connection_or_unknown_is_refused(
     assert "give the same connection options" in err
     code, _, err = run("undo", "nope", "--sandbox")
     assert (code, "the run history has no run nope" in err) == (2, True)
+
+
+def test_an_undo_that_cannot_delete_changes_nothing(
+    server: SandboxServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(undo, "deleter", lambda *_args: None)  # no event actions yet
+    path = write_xlsx(tmp_path / "one.xlsx", [HEADER, ["acme", "E1", "n", "o", None, None]])
+    assert upsert(server, path)[0] == 0
+    wrong = newest_run()["id"]
+    code, _, err = undo_run(server, wrong, "--yes")
+    assert code == 2
+    assert "cannot delete events, and the undo would delete 1 event: nothing was changed" in err
+    assert sorted(held(server)) == ["E1"]
+    assert newest_run()["id"] == wrong

@@ -20,7 +20,7 @@ from hubevents_gui.cli.connect import Target, connect
 from hubevents_gui.cli.history import history_file
 from hubevents_gui.cli.sending import send
 from hubevents_gui.core.recorder import RunRecorder
-from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId
 from hubevents_gui.core.tally import Tally
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
@@ -78,6 +78,13 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     tell_plan(plan, now.requests, out)
     if args.dry_run or not (plan.deletions or plan.restores):
         return EXIT_OK
+    delete = deleter(target, settings) if plan.deletions else None
+    if plan.deletions and delete is None:
+        # half an undo would mark the run undone and keep its created events for good
+        raise UsageError(
+            f"this version cannot delete events, and the undo would delete "
+            f"{plural(len(plan.deletions), 'event')}: nothing was changed"
+        )
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError("the undo changes HubSpot: pass --yes to go ahead without a terminal")
@@ -86,7 +93,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             err.write("hubevents: nothing was changed\n")
             return EXIT_OK
-    return _undo(plan, target, settings, app_id, err)
+    return _undo(plan, target, settings, app_id, delete, err)
 
 
 def tell_plan(plan: UndoPlan, requests: int, out: TextIO) -> None:
@@ -124,7 +131,12 @@ def tell_plan(plan: UndoPlan, requests: int, out: TextIO) -> None:
 
 
 def _undo(
-    plan: UndoPlan, target: Target, settings: ConnectionSettings, app_id: str | None, err: TextIO
+    plan: UndoPlan,
+    target: Target,
+    settings: ConnectionSettings,
+    app_id: str | None,
+    delete: Delete | None,
+    err: TextIO,
 ) -> int:
     """The restores through the one engine, then the deletions: one run of the history."""
     restores = [(RowId(n), body) for n, (_, body) in enumerate(plan.restores, 1)]
@@ -154,17 +166,8 @@ def _undo(
             code = send(
                 target, settings, batches, table, table.rows, err, finish, recorder=recorder
             )
-        if deletions:
-            delete = deleter(target, settings)
-            if delete is None:
-                outcomes = [
-                    Outcome(
-                        r, RowStatus.NOT_SENT, message="not sent: this version cannot delete events"
-                    )
-                    for r, _ in deletions
-                ]
-            else:
-                outcomes = delete(deletions)
+        if deletions and delete is not None:  # run() refuses an undo it cannot delete for
+            outcomes = delete(deletions)
             recorder.record(outcomes)
             tally.add_outcomes(outcomes)
             deleted = sum(o.status.value == DELETED for o in outcomes)
