@@ -8,7 +8,6 @@ through the one engine, cli.sending), those changed in HubSpot since are left al
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import threading
 from collections.abc import Sequence
@@ -20,21 +19,20 @@ from hubevents_gui.cli.connect import Target, connect
 from hubevents_gui.cli.history import history_file
 from hubevents_gui.cli.sending import send
 from hubevents_gui.core.recorder import RunRecorder
-from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
 from hubevents_gui.core.tally import Tally
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
 from hubevents_gui.hubspot.engine import UpsertEngine
+from hubevents_gui.hubspot.event_actions import DELETE, delete_input
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
 from hubevents_gui.hubspot.snapshot import read_snapshot
 from hubevents_gui.hubspot.undo import (
-    DELETED,
     Delete,
     UndoPlan,
     UndoRefusedError,
-    deletion_input,
     plan_undo,
     stored_rows,
 )
@@ -78,13 +76,14 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     tell_plan(plan, now.requests, out)
     if args.dry_run or not (plan.deletions or plan.restores):
         return EXIT_OK
-    delete = deleter(target, settings) if plan.deletions else None
-    if plan.deletions and delete is None:
+    if plan.deletions and (app_id is None or not app_id.isdigit()):
         # half an undo would mark the run undone and keep its created events for good
         raise UsageError(
-            f"this version cannot delete events, and the undo would delete "
-            f"{plural(len(plan.deletions), 'event')}: nothing was changed"
+            "HubSpot does not say which app the token belongs to, so the events the run "
+            f"created cannot be deleted ({plural(len(plan.deletions), 'event')}): nothing was "
+            "changed"
         )
+    delete = deleter(target, settings)
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError("the undo changes HubSpot: pass --yes to go ahead without a terminal")
@@ -135,14 +134,15 @@ def _undo(
     target: Target,
     settings: ConnectionSettings,
     app_id: str | None,
-    delete: Delete | None,
+    delete: Delete,
     err: TextIO,
 ) -> int:
     """The restores through the one engine, then the deletions: one run of the history."""
     restores = [(RowId(n), body) for n, (_, body) in enumerate(plan.restores, 1)]
     first = len(restores) + 1
     deletions = [
-        (RowId(n), deletion_input(key, app_id)) for n, key in enumerate(plan.deletions, first)
+        (RowId(n), delete_input(key, int(app_id or 0)))
+        for n, key in enumerate(plan.deletions, first)
     ]
     table = EventTable(
         Path(plan.run.file), plan.run.sheet, [EventRow(r, None) for r, _ in restores]
@@ -166,11 +166,11 @@ def _undo(
             code = send(
                 target, settings, batches, table, table.rows, err, finish, recorder=recorder
             )
-        if deletions and delete is not None:  # run() refuses an undo it cannot delete for
+        if deletions:
             outcomes = delete(deletions)
             recorder.record(outcomes)
             tally.add_outcomes(outcomes)
-            deleted = sum(o.status.value == DELETED for o in outcomes)
+            deleted = sum(o.status is RowStatus.DELETED for o in outcomes)
             err.write(f"hubevents: {plural(deleted, 'event')} deleted of {len(deletions)}\n")
             if deleted < len(deletions):
                 code = max(code, EXIT_ROWS)
@@ -184,14 +184,9 @@ def _undo(
     return code
 
 
-def deleter(target: Target, settings: ConnectionSettings) -> Delete | None:
-    """Deleting by external ids through the one engine and the event actions' endpoint; None
-    while this version has no such endpoint."""
-    try:
-        actions = importlib.import_module("hubevents_gui.hubspot.event_actions")
-    except ModuleNotFoundError:
-        return None
-    endpoint = actions.EVENT_DELETE
+def deleter(target: Target, settings: ConnectionSettings) -> Delete:
+    """Deleting by external ids through the one engine and the event actions' endpoint."""
+    endpoint = DELETE
 
     def delete(items: Sequence[tuple[RowId, JsonObject]]) -> list[Outcome]:
         outcomes: list[Outcome] = []

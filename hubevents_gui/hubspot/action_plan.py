@@ -17,7 +17,7 @@ from hubevents_gui.core.zones import utc_text, wall_clock
 from hubevents_gui.hubspot.attendance_run import NO_TIMES, missing_event_text, read_events
 from hubevents_gui.hubspot.batching import Batch, Item
 from hubevents_gui.hubspot.endpoints import Endpoint
-from hubevents_gui.hubspot.event_actions import ARCHIVE, CANCEL, COMPLETE, DELETE
+from hubevents_gui.hubspot.event_actions import ARCHIVE, CANCEL, COMPLETE, DELETE, delete_input
 from hubevents_gui.hubspot.reader import HubSpotReader
 from hubevents_gui.hubspot.wire import JsonObject
 
@@ -115,8 +115,8 @@ def plan_action(
     else:
         for row, (account, event_id) in keyed:
             body: JsonObject = {"externalAccountId": account, "externalEventId": event_id}
-            if action is Action.DELETE:
-                body = {"appId": app_id, **body}
+            if action is Action.DELETE and app_id is not None:
+                body = delete_input((account, event_id), app_id)
             items.append((row.row_id, body))
     size = 1 if action.per_event else max(1, batch_size)
     batches = [items[i : i + size] for i in range(0, len(items), size)]

@@ -172,6 +172,12 @@ class BatchRemoval:
         return None
 
 
+def delete_input(key: tuple[str, str], app_id: int) -> JsonObject:
+    """``{appId, externalAccountId, externalEventId}``, as ``events/delete`` takes them (the
+    app's id an integer, as the spec has it)."""
+    return {"appId": app_id, "externalAccountId": key[0], "externalEventId": key[1]}
+
+
 CANCEL = PerEventAction("cancel", RowStatus.CANCELLED)
 COMPLETE = PerEventAction("complete", RowStatus.COMPLETED)
 DELETE = BatchRemoval("events/delete", ("externalAccountId", "externalEventId"), NOT_OWN)

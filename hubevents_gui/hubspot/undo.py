@@ -37,8 +37,6 @@ from hubevents_gui.hubspot.wire import ECHO_FIELDS, JsonObject
 #: the statuses of rows HubSpot stored
 _STORED = frozenset({"created", "updated"})
 
-#: the status of a deleted event's row (the event actions' RowStatus.DELETED), as recorded
-DELETED = "deleted"
 
 #: deletes events by their keys, one outcome per item (row id, {externalAccountId, ...})
 Delete = Callable[[Sequence[tuple[RowId, JsonObject]]], list[Outcome]]
@@ -179,11 +177,3 @@ def restore_input(sent: JsonObject, before: RemoteEvent) -> tuple[JsonObject, li
         for p in sent.get("customProperties") or []
     ]
     return body, uncleared
-
-
-def deletion_input(key: EventKey, app_id: str | None) -> JsonObject:
-    """``{appId, externalAccountId, externalEventId}``, as ``events/delete`` takes them."""
-    body: JsonObject = {"externalAccountId": key[0], "externalEventId": key[1]}
-    if app_id is not None:
-        body["appId"] = app_id
-    return body

@@ -16,7 +16,6 @@ from hubevents_gui.core.tally import Tally
 from hubevents_gui.hubspot.snapshot import decode
 from hubevents_gui.hubspot.undo import (
     UndoRefusedError,
-    deletion_input,
     plan_undo,
     restore_input,
     stored_rows,
@@ -117,11 +116,6 @@ def test_a_property_hubspot_dropped_is_no_change_since(tmp_path: Path) -> None:
 def test_a_custom_property_that_was_empty_is_cleared() -> None:
     body, _ = restore_input(sent("X"), decode(("acme", "X"), {"fields": BEFORE["fields"]}))
     assert body["customProperties"] == [{"name": "region", "value": ""}]
-    assert deletion_input(("acme", "X"), "77") == {
-        "appId": "77",
-        "externalAccountId": "acme",
-        "externalEventId": "X",
-    }
 
 
 def test_an_undo_is_not_undone(tmp_path: Path) -> None:
