@@ -296,6 +296,7 @@ class MainWindow(WindowShell):
             return
         pane = self._shown = widget
         self.controller.document = pane.document
+        self.statusBar().clearMessage()  # it spoke of the other tab's table
         self.issues_dock.show_document(pane.document, pane.marks)
         self._show_filter(pane)
         self.update_title()
