@@ -109,6 +109,31 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "hubspot.send_changes",
         tip="Send only the rows HubSpot does not hold as they are (previews first)",
     ),
+    # no shortcuts: nothing destructive happens from a keyboard shortcut alone
+    ActionSpec(
+        "actionCancelEvents",
+        "Cancel &Events in HubSpot…",
+        "event_actions.cancel_events",
+        tip="Mark the selected rows' events (or all) cancelled in HubSpot, after asking",
+    ),
+    ActionSpec(
+        "actionCompleteEvents",
+        "C&omplete Events in HubSpot…",
+        "event_actions.complete_events",
+        tip="Complete the selected rows' events (or all) with their start and end, after asking",
+    ),
+    ActionSpec(
+        "actionDeleteEvents",
+        "&Delete Events from HubSpot…",
+        "event_actions.delete_events",
+        tip="Delete this app's events of the selected rows (or all) from HubSpot, after asking",
+    ),
+    ActionSpec(
+        "actionArchiveEvents",
+        "Delete Events of &Any App by Object ID…",
+        "event_actions.archive_events",
+        tip="Delete the selected rows' events from HubSpot whichever app made them, after asking",
+    ),
     ActionSpec("actionCancel", "&Cancel", "running.cancel", ("Esc",), "Stop sending"),
     ActionSpec(
         "actionConnection",
@@ -223,6 +248,11 @@ MENUS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
             None,
             "actionPreviewChanges",
             "actionSendChanges",
+            None,
+            "actionCancelEvents",
+            "actionCompleteEvents",
+            "actionDeleteEvents",
+            "actionArchiveEvents",
             None,
             "actionCancel",
             None,

@@ -48,7 +48,7 @@ from hubevents_gui.hubspot.quota import Quota, QuotaSnapshot, fetch_quota
 from hubevents_gui.ui.commands import replace_table
 from hubevents_gui.ui.connection import Connection
 from hubevents_gui.ui.document import TableDocument
-from hubevents_gui.ui.hubspot_reads import HUBSPOT_SOURCE, HubSpotReads
+from hubevents_gui.ui.hubspot_reads import HUBSPOT_SOURCE, HubSpotReads, PlannedAction
 from hubevents_gui.ui.preview_marks import PreviewMarks
 from hubevents_gui.ui.settings import AppSettings
 from hubevents_gui.ui.tasks import Task, TaskError, TaskSet
@@ -59,6 +59,7 @@ if TYPE_CHECKING:  # httpx and the engine load when the first upsert starts, not
     from hubevents_gui.core.properties import PropertyDefinition
     from hubevents_gui.core.recorder import RunRecorder
     from hubevents_gui.hubspot.attendance_run import AttendancePlan
+    from hubevents_gui.hubspot.endpoints import Endpoint
     from hubevents_gui.hubspot.report import RunReport
     from hubevents_gui.hubspot.sandbox import Sandbox
     from hubevents_gui.hubspot.settings import ConnectionSettings
@@ -380,8 +381,14 @@ class Controller(QObject):
         known = self.known_events
         known[:] = merged(events, known) if first else merged(known, events)
 
-    def upsert(self, rows: list[EventRow], document: TableDocument | None = None) -> None:
-        """Send ``rows`` of ``document`` (by default the table shown)."""
+    def upsert(
+        self,
+        rows: list[EventRow],
+        document: TableDocument | None = None,
+        action: PlannedAction | None = None,
+    ) -> None:
+        """Send ``rows`` of ``document`` (by default the table shown): upserted, recorded as
+        attendees, or the ``action`` planned for them (cancel, complete, delete)."""
         if self.busy or not rows:
             return
         from hubevents_gui.core.recorder import RunRecorder
@@ -414,7 +421,8 @@ class Controller(QObject):
         self._run_cancel = cancel
         self._run_abandon = abandon
         attendees = document.table.fields is ATTENDEE_FIELDS
-        self._progress = Progress(total=len(rows), attendees=attendees)
+        acted = action.action.outcome if action is not None else None
+        self._progress = Progress(total=len(rows), attendees=attendees, action=acted)
         self._report = None
         rows = list(rows)
         history = self.history
@@ -432,12 +440,20 @@ class Controller(QObject):
 
         def work(_task: Task) -> RunReport:
             plan: AttendancePlan | None = None
-            if attendees:
+            endpoint: Endpoint | None = None
+            if action is not None:
+                # planned (and confirmed) already: rows it cannot act on are not sent, saying why
+                pending.extend(action.plan.not_sent)
+                going = {row_id for row_id, _ in action.plan.items}
+                sent, batches = [r for r in rows if r.row_id in going], action.plan.batches
+                endpoint = action.action.endpoint
+            elif attendees:
                 # the rows' events first: their starts, and rows of unknown ones not sent
                 known = known_now()
                 plan = _plan_attendees(settings, token, transport, rows, table, zone, known, cancel)
                 pending.extend(plan.not_sent)
                 sent, batches = plan.rows, plan.batches
+                endpoint = ATTENDANCE
             else:
                 items = list(zip([r.row_id for r in rows], inputs_for(rows, zone), strict=True))
                 sent, batches = rows, compose_batches(items, settings.batch_size)
@@ -446,7 +462,8 @@ class Controller(QObject):
             payloads_built.emit(frozen)
             frozen.wait(1.0)
             # recorded before anything is sent: a killed run still shows what was confirmed
-            recorder = RunRecorder(history, settings.describe(), batches, table, sent)
+            kind = action.action.value if action else "attendance" if attendees else "upsert"
+            recorder = RunRecorder(history, settings.describe(), batches, table, sent, kind=kind)
 
             recording.append(recorder)  # the GUI thread records outcomes as it applies them
 
@@ -460,7 +477,7 @@ class Controller(QObject):
                     pending.extend,
                     cancel,
                     abandon,
-                    endpoint=ATTENDANCE if plan is not None else None,
+                    endpoint=endpoint,
                 )
             except BaseException:
                 recorder.finish(Tally(), 0, "failed")
@@ -493,6 +510,12 @@ class Controller(QObject):
     def _on_payloads_built(self, frozen: threading.Event) -> None:
         collector.freeze()
         frozen.set()
+
+    @property
+    def run_action(self) -> RowStatus | None:
+        """The outcome of a row the run's action went through (RowStatus.DELETED), while the
+        run is an action on events; None for upserts and attendees."""
+        return self._progress.action if self._progress is not None else None
 
     def cancel_run(self) -> None:
         """Send nothing new; the requests in flight still get their answers."""

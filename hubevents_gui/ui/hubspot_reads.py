@@ -20,10 +20,13 @@ from hubevents_gui.core.validation import Issue
 from hubevents_gui.ui.tasks import Task, TaskError
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     import httpx
     from PySide6.QtCore import SignalInstance
 
-    from hubevents_gui.core.rows import EventRow
+    from hubevents_gui.core.rows import EventRow, EventTable
+    from hubevents_gui.hubspot.action_plan import Action, ActionPlan
     from hubevents_gui.hubspot.diff import RowPlan
     from hubevents_gui.hubspot.quota import Quota
     from hubevents_gui.hubspot.reader import HubSpotReader
@@ -36,6 +39,18 @@ if TYPE_CHECKING:
 
 #: the name a table downloaded from HubSpot goes by (in the title, and for its results file)
 HUBSPOT_SOURCE = "HubSpot events"
+
+
+@dataclass
+class PlannedAction:
+    """An action on events, read and planned, waiting for the user's yes."""
+
+    action: Action
+    plan: ActionPlan
+    #: "portal 12345678 in HubSpot": where it would act (from the token check)
+    portal: str
+    #: the rows it was planned for
+    rows: list[EventRow]
 
 
 @dataclass
@@ -90,6 +105,8 @@ class HubSpotReads(QObject):
     previewed = Signal(object)
     #: this app's events, as list[KnownEvent] (for an attendee sheet's event)
     events_listed = Signal(list)
+    #: the run of an action on events, planned and waiting to be confirmed (a PlannedAction)
+    action_planned = Signal(object)
     #: one sentence naming the HTTP status, or the network's failure
     failed = Signal(str)
     cancelled = Signal()
@@ -264,6 +281,54 @@ class HubSpotReads(QObject):
             self.cancelled.emit()
         else:
             self.events_listed.emit(result)
+
+    # ------------------------------------------------------------------ acting on events
+
+    def plan_action(
+        self, action: Action, rows: list[EventRow], table: EventTable, zone: ZoneInfo
+    ) -> bool:
+        """The token check (which portal, which app) and the reads an action needs (the times
+        to complete, the object ids to archive); ``action_planned`` hands back the plan."""
+        from hubevents_gui.hubspot.action_plan import Action, plan_action
+
+        if self.controller.busy:
+            return False
+        cancel = threading.Event()
+        reader = self._reader(cancel)
+        if reader is None:
+            return False
+        batch_size = self.controller.connection.engine_settings().batch_size
+        where = "the sandbox" if self.controller.connection.sandbox else "HubSpot"
+
+        def work(_task: Task) -> PlannedAction | None:
+            with reader:
+
+                def read() -> PlannedAction:
+                    token = reader.token_info()
+                    app = token.get("appId")
+                    if action is Action.DELETE and app is None:
+                        raise TaskError(
+                            "HubSpot's token check names no app, and deleting by external ids "
+                            "needs it: choose Delete Events of Any App by Object ID instead"
+                        )
+                    app_id = int(app) if isinstance(app, int | str) else None
+                    plan = plan_action(
+                        action, rows, table, zone, batch_size, reader=reader, app_id=app_id
+                    )
+                    portal = f"portal {token.get('hubId', '(unknown)')} in {where}"
+                    return PlannedAction(action, plan, portal, rows)
+
+                return _read(read)
+
+        return self._run(work, cancel, self._on_action_planned)
+
+    @Slot(object)
+    def _on_action_planned(self, result: PlannedAction | None) -> None:
+        self._finished()
+        if result is None:
+            self.cancelled.emit()
+        else:
+            self.action_planned.emit(result)
 
     # ------------------------------------------------------------------ one read
 

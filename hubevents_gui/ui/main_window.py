@@ -43,6 +43,7 @@ from hubevents_gui.ui.attendee_actions import AttendeeActions
 from hubevents_gui.ui.clipboard import TableEditor
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.document import TableDocument
+from hubevents_gui.ui.event_actions import EventActions
 from hubevents_gui.ui.event_model import EventTableModel
 from hubevents_gui.ui.find_bar import FindBar
 from hubevents_gui.ui.history_panel import HistoryPanel
@@ -67,6 +68,14 @@ _ROW_ACTIONS = (
     "actionSaveResults",
     "actionPreviewChanges",
     "actionSendChanges",
+)
+
+#: the actions on the events of rows in HubSpot
+_EVENT_ACTIONS = (
+    "actionCancelEvents",
+    "actionCompleteEvents",
+    "actionDeleteEvents",
+    "actionArchiveEvents",
 )
 
 
@@ -222,6 +231,7 @@ class MainWindow(WindowShell):
         self.running = RunActions(self)
         self.hubspot = HubSpotActions(self)
         self.attendees = AttendeeActions(self)
+        self.event_actions = EventActions(self)
 
         menus = fill_menus(self.menuBar(), self.actions_by_name)
         self.recent_menu = menus["menuRecent"]
@@ -373,8 +383,10 @@ class MainWindow(WindowShell):
         self.action("actionChooseEvent").setEnabled(attendees and not running)
         self.action("actionNewAttendeeTable").setEnabled(not running)
         # HubSpot's copy of attendees is not read back row by row (yet): no preview for them
-        for name in ("actionPreviewChanges", "actionSendChanges"):
+        for name in ("actionPreviewChanges", "actionSendChanges", *_EVENT_ACTIONS):
             self.action(name).setVisible(not attendees)
+        for name in _EVENT_ACTIONS:  # on HubSpot's copy of the events: no need to be valid
+            self.action(name).setEnabled(has_rows and not running and not attendees)
         self.table.setVisible(has_table)
         self.empty_hint.setVisible(not has_table)
         for name in _ROW_ACTIONS:

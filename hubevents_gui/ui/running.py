@@ -136,8 +136,9 @@ class RunActions(QObject):
         attendees = sent.table.fields is ATTENDEE_FIELDS
         # an attendee run ends with its events' counters, as HubSpot counts them now
         notes = "".join(f" {line}." for line in report.notes)
+        counted = c.text(attendees=attendees, action=self.controller.run_action)
         window.statusBar().showMessage(
-            f"{c.text(attendees=attendees)}, {c.not_sent} not sent in {report.elapsed:.1f} s "
+            f"{counted}, {c.not_sent} not sent in {report.elapsed:.1f} s "
             f"({plural(report.requests, 'request')}).{stopped}{dropped}{notes}",
             60_000 if notes else 20_000,
         )
