@@ -119,6 +119,12 @@ class HubSpotReader:
             return {}  # not a private-app token: the list's appInfo and search tell
         return body if isinstance(body, dict) else {}
 
+    def account_details(self) -> JsonObject:
+        """The account's details (``portalId``, ``accountType``, ``timeZone``, ``uiDomain``):
+        the cheap authenticated ping that names the portal."""
+        body = self._request("GET", "/account-info/v3/details")
+        return body if isinstance(body, dict) else {}
+
     def events(self) -> Iterator[JsonObject]:
         """Every event the list shows (every app's), a page of 100 at a time."""
         path = self.settings.list_path()

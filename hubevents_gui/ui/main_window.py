@@ -8,6 +8,7 @@ actions act on the tab shown; a run keeps to the tab it started in.
 
 from __future__ import annotations
 
+import html
 import zoneinfo
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -50,6 +51,7 @@ from hubevents_gui.ui.history_panel import HistoryPanel
 from hubevents_gui.ui.hubspot_actions import HubSpotActions
 from hubevents_gui.ui.issues_panel import IssuesPanel
 from hubevents_gui.ui.opening import FileOpening
+from hubevents_gui.ui.portal import PortalCheck
 from hubevents_gui.ui.row_actions import RowActions
 from hubevents_gui.ui.row_order import RowFilter
 from hubevents_gui.ui.run_status import RunStatus
@@ -232,6 +234,7 @@ class MainWindow(WindowShell):
         self.hubspot = HubSpotActions(self)
         self.attendees = AttendeeActions(self)
         self.event_actions = EventActions(self)
+        self.portal = PortalCheck(self.controller)
 
         menus = fill_menus(self.menuBar(), self.actions_by_name)
         self.recent_menu = menus["menuRecent"]
@@ -247,6 +250,7 @@ class MainWindow(WindowShell):
         connect_actions(self.actions_by_name, self)
         c = self.controller
         c.connection_changed.connect(self.update_banner)
+        self.portal.changed.connect(self.update_banner)
         c.storage_failed.connect(self._on_storage_failed)
         c.table_opened.connect(self._on_table_opened)
         c.replace_check = lambda document: self.may_replace(self.pane_of(document))
@@ -345,16 +349,18 @@ class MainWindow(WindowShell):
     def update_banner(self) -> None:
         connection = self.controller.connection
         style = self.model.style
+        # which portal it acts on, once the token check has said
+        portal = f" Acting on {html.escape(self.portal.text)}." if self.portal.text else ""
         if connection.sandbox:
             self.banner.setText(
-                "<b>Sandbox:</b> nothing leaves this computer. "
+                f"<b>Sandbox:</b> nothing leaves this computer.{portal} "
                 "Choose <i>Connection…</i> to send to HubSpot."
             )
             self.banner.setStyleSheet(style.note_css("sandbox"))
         else:
             session = " (token kept for this session only)" if connection.session_only else ""
             where = connection.settings.base_url
-            self.banner.setText(f"<b>HubSpot:</b> rows are sent to {where}{session}.")
+            self.banner.setText(f"<b>HubSpot:</b> rows are sent to {where}{session}.{portal}")
             self.banner.setStyleSheet(style.note_css("hubspot"))
 
     @Slot()
@@ -502,6 +508,7 @@ class MainWindow(WindowShell):
         if not self._history_shown:
             self._history_shown = True
             QTimer.singleShot(0, self.history_dock, self.history_dock.refresh)
+            QTimer.singleShot(0, self.portal, self.portal.check)  # the banner names the portal
         if not self._state_restored:
             # the first time: the table gets the room, the issues panel a few lines
             self._state_restored = True
