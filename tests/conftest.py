@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,6 +16,23 @@ os.environ.setdefault("QT_ACCESSIBILITY", "0")
 REPO = Path(__file__).resolve().parent.parent
 #: HubSpot's API notes and OpenAPI specs: beside a developer's checkout and CI's, never in a clone
 SHARED = REPO.parent / "shared"
+
+
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches past this machine: a name or address other than loopback is refused at
+    once, as an unreachable network would be (respx's mocks answer before any socket)."""
+    resolve = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        if host not in _LOOPBACK and host is not None:
+            raise socket.gaierror(socket.EAI_NONAME, f"tests stay on loopback, not {host}")
+        return resolve(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
 
 @pytest.fixture(autouse=True)

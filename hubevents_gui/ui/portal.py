@@ -4,6 +4,8 @@ name it."""
 
 from __future__ import annotations
 
+import threading
+
 from PySide6.QtCore import QObject, Signal, Slot
 
 from hubevents_gui.ui.controller import Controller
@@ -30,6 +32,7 @@ class PortalCheck(QObject):
         self.text = ""
         #: the connection the text is for (an answer for an earlier one is dropped)
         self._asked = 0
+        self._cancel = threading.Event()
         controller.connection_changed.connect(self.check)
 
     @Slot()
@@ -40,13 +43,17 @@ class PortalCheck(QObject):
 
         self._asked += 1
         asked = self._asked
+        self._cancel.set()  # the check of the connection before stops retrying
         self._set("")
         connection = self.controller.connection
         if not connection.sandbox and not connection.token:
             return
         token, transport = connection.wire(self.controller.sandbox)
+        cancel = self._cancel = threading.Event()  # closing the window stops its retries
         try:
-            reader = HubSpotReader(connection.engine_settings(), token, transport=transport)
+            reader = HubSpotReader(
+                connection.engine_settings(), token, transport=transport, cancel=cancel
+            )
         except TokenFormatError:
             return
 
@@ -55,6 +62,7 @@ class PortalCheck(QObject):
                 return asked, portal_text(reader.token_info(), reader.account_details())
 
         task = Task(work)
+        task.cancel = cancel
         task.succeeded.connect(self._on_read)  # a slot of this object: on the GUI thread
         self.controller.start_task(task)
 
