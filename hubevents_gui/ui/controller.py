@@ -63,6 +63,8 @@ if TYPE_CHECKING:  # httpx and the engine load when the first upsert starts, not
     from hubevents_gui.hubspot.report import RunReport
     from hubevents_gui.hubspot.sandbox import Sandbox
     from hubevents_gui.hubspot.settings import ConnectionSettings
+    from hubevents_gui.hubspot.snapshot import Snapshot
+    from hubevents_gui.hubspot.wire import JsonObject
 
 #: the states Retry Failed sends again
 _RETRYABLE = frozenset({RowStatus.FAILED, RowStatus.NOT_SENT, RowStatus.EDITED})
@@ -441,6 +443,7 @@ class Controller(QObject):
         def work(_task: Task) -> RunReport:
             plan: AttendancePlan | None = None
             endpoint: Endpoint | None = None
+            prior: Snapshot | None = None
             if action is not None:
                 # planned (and confirmed) already: rows it cannot act on are not sent, saying why
                 pending.extend(action.plan.not_sent)
@@ -457,13 +460,26 @@ class Controller(QObject):
             else:
                 items = list(zip([r.row_id for r in rows], inputs_for(rows, zone), strict=True))
                 sent, batches = rows, compose_batches(items, settings.batch_size)
+                # HubSpot's copy of the events first, kept with the run: it can be undone
+                try:
+                    prior = _read_prior(settings, token, transport, items, cancel)
+                except _RefusedError as refused:  # the token: said as a refusal during a run is
+                    return refused.report
             # the GUI thread moves the payloads out of the collector's sight before they go
             frozen = threading.Event()
             payloads_built.emit(frozen)
             frozen.wait(1.0)
             # recorded before anything is sent: a killed run still shows what was confirmed
             kind = action.action.value if action else "attendance" if attendees else "upsert"
-            recorder = RunRecorder(history, settings.describe(), batches, table, sent, kind=kind)
+            recorder = RunRecorder(
+                history,
+                settings.describe(),
+                batches,
+                table,
+                sent,
+                kind=kind,
+                snapshots=prior.priors() if prior is not None else None,
+            )
 
             recording.append(recorder)  # the GUI thread records outcomes as it applies them
 
@@ -485,6 +501,8 @@ class Controller(QObject):
             finally:
                 engine.close()
             recorder.finish(report.counts, report.requests, report.stopped_text)
+            if prior is not None and prior.events:
+                report.notes = [prior.cost_line()]
             if plan is not None:
                 report.counts.add_outcomes(plan.not_sent)
                 if not cancel.is_set():
@@ -750,6 +768,46 @@ class Controller(QObject):
         self.settings.timezone = zone.key
         for document in self.documents:  # the zone is the user's, for both tables
             document.set_zone(zone)
+
+
+class _RefusedError(Exception):
+    """HubSpot refused the token before the run sent anything: the run's report says so."""
+
+    def __init__(self, report: RunReport) -> None:
+        super().__init__(report.stop_message)
+        self.report = report
+
+
+def _read_prior(
+    settings: ConnectionSettings,
+    token: str,
+    transport: httpx.BaseTransport | None,
+    items: list[tuple[RowId, JsonObject]],
+    cancel: threading.Event,
+) -> Snapshot:
+    """HubSpot's copy of the events an upsert is about to send, read on the run's thread
+    before anything goes (TaskError naming the HTTP status: then nothing is sent)."""
+    from hubevents_gui.hubspot.reader import HubSpotReader, ReadCancelledError, ReadError
+    from hubevents_gui.hubspot.snapshot import read_snapshot
+
+    keys = [(str(b["externalAccountId"]), str(b["externalEventId"])) for _, b in items]
+    try:
+        with HubSpotReader(settings, token, transport=transport, cancel=cancel) as reader:
+            return read_snapshot(reader, keys)
+    except ReadCancelledError:
+        raise TaskError("cancelled before anything was sent") from None
+    except ReadError as exc:
+        if exc.status in (401, 403):
+            from hubevents_gui.hubspot.report import RunReport, StopReason
+
+            report = RunReport(rows=len(items))
+            report.stopped = StopReason.UNAUTHORIZED if exc.status == 401 else StopReason.FORBIDDEN
+            report.stop_message = f"{exc}; nothing was sent"
+            raise _RefusedError(report) from None
+        raise TaskError(
+            "cannot read HubSpot's copy of the events before the run (kept so that the run "
+            f"can be undone): {exc}; nothing was sent"
+        ) from None
 
 
 def _plan_attendees(

@@ -33,8 +33,9 @@ def test_runs_with_failures_are_recorded_listed_and_exported(
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
         window.opening.open_path(SAMPLE)
     controller = window.controller
-    # HubSpot's daily limit after the usage read and one upsert: 10 rows created, 13 not sent
-    controller.sandbox = Sandbox(SandboxConfig(daily_limit=2))
+    # HubSpot's daily limit after the usage read, the read of the events' prior copy (kept so
+    # that the run can be undone) and one upsert: 10 rows created, 13 not sent
+    controller.sandbox = Sandbox(SandboxConfig(daily_limit=3))
     controller.connection.settings = replace(
         controller.connection.settings, batch_size=10, concurrency=1
     )
@@ -274,3 +275,24 @@ def test_an_export_that_fails_says_so_in_one_sentence(
     assert "\n" not in said
     assert dialog.export_status.text() == f"Not exported: {said.rstrip('.')}."
     assert not target.parent.exists()
+
+
+def test_a_window_run_keeps_hubspots_prior_copy_so_it_can_be_undone(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    window = open_window()
+    with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
+        window.opening.open_path(SAMPLE)
+    controller = window.controller
+    for _ in range(2):  # created, then updated
+        with qtbot.waitSignal(controller.run_finished, timeout=20_000):
+            window.running.upsert_all()
+    assert "from HubSpot before the run" in window.statusBar().currentMessage()
+    controller.history.flush()  # written on its own thread
+    second, first = controller.history.runs()[:2]
+    assert first.has_snapshot
+    assert second.has_snapshot
+    assert set(controller.history.snapshots(first.id).values()) == {None}  # none held before
+    priors = controller.history.snapshots(second.id)
+    assert len(priors) == 23
+    assert all(prior is not None for prior in priors.values())  # as the first run left them

@@ -370,8 +370,9 @@ def _slow_run(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch)
     connection = window.controller.connection
     connection.settings = replace(connection.settings, batch_size=5, concurrency=2)
     window.running.upsert_all()
-    # the daily usage read goes first, then the two requests of the run
-    qtbot.waitUntil(lambda: sandbox.requests >= 3, timeout=10_000)
+    # the daily usage read goes first, the read of the events' prior copy (the token check
+    # and one page of the list), then the two requests of the run
+    qtbot.waitUntil(lambda: sandbox.requests >= 5, timeout=10_000)
     return sandbox
 
 
