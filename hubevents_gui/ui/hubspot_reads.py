@@ -119,6 +119,8 @@ class HubSpotReads(QObject):
         self._task: Task | None = None
         #: the table the preview under way reads HubSpot's copy for
         self._previewing: TableDocument | None = None
+        #: the signal that hands back the result of the read under way
+        self._delivers: SignalInstance | None = None
 
     @property
     def busy(self) -> bool:
@@ -160,12 +162,10 @@ class HubSpotReads(QObject):
         from hubevents_gui.hubspot.holdings import read_holdings
         from hubevents_gui.hubspot.pulled import pulled_sheet
 
-        if self.controller.busy:
+        begun = self._begin()
+        if begun is None:
             return False
-        cancel = threading.Event()
-        reader = self._reader(cancel)
-        if reader is None:
-            return False
+        cancel, reader = begun
         zone = self.controller.document.zone
         folder = Path(self.controller.settings.last_folder)
 
@@ -187,15 +187,7 @@ class HubSpotReads(QObject):
                 raw, len(rows), len(holdings.others), len(holdings.unresolved), holdings.requests
             )
 
-        return self._run(work, cancel, self._on_pulled)
-
-    @Slot(object)
-    def _on_pulled(self, result: Pulled | None) -> None:
-        self._finished()
-        if result is None:
-            self.cancelled.emit()
-        else:
-            self.pulled.emit(result)
+        return self._run(work, cancel, delivers=self.pulled)
 
     # ------------------------------------------------------------------ preview
 
@@ -206,13 +198,11 @@ class HubSpotReads(QObject):
         from hubevents_gui.hubspot.wire import inputs_for
 
         controller = self.controller
-        if controller.busy:
+        begun = self._begin()
+        if begun is None:
             return False
+        cancel, reader = begun
         valid, _invalid = controller.sendable()
-        cancel = threading.Event()
-        reader = self._reader(cancel)
-        if reader is None:
-            return False
         document = controller.document
         self._previewing = document  # its marks are set, whichever table is shown by then
         # the inputs are made here, from the rows as they are now: edits made during the read
@@ -233,7 +223,7 @@ class HubSpotReads(QObject):
 
                 return _read(read)
 
-        return self._run(work, cancel, self._on_previewed)
+        return self._run(work, cancel, done=self._on_previewed)
 
     @Slot(object)
     def _on_previewed(self, result: Previewed | None) -> None:
@@ -258,12 +248,10 @@ class HubSpotReads(QObject):
         from hubevents_gui.core.known_events import KnownEvent
         from hubevents_gui.hubspot.holdings import known_events, read_holdings
 
-        if self.controller.busy:
+        begun = self._begin()
+        if begun is None:
             return False
-        cancel = threading.Event()
-        reader = self._reader(cancel)
-        if reader is None:
-            return False
+        cancel, reader = begun
 
         def work(_task: Task) -> list[KnownEvent] | None:
             with reader:
@@ -272,15 +260,7 @@ class HubSpotReads(QObject):
                 return None
             return list(known_events(holdings).values())
 
-        return self._run(work, cancel, self._on_listed)
-
-    @Slot(object)
-    def _on_listed(self, result: list[object] | None) -> None:
-        self._finished()
-        if result is None:
-            self.cancelled.emit()
-        else:
-            self.events_listed.emit(result)
+        return self._run(work, cancel, delivers=self.events_listed)
 
     # ------------------------------------------------------------------ acting on events
 
@@ -291,12 +271,10 @@ class HubSpotReads(QObject):
         to complete, the object ids to archive); ``action_planned`` hands back the plan."""
         from hubevents_gui.hubspot.action_plan import Action, plan_action
 
-        if self.controller.busy:
+        begun = self._begin()
+        if begun is None:
             return False
-        cancel = threading.Event()
-        reader = self._reader(cancel)
-        if reader is None:
-            return False
+        cancel, reader = begun
         batch_size = self.controller.connection.engine_settings().batch_size
         where = "the sandbox" if self.controller.connection.sandbox else "HubSpot"
 
@@ -320,27 +298,44 @@ class HubSpotReads(QObject):
 
                 return _read(read)
 
-        return self._run(work, cancel, self._on_action_planned)
-
-    @Slot(object)
-    def _on_action_planned(self, result: PlannedAction | None) -> None:
-        self._finished()
-        if result is None:
-            self.cancelled.emit()
-        else:
-            self.action_planned.emit(result)
+        return self._run(work, cancel, delivers=self.action_planned)
 
     # ------------------------------------------------------------------ one read
 
+    def _begin(self) -> tuple[threading.Event, HubSpotReader] | None:
+        """The cancel and the reader of a new read; None while a read or a run is under way,
+        or after asking for a token."""
+        if self.controller.busy:
+            return None
+        cancel = threading.Event()
+        reader = self._reader(cancel)
+        return None if reader is None else (cancel, reader)
+
     def _run(
-        self, work: Callable[[Task], object], cancel: threading.Event, done: Callable[..., None]
+        self,
+        work: Callable[[Task], object],
+        cancel: threading.Event,
+        *,
+        done: Callable[..., None] | None = None,
+        delivers: SignalInstance | None = None,
     ) -> bool:
+        """Start ``work``; its result goes to ``done``, or is emitted by ``delivers`` (None
+        from the work: it was cancelled, and ``cancelled`` says so)."""
         task = Task(work)
         task.cancel = cancel
-        task.succeeded.connect(done)
+        self._delivers = delivers
+        task.succeeded.connect(done or self._on_read)  # slots of this object: the GUI thread
         task.failed.connect(self._on_failed)
         self._task = self.controller.start_task(task)
         return True
+
+    @Slot(object)
+    def _on_read(self, result: object) -> None:
+        self._finished()
+        if result is None:
+            self.cancelled.emit()
+        elif self._delivers is not None:
+            self._delivers.emit(result)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
