@@ -97,7 +97,7 @@ class AttendeeActions(QObject):
     @Slot(list)
     def _on_events_listed(self, events: list[KnownEvent]) -> None:
         # kept: the next attendee sheet offers them without reading again
-        self.controller.remember_events(events, first=False)
+        self.controller.remember_events(events)
         if self.dialog is not None:
             found = f"HubSpot holds {len(events)} events of this app." if events else ""
             self.dialog.add_events(events, found or "HubSpot holds no events of this app.")

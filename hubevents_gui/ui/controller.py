@@ -377,11 +377,10 @@ class Controller(QObject):
         states = self.document.states
         return [row_id for row_id, status in states.items() if status in _RETRYABLE]
 
-    def remember_events(self, events: Iterable[KnownEvent], *, first: bool) -> None:
-        """Add to the events the window knows (``first``: these copies win over those known).
-        In place: an import's worker adds the events of the table it replaces."""
-        known = self.known_events
-        known[:] = merged(events, known) if first else merged(known, events)
+    def remember_events(self, events: Iterable[KnownEvent]) -> None:
+        """Add HubSpot's events, once read, to those the window knows (the event table's are
+        read from it when asked: see known_reader)."""
+        self.known_events = merged(self.known_events, events)
 
     def upsert(
         self,

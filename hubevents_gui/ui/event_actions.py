@@ -51,7 +51,7 @@ class EventActions(QObject):
     def _plan(self, action: Action) -> None:
         window = self.window
         document = window.document
-        if self.controller.busy or document.table.fields.name != "events":
+        if self.controller.busy or document is not self.controller.documents[0]:
             return
         selected = window.table.selected_row_ids()
         ids = selected or [r.row_id for r in document.rows]

@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
 from shiboken6 import isValid
 
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
-from hubevents_gui.core.fields import FieldTable
 from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES
 from hubevents_gui.core.sqlite_writer import is_damage_notice
@@ -126,10 +125,6 @@ class MainWindow(WindowShell):
         # kept here, not asked of the tab widget: documents signal while the window is torn
         # down, after the tab widget is gone
         return self._shown
-
-    def pane_for(self, fields: FieldTable) -> TablePane:
-        """The tab of that kind of table."""
-        return next(p for p in self._panes if p.fields is fields)
 
     def show_pane(self, pane: TablePane) -> None:
         self.tabs.setCurrentWidget(pane)
