@@ -18,8 +18,8 @@ from hubevents_gui.cli.common import (
     progress_to,
     tell_invalid,
 )
-from hubevents_gui.cli.connect import connect
-from hubevents_gui.cli.sending import send, tell_failed_rows, write_results_file
+from hubevents_gui.cli.connect import connect, connection_settings
+from hubevents_gui.cli.sending import room_for, send, tell_failed_rows, write_results_file
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS, STATE, STATE_TITLES, state_of
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, Value
 from hubevents_gui.core.words import plural
@@ -31,10 +31,10 @@ from hubevents_gui.hubspot.attendance_run import (
     plan_attendance,
     touched_events,
 )
-from hubevents_gui.hubspot.quota import Quota, fetch_quota, shortfall
+from hubevents_gui.hubspot.quota import Quota
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.report import RunReport
-from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
+from hubevents_gui.hubspot.settings import ConnectionSettings
 
 
 def state_argument(text: str) -> str:
@@ -79,12 +79,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if args.results:
         check_results_target(checked.table, args.results)
     table = checked.table
-    settings = ConnectionSettings(
-        base_url=SANDBOX_URL if args.sandbox else args.base_url or HUBSPOT_URL,
-        api_version=args.api_version,
-        batch_size=args.batch_size,
-        concurrency=args.concurrency,
-    )
+    settings = connection_settings(args)
     valid = checked.valid_rows
     invalid = len(table.rows) - len(valid)
     tell_invalid(checked, err)
@@ -113,12 +108,8 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             else ""
         )
     )
-    if plan.batches:
-        snapshot = fetch_quota(settings.base_url, target.token, quota, transport=target.transport)
-        problem = shortfall(len(plan.batches), snapshot)
-        if problem:
-            err.write(f"hubevents: {problem}; nothing was sent\n")
-            return EXIT_ROWS
+    if not room_for(plan.batches, target, settings, quota, err):
+        return EXIT_ROWS
 
     def finish(report: RunReport, outcomes: dict[RowId, Outcome]) -> None:
         _summarize(report, invalid, err)

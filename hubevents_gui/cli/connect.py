@@ -31,13 +31,22 @@ def sandbox_state() -> Path:
     return data_dir() / SANDBOX_STATE
 
 
-def connect(args: argparse.Namespace, settings: ConnectionSettings | None = None) -> Target:
-    """The connection ``args`` ask for (--sandbox, --base-url, --api-version, --token-env)."""
-    base = settings or ConnectionSettings()
-    settings = replace(
-        base,
+def connection_settings(args: argparse.Namespace) -> ConnectionSettings:
+    """Where ``args`` send (--sandbox, --base-url, --api-version), with their --batch-size and
+    --concurrency when the command has them."""
+    base = ConnectionSettings(
         base_url=SANDBOX_URL if args.sandbox else args.base_url or HUBSPOT_URL,
         api_version=args.api_version,
+    )
+    sizes = {n: getattr(args, n) for n in ("batch_size", "concurrency") if hasattr(args, n)}
+    return replace(base, **sizes)
+
+
+def connect(args: argparse.Namespace, settings: ConnectionSettings | None = None) -> Target:
+    """The connection ``args`` ask for (--sandbox, --base-url, --api-version, --token-env)."""
+    where = connection_settings(args)
+    settings = replace(
+        settings or ConnectionSettings(), base_url=where.base_url, api_version=where.api_version
     )
     if not args.sandbox:
         return Target(settings, token_for(args), None)

@@ -20,17 +20,17 @@ from hubevents_gui.cli.common import (
     check_results_target,
     load_checked,
 )
-from hubevents_gui.cli.connect import Target, connect
+from hubevents_gui.cli.connect import Target, connect, connection_settings
 from hubevents_gui.cli.row_ranges import chosen_rows, row_ranges
-from hubevents_gui.cli.sending import send, tell_failed_rows, write_results_file
+from hubevents_gui.cli.sending import room_for, send, tell_failed_rows, write_results_file
 from hubevents_gui.core.fields import EVENT_FIELDS
 from hubevents_gui.core.rows import EventTable, Outcome, RowId
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.action_plan import Action, ActionPlan, plan_action
-from hubevents_gui.hubspot.quota import Quota, fetch_quota, shortfall
+from hubevents_gui.hubspot.quota import Quota
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.report import RunReport
-from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
+from hubevents_gui.hubspot.settings import ConnectionSettings
 
 #: events named in the confirmation
 NAMED = 3
@@ -82,12 +82,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     chosen = CheckedTable(table, checked.zone, checked.issues)
     if args.results:
         check_results_target(table, args.results)
-    settings = ConnectionSettings(
-        base_url=SANDBOX_URL if args.sandbox else args.base_url or HUBSPOT_URL,
-        api_version=args.api_version,
-        batch_size=args.batch_size,
-        concurrency=args.concurrency,
-    )
+    settings = connection_settings(args)
     target = connect(args, settings)
     quota = Quota()
     with HubSpotReader(
@@ -129,11 +124,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _confirmed(action: Action, plan: ActionPlan, portal: str, err: TextIO) -> int | None:
     """Ask on the terminal; None to go on, else the exit code (refused, or the answer no)."""
-    names = [
-        plan.names.get(row_id) or str(body.get("externalEventId", ""))
-        for row_id, body in plan.items
-    ]
-    shown = ", ".join(n for n in names[:NAMED]) + (", ..." if len(names) > NAMED else "")
+    shown = plan.event_names(NAMED)
     verb = {Action.ARCHIVE: "Delete (by object id)"}.get(action, action.value.capitalize())
     question = f"{verb} {plural(len(plan.items), 'event')} in {portal}? e.g. {shown}"
     if not sys.stdin.isatty():
@@ -161,12 +152,8 @@ def _send(
     err: TextIO,
 ) -> int:
     table = chosen.table
-    if plan.batches:
-        snapshot = fetch_quota(settings.base_url, target.token, quota, transport=target.transport)
-        problem = shortfall(len(plan.batches), snapshot)
-        if problem:
-            err.write(f"hubevents: {problem}; nothing was sent\n")
-            return EXIT_ROWS
+    if not room_for(plan.batches, target, settings, quota, err):
+        return EXIT_ROWS
 
     def finish(report: RunReport, outcomes: dict[RowId, Outcome]) -> None:
         _summarize(action, report, table, outcomes, err)

@@ -24,7 +24,7 @@ from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import Batch
 from hubevents_gui.hubspot.endpoints import Endpoint
 from hubevents_gui.hubspot.engine import UpsertEngine
-from hubevents_gui.hubspot.quota import Quota
+from hubevents_gui.hubspot.quota import Quota, fetch_quota, shortfall
 from hubevents_gui.hubspot.report import RunReport, StopReason
 from hubevents_gui.hubspot.settings import ConnectionSettings
 from hubevents_gui.hubspot.snapshot import Prior
@@ -80,6 +80,24 @@ class ProgressLine:
     def finish(self) -> None:
         if self.enabled:
             self.err.write("\n")
+
+
+def room_for(
+    batches: Sequence[Batch],
+    target: Target,
+    settings: ConnectionSettings,
+    quota: Quota,
+    err: TextIO,
+) -> bool:
+    """Whether the day has room for ``batches``: one request before any row goes, and a run
+    the day has no room for is not started (said on ``err``)."""
+    if not batches:
+        return True
+    snapshot = fetch_quota(settings.base_url, target.token, quota, transport=target.transport)
+    problem = shortfall(len(batches), snapshot)
+    if problem:
+        err.write(f"hubevents: {problem}; nothing was sent\n")
+    return not problem
 
 
 def send(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TextIO
 
 from hubevents_gui.cli.common import EXIT_OK, EXIT_ROWS, UsageError
-from hubevents_gui.cli.connect import Target, connect
+from hubevents_gui.cli.connect import Target, connect, connection_settings
 from hubevents_gui.cli.history import history_file
 from hubevents_gui.cli.sending import send
 from hubevents_gui.core.recorder import RunRecorder
@@ -27,7 +27,7 @@ from hubevents_gui.hubspot.engine import UpsertEngine
 from hubevents_gui.hubspot.event_actions import DELETE, delete_input
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.report import RunReport
-from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
+from hubevents_gui.hubspot.settings import ConnectionSettings
 from hubevents_gui.hubspot.snapshot import read_snapshot
 from hubevents_gui.hubspot.undo import (
     Delete,
@@ -56,10 +56,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         summary, rows = stored_rows(history, args.run_id)
     except UndoRefusedError as exc:
         raise UsageError(f"cannot undo: {exc}") from None
-    settings = ConnectionSettings(
-        base_url=SANDBOX_URL if args.sandbox else args.base_url or HUBSPOT_URL,
-        api_version=args.api_version,
-    )
+    settings = connection_settings(args)
     if summary.connection != settings.describe():
         raise UsageError(
             f"run {summary.id} was sent to {summary.connection}, not {settings.describe()}: "

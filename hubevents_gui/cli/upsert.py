@@ -16,18 +16,17 @@ from hubevents_gui.cli.common import (
     load_checked,
     progress_to,
 )
-from hubevents_gui.cli.connect import connect
+from hubevents_gui.cli.connect import connect, connection_settings
 from hubevents_gui.cli.preview import print_preview, read_preview
-from hubevents_gui.cli.sending import send, tell_failed_rows, write_results_file
+from hubevents_gui.cli.sending import room_for, send, tell_failed_rows, write_results_file
 from hubevents_gui.core.fields import EVENT_FIELDS
 from hubevents_gui.core.rows import EventTable, Outcome, RowId
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
 from hubevents_gui.hubspot.diff import left_alone_outcomes
-from hubevents_gui.hubspot.quota import Quota, fetch_quota, shortfall
+from hubevents_gui.hubspot.quota import Quota
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.report import RunReport
-from hubevents_gui.hubspot.settings import HUBSPOT_URL, SANDBOX_URL, ConnectionSettings
 from hubevents_gui.hubspot.snapshot import read_snapshot, snapshot_from
 from hubevents_gui.hubspot.wire import inputs_for
 
@@ -46,12 +45,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     table, zone = checked.table, checked.zone
     valid = checked.valid_rows
     items = list(zip([r.row_id for r in valid], inputs_for(valid, zone), strict=True))
-    settings = ConnectionSettings(
-        base_url=SANDBOX_URL if args.sandbox else args.base_url or HUBSPOT_URL,
-        api_version=args.api_version,
-        batch_size=args.batch_size,
-        concurrency=args.concurrency,
-    )
+    settings = connection_settings(args)
     batches = compose_batches(items, settings.batch_size)
     invalid = len(table.rows) - len(valid)
     if invalid:
@@ -92,14 +86,9 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"{plural(len(items), 'row')} to send, {len(left_alone)} left alone\n"
         )
     transport, token = target.transport, target.token
-    # one request before any row goes: a run the day has no room for is not started
     quota = Quota()
-    if batches:
-        snapshot = fetch_quota(settings.base_url, token, quota, transport=transport)
-        problem = shortfall(len(batches), snapshot)
-        if problem:
-            err.write(f"hubevents: {problem}; nothing was sent\n")
-            return EXIT_ROWS
+    if not room_for(batches, target, settings, quota, err):
+        return EXIT_ROWS
     keys = [(str(b["externalAccountId"]), str(b["externalEventId"])) for _, b in items]
     if preview is not None:
         prior = snapshot_from(preview.holdings, keys)

@@ -66,6 +66,16 @@ class ActionPlan:
     #: requests the plan cost
     requests: int = 0
 
+    def event_names(self, most: int, more: str = "...") -> str:
+        """ "Webinar A, Webinar B, ...": the first ``most`` events it acts on, by name where
+        known (else by external event id), for a confirmation; ``more`` says there are more
+        (plain dots by default: a terminal may not write an ellipsis)."""
+        names = [
+            self.names.get(row_id) or str(body.get("externalEventId", ""))
+            for row_id, body in self.items
+        ]
+        return ", ".join(names[:most]) + (f", {more}" if len(names) > most else "")
+
 
 def event_key(row: EventRow) -> EventKey | None:
     account, event_id = row.values.get("externalAccountId"), row.values.get("externalEventId")

@@ -82,11 +82,7 @@ class EventActions(QObject):
                 "None of the rows can be acted on: " + "; ".join(sorted(reasons)[:3]),
             )
             return
-        names = [
-            plan.names.get(row_id) or str(body.get("externalEventId", ""))
-            for row_id, body in plan.items
-        ]
-        shown = ", ".join(names[:NAMED]) + (", …" if len(names) > NAMED else "")
+        shown = plan.event_names(NAMED, more="…")
         left = (
             f"\n\n{plural(len(plan.not_sent), 'row')} cannot be and will be marked not sent."
             if plan.not_sent
