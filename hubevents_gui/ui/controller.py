@@ -452,7 +452,9 @@ class Controller(QObject):
             elif attendees:
                 # the rows' events first: their starts, and rows of unknown ones not sent
                 known = known_now()
-                plan = _plan_attendees(settings, token, transport, rows, table, zone, known, cancel)
+                plan = _plan_attendees(
+                    settings, token, transport, rows, table, zone, known, cancel, quota
+                )
                 pending.extend(plan.not_sent)
                 sent, batches = plan.rows, plan.batches
                 endpoint = ATTENDANCE
@@ -461,7 +463,7 @@ class Controller(QObject):
                 sent, batches = rows, compose_batches(items, settings.batch_size)
                 # HubSpot's copy of the events first, kept with the run: it can be undone
                 try:
-                    prior = _read_prior(settings, token, transport, items, cancel)
+                    prior = _read_prior(settings, token, transport, items, cancel, quota)
                 except _RefusedError as refused:  # the token: said as a refusal during a run is
                     return refused.report
             # the GUI thread moves the payloads out of the collector's sight before they go
@@ -783,6 +785,7 @@ def _read_prior(
     transport: httpx.BaseTransport | None,
     items: list[tuple[RowId, JsonObject]],
     cancel: threading.Event,
+    quota: Quota,
 ) -> Snapshot:
     """HubSpot's copy of the events an upsert is about to send, read on the run's thread
     before anything goes (TaskError naming the HTTP status: then nothing is sent)."""
@@ -791,7 +794,10 @@ def _read_prior(
 
     keys = [(str(b["externalAccountId"]), str(b["externalEventId"])) for _, b in items]
     try:
-        with HubSpotReader(settings, token, transport=transport, cancel=cancel) as reader:
+        # its requests count against the quota the status bar shows, as the run's do
+        with HubSpotReader(
+            settings, token, transport=transport, cancel=cancel, on_response=quota.observe
+        ) as reader:
             return read_snapshot(reader, keys)
     except ReadCancelledError:
         raise TaskError("cancelled before anything was sent") from None
@@ -818,6 +824,7 @@ def _plan_attendees(
     zone: ZoneInfo,
     known: list[KnownEvent],
     cancel: threading.Event,
+    quota: Quota,
 ) -> AttendancePlan:
     """An attendee run's plan, read on the run's thread (TaskError naming the HTTP status)."""
     from datetime import UTC, datetime
@@ -826,7 +833,10 @@ def _plan_attendees(
     from hubevents_gui.hubspot.reader import HubSpotReader, ReadCancelledError, ReadError
 
     try:
-        with HubSpotReader(settings, token, transport=transport, cancel=cancel) as reader:
+        # its requests count against the quota the status bar shows, as the run's do
+        with HubSpotReader(
+            settings, token, transport=transport, cancel=cancel, on_response=quota.observe
+        ) as reader:
             return plan_attendance(
                 reader, rows, table, zone, datetime.now(UTC), settings.batch_size, known
             )
