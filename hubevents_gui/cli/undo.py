@@ -9,28 +9,25 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from hubevents_gui.cli.common import EXIT_OK, EXIT_ROWS, UsageError
+from hubevents_gui.cli.common import EXIT_OK, UsageError
 from hubevents_gui.cli.connect import Target, connect, connection_settings
 from hubevents_gui.cli.history import history_file
+from hubevents_gui.cli.interrupts import EXIT_INTERRUPTED
 from hubevents_gui.cli.sending import send
 from hubevents_gui.core.recorder import RunRecorder
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
 from hubevents_gui.core.tally import Tally
 from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.batching import compose_batches
-from hubevents_gui.hubspot.engine import UpsertEngine
 from hubevents_gui.hubspot.event_actions import DELETE, delete_input
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.hubspot.settings import ConnectionSettings
 from hubevents_gui.hubspot.snapshot import read_snapshot
 from hubevents_gui.hubspot.undo import (
-    Delete,
     UndoPlan,
     UndoRefusedError,
     plan_undo,
@@ -80,7 +77,6 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             f"created cannot be deleted ({plural(len(plan.deletions), 'event')}): nothing was "
             "changed"
         )
-    delete = deleter(target, settings)
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError("the undo changes HubSpot: pass --yes to go ahead without a terminal")
@@ -89,7 +85,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             err.write("hubevents: nothing was changed\n")
             return EXIT_OK
-    return _undo(plan, target, settings, app_id, delete, err)
+    return _undo(plan, target, settings, app_id, err)
 
 
 def tell_plan(plan: UndoPlan, requests: int, out: TextIO) -> None:
@@ -131,47 +127,59 @@ def _undo(
     target: Target,
     settings: ConnectionSettings,
     app_id: str | None,
-    delete: Delete,
     err: TextIO,
 ) -> int:
-    """The restores through the one engine, then the deletions: one run of the history."""
+    """The restores through the one engine, then the deletions through it too (Ctrl+C,
+    progress and the history as for any run): one run of the history."""
     restores = [(RowId(n), body) for n, (_, body) in enumerate(plan.restores, 1)]
     first = len(restores) + 1
     deletions = [
         (RowId(n), delete_input(key, int(app_id or 0)))
         for n, key in enumerate(plan.deletions, first)
     ]
-    table = EventTable(
-        Path(plan.run.file), plan.run.sheet, [EventRow(r, None) for r, _ in restores]
-    )
+
+    def table_of(items: list[tuple[RowId, JsonObject]]) -> EventTable:
+        return EventTable(
+            Path(plan.run.file), plan.run.sheet, [EventRow(r, None) for r, _ in items]
+        )
+
     batches = compose_batches(restores, settings.batch_size)
     size = settings.batch_size
-    planned = [*batches, *(deletions[i : i + size] for i in range(0, len(deletions), size))]
+    removals = [deletions[i : i + size] for i in range(0, len(deletions), size)]
     history = history_file()
+    whole = table_of([*restores, *deletions])
     recorder = RunRecorder(
-        history, settings.describe(), planned, table, table.rows, kind="undo", undoes=plan.run.id
+        history,
+        settings.describe(),
+        [*batches, *removals],
+        whole,
+        whole.rows,
+        kind="undo",
+        undoes=plan.run.id,
     )
-    tally, code, requests = Tally(), EXIT_OK, 0
+    tally, code, requests, stopped = Tally(), EXIT_OK, 0, ""
+
+    def finish(report: RunReport, outcomes: dict[RowId, Outcome]) -> None:
+        nonlocal requests, stopped
+        requests += report.requests
+        stopped = stopped or report.stopped_text
+        tally.add_outcomes(outcomes.values())
+
     try:
         if restores:
-
-            def finish(report: RunReport, outcomes: dict[RowId, Outcome]) -> None:
-                nonlocal requests
-                requests = report.requests
-                tally.add_outcomes(outcomes.values())
-
+            put_back = table_of(restores)
             code = send(
-                target, settings, batches, table, table.rows, err, finish, recorder=recorder
+                target, settings, batches, put_back, put_back.rows, err, finish, recorder=recorder
             )
-        if deletions:
-            outcomes = delete(deletions)
-            recorder.record(outcomes)
-            tally.add_outcomes(outcomes)
-            deleted = sum(o.status is RowStatus.DELETED for o in outcomes)
-            err.write(f"hubevents: {plural(deleted, 'event')} deleted of {len(deletions)}\n")
-            if deleted < len(deletions):
-                code = max(code, EXIT_ROWS)
-        recorder.finish(tally, requests, "")
+        if deletions and code != EXIT_INTERRUPTED:  # Ctrl+C: nothing more is started
+            gone = table_of(deletions)
+            deleted = send(
+                target, settings, removals, gone, gone.rows, err, finish,
+                endpoint=DELETE, recorder=recorder, action=RowStatus.DELETED,
+            )  # fmt: skip
+            code = max(code, deleted)
+            err.write(f"hubevents: {plural(tally.deleted, 'event')} deleted of {len(deletions)}\n")
+        recorder.finish(tally, requests, stopped)
     finally:
         history.close()
     err.write(
@@ -179,23 +187,3 @@ def _undo(
         f"{tally.failed} failed\n"
     )
     return code
-
-
-def deleter(target: Target, settings: ConnectionSettings) -> Delete:
-    """Deleting by external ids through the one engine and the event actions' endpoint."""
-    endpoint = DELETE
-
-    def delete(items: Sequence[tuple[RowId, JsonObject]]) -> list[Outcome]:
-        outcomes: list[Outcome] = []
-        size = settings.batch_size
-        batches = [list(items[i : i + size]) for i in range(0, len(items), size)]
-        engine = UpsertEngine(settings, target.token, transport=target.transport)
-        try:
-            engine.run(
-                batches, outcomes.extend, threading.Event(), threading.Event(), endpoint=endpoint
-            )
-        finally:
-            engine.close()
-        return outcomes
-
-    return delete

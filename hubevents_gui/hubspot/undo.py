@@ -21,14 +21,13 @@ Deleting goes through a ``delete`` callable the caller gives (the event actions'
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, FIELD_BY_KEY, Kind
 from hubevents_gui.core.history import RunHistory, RunRow, RunSummary
 from hubevents_gui.core.known_events import EventKey
-from hubevents_gui.core.rows import Outcome, RowId
 from hubevents_gui.hubspot.diff import changes_of
 from hubevents_gui.hubspot.holdings import RemoteEvent
 from hubevents_gui.hubspot.snapshot import decode
@@ -36,10 +35,6 @@ from hubevents_gui.hubspot.wire import ECHO_FIELDS, JsonObject
 
 #: the statuses of rows HubSpot stored
 _STORED = frozenset({"created", "updated"})
-
-
-#: deletes events by their keys, one outcome per item (row id, {externalAccountId, ...})
-Delete = Callable[[Sequence[tuple[RowId, JsonObject]]], list[Outcome]]
 
 
 class UndoRefusedError(Exception):
