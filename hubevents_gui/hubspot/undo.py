@@ -14,7 +14,9 @@ of each event before the run) and HubSpot's copy now:
 ``updatedAt``: recording attendance or HubSpot's own bookkeeping moves ``updatedAt`` without
 anyone editing the event, and clocks need not agree; a field the run did not write cannot be
 undone wrongly, since the undo sends only the fields the run wrote. A custom property HubSpot
-dropped (not defined on the account) is absent from its copy and compares as unchanged.
+dropped (not defined on the account) is absent from its copy and compares as unchanged, both
+for "changed since" and for what the run changed: an event the run changed only in such a
+property has nothing to put back.
 
 Deleting goes through a ``delete`` callable the caller gives (the event actions' endpoint).
 """
@@ -108,7 +110,7 @@ def plan_undo(
         if now is None:
             plan.gone.append(key)
             continue
-        since = _differences(row.payload, now)
+        since = _differences(row.payload, now, now)
         if since:
             plan.changed[key] = since
             continue
@@ -120,7 +122,7 @@ def plan_undo(
             plan.deletions.append(key)
             continue
         before = decode(key, prior)
-        if not changes_of(row.payload, before):
+        if not _differences(row.payload, before, now):
             plan.unchanged += 1
             continue
         body, uncleared = restore_input(row.payload, before)
@@ -130,10 +132,11 @@ def plan_undo(
     return plan
 
 
-def _differences(sent: JsonObject, now: RemoteEvent) -> list[str]:
-    """The titles of the fields ``sent`` wrote that HubSpot no longer holds as sent."""
+def _differences(sent: JsonObject, event: RemoteEvent, now: RemoteEvent) -> list[str]:
+    """The titles of the fields ``sent`` wrote that ``event`` does not hold as sent, leaving
+    out the custom properties HubSpot's copy ``now`` does not hold (it dropped them)."""
     titles = []
-    for key in changes_of(sent, now):
+    for key in changes_of(sent, event):
         if key.startswith(CUSTOM_KEY_PREFIX):
             name = key[len(CUSTOM_KEY_PREFIX) :]
             if name not in now.custom:

@@ -137,3 +137,31 @@ def test_runs_without_a_snapshot_or_of_attendees_are_refused(tmp_path: Path) -> 
         stored_rows(history, attendees)
     with pytest.raises(UndoRefusedError, match="has no run nope"):
         stored_rows(history, "nope")
+
+
+def test_a_run_that_changed_only_a_dropped_property_has_nothing_to_put_back(
+    tmp_path: Path,
+) -> None:
+    # the run sent the prior values and a property the account does not define: HubSpot
+    # dropped it, so the run changed nothing and the undo sends nothing for it
+    history = RunHistory(tmp_path / "history.sqlite")
+    body = {
+        "externalAccountId": "acme",
+        "externalEventId": "TAGGED",
+        "eventName": "Old",
+        "eventOrganizer": "Acme",
+        "customProperties": [
+            {"name": "region", "value": "EMEA"},
+            {"name": "legacy_tag", "value": "spring"},
+        ],
+    }
+    key = ("acme", "TAGGED")
+    run_id = history.start_run(
+        "sandbox", "e.xlsx", "Events", [(RowId(0), 2, 0, body)], kind="upsert",
+        snapshots={key: BEFORE},
+    )  # fmt: skip
+    history.record_outcomes(run_id, [Outcome(RowId(0), RowStatus.UPDATED, "11")])
+    history.close()
+    run, rows = stored_rows(history, run_id)
+    plan = plan_undo(run, rows, history.snapshots(run_id), {key: decode(key, BEFORE)})
+    assert (plan.restores, plan.changed, plan.unchanged) == ([], {}, 1)
