@@ -45,7 +45,7 @@ def entry(run: RunSummary) -> dict[str, Any]:
         "no_answer": run.no_answer,
         "requests": run.requests,
         "state": run.state,
-        "undoable": run.has_snapshot and not run.undone_by and run.kind == "upsert",
+        "undoable": run.undoable,
         "undoes": run.undoes or None,
         "undone_by": run.undone_by or None,
     }

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TextIO
 
 from hubevents_gui.cli.common import EXIT_OK, UsageError
@@ -17,23 +16,15 @@ from hubevents_gui.cli.connect import Target, connect, connection_settings
 from hubevents_gui.cli.history import history_file
 from hubevents_gui.cli.interrupts import EXIT_INTERRUPTED
 from hubevents_gui.cli.sending import send
-from hubevents_gui.core.recorder import RunRecorder
-from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus
+from hubevents_gui.core.rows import Outcome, RowId, RowStatus
 from hubevents_gui.core.tally import Tally
 from hubevents_gui.core.words import plural
-from hubevents_gui.hubspot.batching import compose_batches
-from hubevents_gui.hubspot.event_actions import DELETE, delete_input
+from hubevents_gui.hubspot.event_actions import DELETE
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.hubspot.settings import ConnectionSettings
-from hubevents_gui.hubspot.snapshot import read_snapshot
-from hubevents_gui.hubspot.undo import (
-    UndoPlan,
-    UndoRefusedError,
-    plan_undo,
-    stored_rows,
-)
-from hubevents_gui.hubspot.wire import JsonObject
+from hubevents_gui.hubspot.undo import Fate, UndoPlan, UndoRefusedError, undoable_run
+from hubevents_gui.hubspot.undo_run import UndoJob, read_undo, undo_job
 
 #: events named one by one in the preview (the rest are counted)
 NAMED = 5
@@ -49,11 +40,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     history = history_file()
+    settings = connection_settings(args)
     try:
-        summary, rows = stored_rows(history, args.run_id)
+        summary = undoable_run(history, args.run_id)
     except UndoRefusedError as exc:
         raise UsageError(f"cannot undo: {exc}") from None
-    settings = connection_settings(args)
     if summary.connection != settings.describe():
         raise UsageError(
             f"run {summary.id} was sent to {summary.connection}, not {settings.describe()}: "
@@ -62,21 +53,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     target = connect(args, settings)
     try:
         with HubSpotReader(target.settings, target.token, transport=target.transport) as reader:
-            now = read_snapshot(reader, list(rows))
-            app_id = reader.app_id()
+            planned = read_undo(history, summary.id, reader)
+    except UndoRefusedError as exc:
+        raise UsageError(f"cannot undo: {exc}") from None
     except ReadError as exc:
         raise UsageError(f"cannot read HubSpot's events to plan the undo: {exc}") from None
-    plan = plan_undo(summary, rows, history.snapshots(summary.id), now.events)
-    tell_plan(plan, now.requests, out)
+    plan = planned.plan
+    tell_plan(plan, planned.requests, out)
     if args.dry_run or not (plan.deletions or plan.restores):
         return EXIT_OK
-    if plan.deletions and (app_id is None or not app_id.isdigit()):
-        # half an undo would mark the run undone and keep its created events for good
-        raise UsageError(
-            "HubSpot does not say which app the token belongs to, so the events the run "
-            f"created cannot be deleted ({plural(len(plan.deletions), 'event')}): nothing was "
-            "changed"
-        )
+    try:
+        job = undo_job(planned, settings.batch_size)
+    except UndoRefusedError as exc:
+        raise UsageError(str(exc)) from None
     if not args.yes:
         if not sys.stdin.isatty():
             raise UsageError("the undo changes HubSpot: pass --yes to go ahead without a terminal")
@@ -85,7 +74,7 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             err.write("hubevents: nothing was changed\n")
             return EXIT_OK
-    return _undo(plan, target, settings, app_id, err)
+    return _undo(job, target, settings, err)
 
 
 def tell_plan(plan: UndoPlan, requests: int, out: TextIO) -> None:
@@ -95,68 +84,23 @@ def tell_plan(plan: UndoPlan, requests: int, out: TextIO) -> None:
         f"Undo of run {run.id} ({run.file}, {run.connection}), read in "
         f"{plural(requests, 'request')}:\n"
     )
-    out.write(
-        f"{plural(len(plan.deletions), 'event')} the run created will be deleted, "
-        f"{len(plan.restores)} it changed put back, {len(plan.changed)} left alone because "
-        f"changed in HubSpot since, {len(plan.gone)} no longer in HubSpot, "
-        f"{plan.unchanged} unchanged by the run\n"
-    )
-    named = [
-        *(("delete", key, "") for key in plan.deletions),
-        *(("put back", key, "") for key, _ in plan.restores),
-    ]
-    for what, (account, event), _ in named[:NAMED]:
-        out.write(f"  {what}: {account} / {event}\n")
-    if len(named) > NAMED:
-        out.write(f"  ... and {plural(len(named) - NAMED, 'more event')}\n")
-    for (account, event), fields in list(plan.changed.items())[:NAMED]:
-        out.write(
-            f"  left alone: {account} / {event}: changed since the run ({', '.join(fields)})\n"
-        )
-    for account, event in plan.gone[:NAMED]:
-        out.write(f"  left alone: {account} / {event}: HubSpot no longer holds it\n")
-    for (account, event), fields in plan.uncleared.items():
-        out.write(
-            f"  note: {account} / {event}: {', '.join(fields)} was empty before the run; an "
-            "upsert cannot clear it, so it keeps the run's value\n"
-        )
+    out.write(plan.summary_line() + "\n")
+    entries = plan.entries()
+    acting = [e for e in entries if e.what in (Fate.DELETE, Fate.PUT_BACK)]
+    for entry in acting[:NAMED]:
+        out.write(f"  {entry.what}: {entry.key[0]} / {entry.key[1]}\n")
+    if len(acting) > NAMED:
+        out.write(f"  ... and {plural(len(acting) - NAMED, 'more event')}\n")
+    for what in (Fate.LEFT_ALONE, Fate.NOTE):
+        for entry in [e for e in entries if e.what == what][:NAMED]:
+            out.write(f"  {entry.what}: {entry.key[0]} / {entry.key[1]}: {entry.why}\n")
 
 
-def _undo(
-    plan: UndoPlan,
-    target: Target,
-    settings: ConnectionSettings,
-    app_id: str | None,
-    err: TextIO,
-) -> int:
+def _undo(job: UndoJob, target: Target, settings: ConnectionSettings, err: TextIO) -> int:
     """The restores through the one engine, then the deletions through it too (Ctrl+C,
     progress and the history as for any run): one run of the history."""
-    restores = [(RowId(n), body) for n, (_, body) in enumerate(plan.restores, 1)]
-    first = len(restores) + 1
-    deletions = [
-        (RowId(n), delete_input(key, int(app_id or 0)))
-        for n, key in enumerate(plan.deletions, first)
-    ]
-
-    def table_of(items: list[tuple[RowId, JsonObject]]) -> EventTable:
-        return EventTable(
-            Path(plan.run.file), plan.run.sheet, [EventRow(r, None) for r, _ in items]
-        )
-
-    batches = compose_batches(restores, settings.batch_size)
-    size = settings.batch_size
-    removals = [deletions[i : i + size] for i in range(0, len(deletions), size)]
     history = history_file()
-    whole = table_of([*restores, *deletions])
-    recorder = RunRecorder(
-        history,
-        settings.describe(),
-        [*batches, *removals],
-        whole,
-        whole.rows,
-        kind="undo",
-        undoes=plan.run.id,
-    )
+    recorder = job.recorder(history, settings.describe())
     tally, code, requests, stopped = Tally(), EXIT_OK, 0, ""
 
     def finish(report: RunReport, outcomes: dict[RowId, Outcome]) -> None:
@@ -166,24 +110,29 @@ def _undo(
         tally.add_outcomes(outcomes.values())
 
     try:
-        if restores:
-            put_back = table_of(restores)
+        if job.restores:
+            put_back = job.put_back
             code = send(
-                target, settings, batches, put_back, put_back.rows, err, finish, recorder=recorder
-            )
-        if deletions and code != EXIT_INTERRUPTED:  # Ctrl+C: nothing more is started
-            gone = table_of(deletions)
+                target, settings, job.restores, put_back, put_back.rows, err, finish,
+                recorder=recorder,
+            )  # fmt: skip
+        if job.removals and code == EXIT_INTERRUPTED:  # Ctrl+C: nothing more is started
+            skipped = job.not_started()
+            recorder.record(skipped)
+            tally.add_outcomes(skipped)
+        elif job.removals:
+            gone = job.gone
             deleted = send(
-                target, settings, removals, gone, gone.rows, err, finish,
+                target, settings, job.removals, gone, gone.rows, err, finish,
                 endpoint=DELETE, recorder=recorder, action=RowStatus.DELETED,
             )  # fmt: skip
             code = max(code, deleted)
-            err.write(f"hubevents: {plural(tally.deleted, 'event')} deleted of {len(deletions)}\n")
+            err.write(f"hubevents: {plural(tally.deleted, 'event')} deleted of {len(gone.rows)}\n")
         recorder.finish(tally, requests, stopped)
     finally:
         history.close()
     err.write(
-        f"hubevents: {len(plan.restores)} to put back: {tally.updated} put back, "
+        f"hubevents: {len(job.plan.restores)} to put back: {tally.updated} put back, "
         f"{tally.failed} failed\n"
     )
     return code

@@ -55,6 +55,12 @@ class RunSummary:
     undone_by: str = ""
 
     @property
+    def undoable(self) -> bool:
+        """An event upsert with its snapshot, not undone yet (see hubspot.undo.undoable_run for
+        why another is not)."""
+        return self.kind in ("", "upsert") and self.has_snapshot and not self.undone_by
+
+    @property
     def interrupted(self) -> bool:
         """The run never finished (the process was killed): there is no finish record."""
         return self.finished is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from hubevents_gui.core.rows import ACTED, Outcome, RowStatus
 
@@ -86,6 +86,11 @@ class Tally:
 
     def copy(self) -> Tally:
         return replace(self)
+
+    def merge(self, other: Tally) -> None:
+        """Add ``other``'s counts to these (the parts of one run)."""
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass

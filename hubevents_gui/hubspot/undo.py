@@ -18,22 +18,34 @@ dropped (not defined on the account) is absent from its copy and compares as unc
 for "changed since" and for what the run changed: an event the run changed only in such a
 property has nothing to put back.
 
-Deleting goes through a ``delete`` callable the caller gives (the event actions' endpoint).
+Reading HubSpot, planning and doing an undo is hubspot.undo_run, shared by ``hubevents undo``
+and the window's Undo This Run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX, FIELD_BY_KEY, Kind
 from hubevents_gui.core.history import RunHistory, RunRow, RunSummary
 from hubevents_gui.core.known_events import EventKey
+from hubevents_gui.core.words import plural
 from hubevents_gui.hubspot.diff import changes_of
 from hubevents_gui.hubspot.holdings import RemoteEvent
 from hubevents_gui.hubspot.snapshot import decode
 from hubevents_gui.hubspot.wire import ECHO_FIELDS, JsonObject
+
+#: what a run of a kind other than an upsert did, in the refusal's words
+_DID = {
+    "attendance": "recorded attendees",
+    "cancel": "cancelled events",
+    "complete": "completed events",
+    "delete": "deleted events",
+    "archive": "deleted events",
+}
 
 #: the statuses of rows HubSpot stored
 _STORED = frozenset({"created", "updated"})
@@ -66,10 +78,59 @@ class UndoPlan:
     def keys_to_read(self) -> list[EventKey]:
         return [*self.deletions, *(key for key, _ in self.restores)]
 
+    def summary_line(self) -> str:
+        """ "2 events the run created will be deleted, 1 it changed put back, ..." """
+        return (
+            f"{plural(len(self.deletions), 'event')} the run created will be deleted, "
+            f"{len(self.restores)} it changed put back, {len(self.changed)} left alone because "
+            f"changed in HubSpot since, {len(self.gone)} no longer in HubSpot, "
+            f"{self.unchanged} unchanged by the run"
+        )
 
-def stored_rows(history: RunHistory, run_id: str) -> tuple[RunSummary, dict[EventKey, RunRow]]:
-    """The run and, per event, the last row HubSpot stored; UndoRefusedError when it cannot be
-    undone (unknown, not an upsert with a snapshot, an undo itself, already undone)."""
+    def entries(self) -> list[UndoEntry]:
+        """What becomes of each event, one entry per event (and one per note): deleted first,
+        then put back, then left alone."""
+        found = [UndoEntry(Fate.DELETE, key) for key in self.deletions]
+        found += [UndoEntry(Fate.PUT_BACK, key) for key, _ in self.restores]
+        found += [
+            UndoEntry(Fate.LEFT_ALONE, key, f"changed since the run ({', '.join(fields)})")
+            for key, fields in self.changed.items()
+        ]
+        gone = "HubSpot no longer holds it"
+        found += [UndoEntry(Fate.LEFT_ALONE, key, gone) for key in self.gone]
+        found += [
+            UndoEntry(
+                Fate.NOTE,
+                key,
+                f"{', '.join(fields)} was empty before the run; an upsert cannot clear it, so "
+                "it keeps the run's value",
+            )
+            for key, fields in self.uncleared.items()
+        ]
+        return found
+
+
+class Fate(StrEnum):
+    """What an undo does to an event, in the words its preview uses."""
+
+    DELETE = "delete"
+    PUT_BACK = "put back"
+    LEFT_ALONE = "left alone"
+    NOTE = "note"
+
+
+@dataclass(frozen=True)
+class UndoEntry:
+    """One line of an undo's preview: what becomes of one event, and why."""
+
+    what: Fate
+    key: EventKey
+    why: str = ""
+
+
+def undoable_run(history: RunHistory, run_id: str) -> RunSummary:
+    """The run, when it can be undone; UndoRefusedError saying why not (unknown, not an upsert
+    with a snapshot, an undo itself, already undone)."""
     run = history.run(run_id)
     if run is None:
         raise UndoRefusedError(
@@ -82,13 +143,20 @@ def stored_rows(history: RunHistory, run_id: str) -> tuple[RunSummary, dict[Even
         )
     if run.undone_by:
         raise UndoRefusedError(f"run {run_id} was already undone, by run {run.undone_by}")
-    if run.kind == "attendance":
-        raise UndoRefusedError(f"run {run_id} recorded attendees: only event upserts are undone")
+    if run.kind not in ("", "upsert"):
+        what = _DID.get(run.kind, f"was a {run.kind} run")
+        raise UndoRefusedError(f"run {run_id} {what}: only event upserts are undone")
     if not run.has_snapshot:
         raise UndoRefusedError(
             f"run {run_id} was recorded without HubSpot's prior copy of its events (by an "
-            "older version, or the window): it cannot be undone"
+            "older version): it cannot be undone"
         )
+    return run
+
+
+def stored_rows(history: RunHistory, run_id: str) -> tuple[RunSummary, dict[EventKey, RunRow]]:
+    """The run (see undoable_run) and, per event, the last row HubSpot stored."""
+    run = undoable_run(history, run_id)
     rows: dict[EventKey, RunRow] = {}
     for row in history.rows(run_id):
         if row.status in _STORED:

@@ -165,3 +165,38 @@ def test_a_run_that_changed_only_a_dropped_property_has_nothing_to_put_back(
     run, rows = stored_rows(history, run_id)
     plan = plan_undo(run, rows, history.snapshots(run_id), {key: decode(key, BEFORE)})
     assert (plan.restores, plan.changed, plan.unchanged) == ([], {}, 1)
+    assert plan.entries() == []
+
+
+def test_the_preview_lists_each_event_with_what_becomes_of_it(tmp_path: Path) -> None:
+    history, run_id = recorded(tmp_path)
+    run, rows = stored_rows(history, run_id)
+    now = {key: decode(key, {"fields": row.payload}) for key, row in rows.items()}
+    for event in now.values():
+        event.custom = {"region": "AMER"}
+    now[("acme", "EDITED")].fields["eventName"] = "Edited by hand"
+    plan = plan_undo(run, rows, history.snapshots(run_id), now)
+    said = [(e.what.value, e.key[1], e.why) for e in plan.entries()]
+    assert said == [
+        ("delete", "CREATED", ""),
+        ("put back", "CHANGED", ""),
+        ("left alone", "EDITED", "changed since the run (Event Name)"),
+        (
+            "note",
+            "CHANGED",
+            "Start was empty before the run; an upsert cannot clear it, so it keeps the "
+            "run's value",
+        ),
+    ]
+    assert plan.summary_line() == (
+        "1 event the run created will be deleted, 1 it changed put back, 1 left alone "
+        "because changed in HubSpot since, 0 no longer in HubSpot, 0 unchanged by the run"
+    )
+
+
+def test_runs_of_actions_on_events_are_refused_saying_what_they_did(tmp_path: Path) -> None:
+    history = RunHistory(tmp_path / "history.sqlite")
+    cancel = history.start_run("sandbox", "e.xlsx", "Events", [], kind="cancel")
+    history.close()
+    with pytest.raises(UndoRefusedError, match="cancelled events: only event upserts"):
+        stored_rows(history, cancel)
