@@ -162,7 +162,7 @@ class HubSpotReads(QObject):
         from hubevents_gui.hubspot.holdings import read_holdings
         from hubevents_gui.hubspot.pulled import pulled_sheet
 
-        begun = self._begin()
+        begun = self.begin()
         if begun is None:
             return False
         cancel, reader = begun
@@ -171,7 +171,7 @@ class HubSpotReads(QObject):
 
         def work(_task: Task) -> Pulled | None:
             with reader:
-                holdings = _read(lambda: read_holdings(reader, None, self.progress.emit))
+                holdings = read_or_none(lambda: read_holdings(reader, None, self.progress.emit))
             if holdings is None:
                 return None
             headers, rows = pulled_sheet(holdings, zone)
@@ -187,7 +187,7 @@ class HubSpotReads(QObject):
                 raw, len(rows), len(holdings.others), len(holdings.unresolved), holdings.requests
             )
 
-        return self._run(work, cancel, delivers=self.pulled)
+        return self.start(work, cancel, delivers=self.pulled)
 
     # ------------------------------------------------------------------ preview
 
@@ -198,7 +198,7 @@ class HubSpotReads(QObject):
         from hubevents_gui.hubspot.wire import inputs_for
 
         controller = self.controller
-        begun = self._begin()
+        begun = self.begin()
         if begun is None:
             return False
         cancel, reader = begun
@@ -221,9 +221,9 @@ class HubSpotReads(QObject):
                         plans, dict(items), definitions, missing, reader.requests, {}, {}
                     )
 
-                return _read(read)
+                return read_or_none(read)
 
-        return self._run(work, cancel, done=self._on_previewed)
+        return self.start(work, cancel, done=self._on_previewed)
 
     @Slot(object)
     def _on_previewed(self, result: Previewed | None) -> None:
@@ -248,19 +248,19 @@ class HubSpotReads(QObject):
         from hubevents_gui.core.known_events import KnownEvent
         from hubevents_gui.hubspot.holdings import known_events, read_holdings
 
-        begun = self._begin()
+        begun = self.begin()
         if begun is None:
             return False
         cancel, reader = begun
 
         def work(_task: Task) -> list[KnownEvent] | None:
             with reader:
-                holdings = _read(lambda: read_holdings(reader, None, self.progress.emit))
+                holdings = read_or_none(lambda: read_holdings(reader, None, self.progress.emit))
             if holdings is None:
                 return None
             return list(known_events(holdings).values())
 
-        return self._run(work, cancel, delivers=self.events_listed)
+        return self.start(work, cancel, delivers=self.events_listed)
 
     # ------------------------------------------------------------------ acting on events
 
@@ -271,7 +271,7 @@ class HubSpotReads(QObject):
         to complete, the object ids to archive); ``action_planned`` hands back the plan."""
         from hubevents_gui.hubspot.action_plan import Action, plan_action
 
-        begun = self._begin()
+        begun = self.begin()
         if begun is None:
             return False
         cancel, reader = begun
@@ -296,13 +296,13 @@ class HubSpotReads(QObject):
                     portal = f"portal {token.get('hubId', '(unknown)')} in {where}"
                     return PlannedAction(action, plan, portal, rows)
 
-                return _read(read)
+                return read_or_none(read)
 
-        return self._run(work, cancel, delivers=self.action_planned)
+        return self.start(work, cancel, delivers=self.action_planned)
 
     # ------------------------------------------------------------------ one read
 
-    def _begin(self) -> tuple[threading.Event, HubSpotReader] | None:
+    def begin(self) -> tuple[threading.Event, HubSpotReader] | None:
         """The cancel and the reader of a new read; None while a read or a run is under way,
         or after asking for a token."""
         if self.controller.busy:
@@ -311,7 +311,7 @@ class HubSpotReads(QObject):
         reader = self._reader(cancel)
         return None if reader is None else (cancel, reader)
 
-    def _run(
+    def start(
         self,
         work: Callable[[Task], object],
         cancel: threading.Event,
@@ -352,7 +352,7 @@ class HubSpotReads(QObject):
 T = TypeVar("T")
 
 
-def _read(read: Callable[[], T]) -> T | None:
+def read_or_none(read: Callable[[], T]) -> T | None:
     """What ``read`` returns; None when it was cancelled; a failure as one sentence."""
     from hubevents_gui.hubspot.reader import ReadCancelledError, ReadError
 

@@ -58,6 +58,7 @@ from hubevents_gui.ui.running import RunActions
 from hubevents_gui.ui.settings import AppSettings
 from hubevents_gui.ui.shell import WindowShell
 from hubevents_gui.ui.table_pane import TablePane
+from hubevents_gui.ui.undo_actions import UndoActions
 
 if TYPE_CHECKING:
     from hubevents_gui.ui.autosave import Autosaver
@@ -229,6 +230,8 @@ class MainWindow(WindowShell):
         self.hubspot = HubSpotActions(self)
         self.attendees = AttendeeActions(self)
         self.event_actions = EventActions(self)
+        self.undoing = UndoActions(self)
+        self.history_dock.undo_requested.connect(self.undoing.undo_run)
         self.portal = PortalCheck(self.controller)
 
         menus = fill_menus(self.menuBar(), self.actions_by_name)
@@ -399,6 +402,7 @@ class MainWindow(WindowShell):
         self.action("actionOpen").setEnabled(not running)
         self.action("actionOpenFromHubSpot").setEnabled(not running)
         self.action("actionConnection").setEnabled(not running)
+        self.history_dock.update_buttons()
         source = self.document.table.file
         self.action("actionAddResultsToWorkbook").setEnabled(
             has_rows and source is not None and source.suffix.lower() in (".xlsx", ".xlsm")

@@ -45,14 +45,16 @@ def test_runs_with_failures_are_recorded_listed_and_exported(
 
     def finished_run_listed() -> bool:
         listed = runs.topLevelItem(0) if runs.topLevelItemCount() == 1 else None
-        return listed is not None and listed.text(8) == "stopped: daily limit reached"
+        ended = HEADERS.index("Ended")
+        return listed is not None and listed.text(ended) == "stopped: daily limit reached"
 
     qtbot.waitUntil(finished_run_listed, timeout=5_000)
     item = runs.topLevelItem(0)
     assert item is not None
-    assert [item.text(c) for c in range(3, 9)] == [
+    assert [item.text(c) for c in range(HEADERS.index("Rows"), len(HEADERS))] == [
         "23",
         "10",
+        "0",
         "0",
         "0",
         "13",
@@ -141,7 +143,7 @@ def test_the_panel_says_what_became_of_each_run_and_its_counts_add_up(
     # killed: every row in a count, those never answered among the not sent
     assert killed.text(HEADERS.index("Ended")) == "interrupted"
     counts = [int(killed.text(c)) for c in range(HEADERS.index("Rows"), HEADERS.index("Ended"))]
-    assert counts == [12, 5, 0, 0, 7]
+    assert counts == [12, 5, 0, 0, 0, 7]
     assert killed.toolTip(0) == "Interrupted. 12 rows: 5 created, 1 not sent, 6 with no answer."
     dialog = RunDialog(window.controller.history, killed.data(0, Qt.ItemDataRole.UserRole), window)
     qtbot.addWidget(dialog)
