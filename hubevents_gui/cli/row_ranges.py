@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from hubevents_gui.cli.common import UsageError
 from hubevents_gui.core.rows import EventRow, EventTable
 
-_PART = re.compile(r"\s*(\d+)\s*(?:-\s*(\d+)\s*)?")
+#: ASCII digits only: Python's \d takes "٣" or "３" too, which a row number never is
+_PART = re.compile(r"\s*([0-9]+)\s*(?:-\s*([0-9]+)\s*)?", re.ASCII)
 #: more rows than any sheet holds: a range past it is a typing slip, not a million rows
 _MOST = 10_000_000
 
