@@ -139,6 +139,9 @@ def test_on_a_terminal_it_asks_and_does_what_the_answer_says(
         ("2-", "'2-' is not a row"),
         ("1-3", "row 1 of Sheet1 is the header"),
         ("2-99", "Sheet1 has no row 99 with an event (its events are in rows 2-6)"),
+        # digits of other scripts are not row numbers (Python's int() would take them)
+        ("\u0663", "'\u0663' is not a row or a range of rows"),
+        ("2-\uff15", "'2-\uff15' is not a row or a range of rows"),
     ],
 )
 def test_bad_rows_exit_2_saying_why(
@@ -194,3 +197,17 @@ def test_against_a_faulty_server_every_chosen_row_ends_as_asked(
     assert "(0 retries" not in err  # the faults were met, and got over
     left = {k[2]: e.get("eventCancelled") for k, e in faulty.sandbox.all_events()}
     assert left == {"E1": True, "E2": True}
+
+
+def test_a_row_without_an_id_is_named_by_the_cell_that_is_empty(tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        ["acme", "E1", "Webinar 1", "Acme", "2026-03-04 10:00", "2026-03-04 11:30"],
+        [None, "E2", "Webinar 2", "Acme", "2026-03-04 10:00", "2026-03-04 11:30"],
+        ["acme", None, "Webinar 3", "Acme", "2026-03-04 10:00", "2026-03-04 11:30"],
+    ]
+    path = write_xlsx(tmp_path / "events.xlsx", [TIMED, *rows])
+    run("upsert", str(path), "--sandbox", "--timezone", "UTC")
+    code, _, err = run("events", "cancel", str(path), "--sandbox", "--yes")
+    assert code == 1, err
+    assert "Sheet1!A3: not sent: the row has no External Account ID" in err
+    assert "Sheet1!B4: not sent: the row has no External Event ID" in err

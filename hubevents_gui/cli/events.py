@@ -24,9 +24,9 @@ from hubevents_gui.cli.connect import Target, connect, connection_settings
 from hubevents_gui.cli.row_ranges import chosen_rows, row_ranges
 from hubevents_gui.cli.sending import room_for, send, tell_failed_rows, write_results_file
 from hubevents_gui.core.fields import EVENT_FIELDS
-from hubevents_gui.core.rows import EventTable, Outcome, RowId
+from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId
 from hubevents_gui.core.words import plural
-from hubevents_gui.hubspot.action_plan import Action, ActionPlan, plan_action
+from hubevents_gui.hubspot.action_plan import Action, ActionPlan, missing_keys, plan_action
 from hubevents_gui.hubspot.quota import Quota
 from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.report import RunReport
@@ -190,7 +190,12 @@ def _summarize(
         f"({plural(report.retries, 'retry', 'retries')}, {report.rate_limited} rate-limited, "
         f"{plural(report.split_requests, 'split')}) in {report.elapsed:.1f} s\n"
     )
-    tell_failed_rows(table, outcomes, err, lambda row: table.cell_name(row, "externalEventId"))
+
+    def where(row: EventRow) -> str:
+        # the empty cell when the row cannot name its event, else its event id's
+        return table.cell_name(row, (*missing_keys(row), "externalEventId")[0])
+
+    tell_failed_rows(table, outcomes, err, where)
 
 
 def _print_requests(

@@ -77,6 +77,15 @@ class ActionPlan:
         return ", ".join(names[:most]) + (f", {more}" if len(names) > most else "")
 
 
+#: the fields that name an event, in the order a sheet usually has them
+KEY_FIELDS = ("externalAccountId", "externalEventId")
+
+
+def missing_keys(row: EventRow) -> list[str]:
+    """The fields of KEY_FIELDS ``row`` has no value for (an action cannot name its event)."""
+    return [name for name in KEY_FIELDS if not isinstance(row.values.get(name), str)]
+
+
 def event_key(row: EventRow) -> EventKey | None:
     account, event_id = row.values.get("externalAccountId"), row.values.get("externalEventId")
     if isinstance(account, str) and isinstance(event_id, str):
@@ -106,11 +115,7 @@ def plan_action(
     for row in rows:
         key = event_key(row)
         if key is None:
-            missing = [
-                table.column_title(name)
-                for name in ("externalAccountId", "externalEventId")
-                if not isinstance(row.values.get(name), str)
-            ]
+            missing = [table.column_title(name) for name in missing_keys(row)]
             why = f"not sent: the row has no {' and no '.join(missing)}"
             not_sent.append(Outcome(row.row_id, RowStatus.NOT_SENT, message=why))
             continue
