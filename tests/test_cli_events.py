@@ -107,6 +107,9 @@ def test_another_apps_event_is_deleted_only_by_object_id(tmp_path: Path) -> None
     assert code == 0, err
     assert "1 deleted" in err
     assert not [k for k, _ in Sandbox(state_file=sandbox_state()).all_events() if k[2] == "PW-0042"]
+    # the history names the runs as the window does: a delete, then a delete by object id
+    code, out, _ = run("history", "--json")
+    assert [r["kind"] for r in json.loads(out)[:2]] == ["archive", "delete"]
 
 
 def test_without_a_terminal_it_refuses_naming_the_portal_and_changes_nothing(

@@ -173,6 +173,7 @@ def _send(
         quota=quota,
         preset=plan.not_sent,
         action=action.outcome,
+        kind=action.value,
     )
 
 

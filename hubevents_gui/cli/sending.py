@@ -29,13 +29,6 @@ from hubevents_gui.hubspot.report import RunReport, StopReason
 from hubevents_gui.hubspot.settings import ConnectionSettings
 from hubevents_gui.hubspot.snapshot import Prior
 
-#: the history's kind of a run of an action on events (by the outcome a row gets)
-_ACTION_KINDS = {
-    RowStatus.CANCELLED: "cancel",
-    RowStatus.COMPLETED: "complete",
-    RowStatus.DELETED: "delete",
-}
-
 #: what a command does once every row has its outcome, still guarded against Ctrl+C (the record
 #: of what HubSpot stored must not be lost): the summary, the results file
 Finish = Callable[[RunReport, dict[RowId, Outcome]], None]
@@ -115,6 +108,7 @@ def send(
     action: RowStatus | None = None,
     snapshots: Mapping[EventKey, Prior] | None = None,
     recorder: RunRecorder | None = None,
+    kind: str = "",
 ) -> int:
     """Send ``batches`` (the inputs of ``rows``), recorded in the run history, and return the
     exit code (0 only when every row of ``table`` went). ``preset``: outcomes known without
@@ -122,7 +116,8 @@ def send(
     outcome; ``action``: the outcome of a row an action on events went through, which the
     progress line counts. ``snapshots``: HubSpot's copy of the events before the run, kept with
     it (see hubspot.snapshot). ``recorder``: a run the caller recorded and finishes itself (an
-    undo, whose deletions are part of the same run)."""
+    undo, whose deletions are part of the same run). ``kind``: the run's kind in the history
+    (an action's name, as the window records it; by default "upsert" or "attendance")."""
     attendees = endpoint is not None and endpoint.attendees
     outcomes: dict[RowId, Outcome] = {o.row_id: o for o in preset}
     total = sum(len(batch) for batch in batches)
@@ -130,13 +125,7 @@ def send(
     # every run is recorded, as the app records its own (see the app's Run history panel)
     own = recorder is None
     if recorder is None:
-        kind = (
-            "attendance"
-            if attendees
-            else _ACTION_KINDS.get(action, "upsert")
-            if action
-            else "upsert"
-        )
+        kind = kind or ("attendance" if attendees else "upsert")
         history = RunHistory(data_dir() / "history.sqlite")
         recorder = RunRecorder(
             history, settings.describe(), batches, table, rows, kind=kind, snapshots=snapshots
