@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from hubevents_gui import __version__
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.fields import EVENT_FIELDS
+from hubevents_gui.core.logs import close_logging, setup_logging
+from hubevents_gui.core.redaction import redact_all
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
 from hubevents_gui.ui.autosave import Autosaver, PendingSession, pending_sessions
 from hubevents_gui.ui.controller import Controller
@@ -38,13 +40,54 @@ def configure_interpreter() -> None:
     sys.setswitchinterval(GUI_SWITCH_INTERVAL)
 
 
+#: Qt's own options (QApplication and QGuiApplication), passed through to Qt: those taking a
+#: value, and those that stand alone
+QT_VALUE_OPTIONS = frozenset({
+    "-platform", "-platformpluginpath", "-platformtheme", "-plugin", "-qwindowgeometry",
+    "-qwindowicon", "-qwindowtitle", "-style", "-stylesheet", "-session", "-display",
+    "-geometry", "-title", "-name", "-qmljsdebugger",
+})  # fmt: skip
+QT_FLAG_OPTIONS = frozenset({"-reverse", "-widgetcount", "-nograb", "-dograb", "-sync"})
+
+
+def split_qt_arguments(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """``argv`` as (Qt's options with their values, the app's own arguments). Qt's take one
+    dash (``-style Fusion``, ``-reverse``); ``--style`` is taken as Qt's too."""
+    qt: list[str] = []
+    ours: list[str] = []
+    items = iter(argv)
+    for item in items:
+        single = "-" + item[2:] if item.startswith("--") else item
+        name, has_value, given = single.partition("=")
+        if name in QT_VALUE_OPTIONS:
+            value = given if has_value else next(items, None)
+            if value is None:
+                ours.append(item)  # argparse says what is missing
+            else:
+                qt += [name, value]
+        elif single in QT_FLAG_OPTIONS:
+            qt.append(single)
+        else:
+            ours.append(item)
+    return qt, ours
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hubevents-gui", description="The hubevents desktop app.")
+    parser = argparse.ArgumentParser(
+        prog="hubevents-gui",
+        description="The hubevents desktop app. Qt's own options (-platform, -style, -reverse, "
+        "...) are passed through to Qt.",
+    )
     parser.add_argument("file", nargs="?", type=Path, help="a spreadsheet to open")
     parser.add_argument(
         "--sandbox", action="store_true", help="work against the built-in HubSpot simulator"
     )
+    parser.add_argument(
+        "--debug", action="store_true", help="log everything, not only warnings and errors"
+    )
     parser.add_argument("--settings", type=Path, help=argparse.SUPPRESS)  # tests and benchmarks
+    # smoke tests of the wheel and the bundle: start, open, quit cleanly after this many ms
+    parser.add_argument("--quit-after", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"hubevents-gui {__version__}")
     return parser
 
@@ -107,38 +150,60 @@ def create_window(settings: AppSettings, *, sandbox: bool, file: Path | None = N
     return window
 
 
-def _excepthook(window: MainWindow | None) -> object:
+def _excepthook(window: MainWindow | None, log_file: Path | None) -> object:
     def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(kind, value, tb)))
         if window is not None:
-            QMessageBox.critical(
-                window,
-                "Unexpected error",
-                f"Something went wrong: {kind.__name__}: {value}\n\nYour table is still open; "
-                "save the results to keep your work.",
-            )
+            show_unexpected_error(window, f"{kind.__name__}: {value}", log_file)
 
     return hook
 
 
+def show_unexpected_error(window: MainWindow, what: str, log_file: Path | None) -> None:
+    """The box an unexpected error shows: what, that the table is still open, and (when there
+    is a log file) a button that opens the log folder."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QDesktopServices
+
+    box = QMessageBox(window)
+    box.setObjectName("unexpectedErrorBox")
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle("Unexpected error")
+    box.setText(f"Something went wrong: {redact_all(what)}")
+    logged = f"\n\nThe details are in {log_file}." if log_file is not None else ""
+    box.setInformativeText(f"Your table is still open; save the results to keep your work.{logged}")
+    opener = None
+    if log_file is not None:
+        opener = box.addButton("Open Log Folder", QMessageBox.ButtonRole.ActionRole)
+        opener.setObjectName("openLogFolder")
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    if opener is not None and box.clickedButton() is opener:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file.parent)))  # type: ignore[union-attr]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    qt_arguments, ours = split_qt_arguments(sys.argv[1:] if argv is None else argv)
+    args = build_parser().parse_args(ours)
     configure_interpreter()
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    log_file = setup_logging(debug=args.debug)
+    app = QApplication.instance() or QApplication([*sys.argv[:1], *qt_arguments])
     assert isinstance(app, QApplication)
     app.setApplicationName("hubevents")
     app.setOrganizationName("hubevents")
     app.setApplicationDisplayName("hubevents")
     settings = AppSettings(args.settings)
     window = create_window(settings, sandbox=args.sandbox, file=args.file)
-    sys.excepthook = _excepthook(window)  # type: ignore[assignment]
+    sys.excepthook = _excepthook(window, log_file)  # type: ignore[assignment]
     window.show()
     QTimer.singleShot(300, window.controller, window.controller.warm_up)
+    if args.quit_after is not None:
+        QTimer.singleShot(args.quit_after, window, window.close)
     code = int(app.exec())
     # the window and what it owns go now, on the GUI thread while the QApplication exists: not
     # when the collector happens upon them at exit, on whichever thread is running then
     sys.excepthook = sys.__excepthook__  # it shows its box on the window
     shiboken6.delete(window)
     settings.close()
+    close_logging()
     return code

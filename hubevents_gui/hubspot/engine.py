@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 
 import httpx
 
+from hubevents_gui.core.redaction import TokenRedactor, redact
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
 from hubevents_gui.core.threads import lower_priority
 from hubevents_gui.hubspot.batching import Batch, Item
@@ -40,7 +41,6 @@ from hubevents_gui.hubspot.errors import (
 from hubevents_gui.hubspot.http import open_client
 from hubevents_gui.hubspot.quota import Quota
 from hubevents_gui.hubspot.ratelimit import RateLimiter
-from hubevents_gui.hubspot.redaction import TokenRedactor, redact
 from hubevents_gui.hubspot.report import RunReport, StopReason
 from hubevents_gui.hubspot.settings import ConnectionSettings
 from hubevents_gui.hubspot.token_check import clean_token

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 
 from hubevents_gui import __version__
+from hubevents_gui.core.redaction import keep_secret
 from hubevents_gui.hubspot.settings import ConnectionSettings
 
 
@@ -15,7 +16,9 @@ def open_client(
     *,
     connections: int = 2,
 ) -> httpx.Client:
-    """A client for ``settings``' address sending ``token`` (already checked by clean_token)."""
+    """A client for ``settings``' address sending ``token`` (already checked by clean_token).
+    The token is registered to be kept out of every log."""
+    keep_secret(token)
     return httpx.Client(
         base_url=settings.base_url.rstrip("/"),
         headers={

@@ -19,10 +19,10 @@ from urllib.parse import quote
 import httpx
 
 from hubevents_gui.core.properties import PropertyDefinition
+from hubevents_gui.core.redaction import redact
 from hubevents_gui.hubspot.errors import TRANSIENT, error_text, missing_scopes, network_sentence
 from hubevents_gui.hubspot.http import open_client
 from hubevents_gui.hubspot.ratelimit import RateLimiter
-from hubevents_gui.hubspot.redaction import redact
 from hubevents_gui.hubspot.settings import READ_SCOPE, ConnectionSettings
 from hubevents_gui.hubspot.token_check import clean_token
 from hubevents_gui.hubspot.wire import JsonObject

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 
+from hubevents_gui.core.redaction import redact
 from hubevents_gui.hubspot.errors import error_text, network_sentence
-from hubevents_gui.hubspot.redaction import redact
 from hubevents_gui.hubspot.settings import WRITE_SCOPE, ConnectionSettings
 
 

@@ -7,8 +7,8 @@ import logging
 import httpx
 import pytest
 
+from hubevents_gui.core.redaction import TokenRedactor
 from hubevents_gui.hubspot.errors import network_sentence
-from hubevents_gui.hubspot.redaction import TokenRedactor
 
 URL = "https://api.hubapi.com"
 

@@ -10,8 +10,8 @@ import respx
 from hypothesis import given
 from hypothesis import strategies as st
 
+from hubevents_gui.core.redaction import redact
 from hubevents_gui.hubspot.engine import UpsertEngine
-from hubevents_gui.hubspot.redaction import redact
 from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, Sandbox, SandboxTransport
 from hubevents_gui.hubspot.settings import SANDBOX_URL, ConnectionSettings
 from hubevents_gui.hubspot.token_check import (

@@ -1,4 +1,7 @@
-"""Keeping the token out of every text: log records, messages, outcomes."""
+"""Keeping the token out of every text: log records, messages, outcomes.
+
+Every token a client is opened with is registered (``keep_secret``): the log file's handler
+redacts each of them from every record, whichever library logged it (see core.logs)."""
 
 from __future__ import annotations
 
@@ -54,4 +57,30 @@ class TokenRedactor(logging.Filter):
                 record.exc_text = logging.Formatter().formatException(record.exc_info)
             if record.exc_text:
                 record.exc_text = redact(record.exc_text, self.token)
+        return True
+
+
+#: every token this process has sent: none of them may reach a log
+_SECRETS: set[str] = set()
+
+
+def keep_secret(token: str) -> None:
+    """Register ``token``: SecretsFilter redacts it from every record it sees from now on."""
+    if token:
+        _SECRETS.add(token)
+
+
+def redact_all(text: str) -> str:
+    """``text`` with every registered token redacted (an error shown to the user)."""
+    for token in list(_SECRETS):
+        text = redact(text, token)
+    return text
+
+
+class SecretsFilter(logging.Filter):
+    """A handler's filter: every registered token redacted from each record it writes."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        for token in list(_SECRETS):
+            TokenRedactor(token).filter(record)
         return True
