@@ -36,6 +36,15 @@ def _loopback_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _own_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with no registered token: one test's short made-up token would
+    otherwise be redacted from every later test's text."""
+    from hubevents_gui.core import redaction
+
+    monkeypatch.setattr(redaction, "_SECRETS", set())
+
+
+@pytest.fixture(autouse=True)
 def _isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:

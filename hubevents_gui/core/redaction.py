@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from collections.abc import Iterable
 from functools import cache
 from urllib.parse import quote, quote_plus
 
@@ -31,13 +33,39 @@ def _forms(token: str) -> tuple[str, ...]:
     return tuple(sorted((f for f in forms if f), key=len, reverse=True))
 
 
+@cache
+def _pattern(tokens: frozenset[str]) -> re.Pattern[str] | None:
+    """One pattern for every form of every token, longest first: the text is redacted in one
+    pass, so a mask already written is never redacted again (a one-letter token would otherwise
+    eat into the "[token]" a longer one left)."""
+    forms = sorted(
+        {form for token in tokens if token for form in _forms(token)}, key=len, reverse=True
+    )
+    return re.compile("|".join(map(re.escape, forms))) if forms else None
+
+
+def redact_each(text: str, tokens: Iterable[str]) -> str:
+    """``text`` with every form of each of ``tokens`` replaced by the mask."""
+    pattern = _pattern(frozenset(tokens))
+    return pattern.sub(MASK, text) if pattern else text
+
+
 def redact(text: str, token: str | None) -> str:
-    if not token:
-        return text
-    for form in _forms(token):
-        if form in text:
-            text = text.replace(form, MASK)
-    return text
+    return redact_each(text, (token,) if token else ())
+
+
+def _redact_record(record: logging.LogRecord, tokens: Iterable[str]) -> None:
+    """The message with its arguments (an exception among them prints its own text), and the
+    traceback as text: formatted here, so nothing is formatted again later."""
+    tokens = frozenset(t for t in tokens if t)
+    if not tokens:
+        return
+    record.msg = redact_each(record.getMessage(), tokens)
+    record.args = None
+    if record.exc_info and not record.exc_text:
+        record.exc_text = logging.Formatter().formatException(record.exc_info)
+    if record.exc_text:
+        record.exc_text = redact_each(record.exc_text, tokens)
 
 
 class TokenRedactor(logging.Filter):
@@ -48,15 +76,7 @@ class TokenRedactor(logging.Filter):
         self.token = token
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            # the message with its arguments (an exception among them prints its own text), and
-            # the traceback as text: formatted here, so nothing is formatted again later
-            record.msg = redact(record.getMessage(), self.token)
-            record.args = None
-            if record.exc_info and not record.exc_text:
-                record.exc_text = logging.Formatter().formatException(record.exc_info)
-            if record.exc_text:
-                record.exc_text = redact(record.exc_text, self.token)
+        _redact_record(record, (self.token,))
         return True
 
 
@@ -72,15 +92,12 @@ def keep_secret(token: str) -> None:
 
 def redact_all(text: str) -> str:
     """``text`` with every registered token redacted (an error shown to the user)."""
-    for token in list(_SECRETS):
-        text = redact(text, token)
-    return text
+    return redact_each(text, set(_SECRETS))
 
 
 class SecretsFilter(logging.Filter):
     """A handler's filter: every registered token redacted from each record it writes."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        for token in list(_SECRETS):
-            TokenRedactor(token).filter(record)
+        _redact_record(record, set(_SECRETS))
         return True

@@ -68,3 +68,9 @@ def test_a_folder_that_cannot_be_written_leaves_stderr_only(
     assert "no log file:" in capsys.readouterr().err
     logging.getLogger("hubevents.test").warning("still said")
     assert "still said" in capsys.readouterr().err
+
+
+def test_a_short_token_never_eats_into_the_mask_of_a_longer_one() -> None:
+    keep_secret(TOKEN)
+    keep_secret("t")
+    assert redact_all(f"token {TOKEN} at t") == "[token]oken [token] a[token] [token]"
