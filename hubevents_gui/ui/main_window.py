@@ -14,12 +14,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QSize, Qt, QTimer, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent
+from PySide6.QtCore import QEvent, QModelIndex, QSize, Qt, QTimer, Slot
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QInputDialog,
     QLabel,
+    QMenu,
     QMessageBox,
     QTabWidget,
     QToolBar,
@@ -57,7 +65,9 @@ from hubevents_gui.ui.run_status import RunStatus
 from hubevents_gui.ui.running import RunActions
 from hubevents_gui.ui.settings import AppSettings
 from hubevents_gui.ui.shell import WindowShell
+from hubevents_gui.ui.status_style import StatusStyle
 from hubevents_gui.ui.table_pane import TablePane
+from hubevents_gui.ui.theme import TITLES, Theme, theme_named, themes
 from hubevents_gui.ui.undo_actions import UndoActions
 
 if TYPE_CHECKING:
@@ -243,6 +253,48 @@ class MainWindow(WindowShell):
             toggle = dock.toggleViewAction()
             toggle.setObjectName(f"actionToggle{name}")
             view.addAction(toggle)
+        view.addSeparator()
+        self._add_theme_menu(view)
+        self.refresh_style()
+
+    def _add_theme_menu(self, view: QMenu) -> None:
+        menu = view.addMenu("&Theme")
+        menu.setObjectName("menuTheme")
+        group = QActionGroup(self)
+        group.setExclusive(True)
+        chosen = theme_named(self.settings.theme)
+        for theme, title in TITLES.items():
+            action = menu.addAction(title)
+            action.setObjectName(f"actionTheme{theme.value.title()}")
+            action.setCheckable(True)
+            action.setChecked(theme is chosen)
+            action.setStatusTip(
+                "The desktop's own look" if theme is Theme.SYSTEM else f"A {theme.value} look"
+            )
+            action.triggered.connect(lambda _checked=False, t=theme: self.set_theme(t))
+            group.addAction(action)
+        themes().apply(chosen)
+
+    def set_theme(self, theme: Theme) -> None:
+        """View > Theme: apply and remember."""
+        self.settings.theme = theme.value
+        themes().apply(theme)
+        self.refresh_style()  # whether or not the palette's change event came first
+
+    def changeEvent(self, event: QEvent) -> None:
+        # the desktop's own palette changes too (its dark mode switched on)
+        if event.type() in (QEvent.Type.ApplicationPaletteChange, QEvent.Type.PaletteChange):
+            self.refresh_style()
+        super().changeEvent(event)
+
+    def refresh_style(self) -> None:
+        """The status style's colours again, for the palette now (light or dark)."""
+        for pane in self._panes:
+            pane.model.style = StatusStyle()
+            pane.table.viewport().update()
+        self.issues_dock.model.style = StatusStyle()
+        self.issues_dock.view.viewport().update()
+        self.update_banner()
 
     def _wire(self) -> None:
         connect_actions(self.actions_by_name, self)

@@ -145,6 +145,15 @@ class AppSettings:
     def day_first(self, value: bool) -> None:
         self._qs.setValue("import/day_first", value)
 
+    @property
+    def theme(self) -> str:
+        """View > Theme: "system", "light" or "dark"."""
+        return self._str("view/theme", "system")
+
+    @theme.setter
+    def theme(self, value: str) -> None:
+        self._qs.setValue("view/theme", value)
+
     @staticmethod
     def _headers_key(headers: Sequence[str]) -> str:
         digest = hashlib.sha1("\x1f".join(headers).encode(), usedforsecurity=False).hexdigest()

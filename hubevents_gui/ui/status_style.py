@@ -1,4 +1,5 @@
-"""The one place where colours and icons per row status live, in light and dark palettes.
+"""The one place where colours live: the window's own light and dark palettes (View > Theme),
+and per row status its background and icon, in both.
 
 Status is never colour alone: the Status column carries text and an icon as well.
 """
@@ -52,7 +53,7 @@ DARK: dict[RowStatus, Swatch] = {
     RowStatus.DELETED: Swatch("#263036", "#9fb4bf"),
 }
 INVALID_LIGHT = "#fff0c2"
-INVALID_DARK = "#5a4a12"
+INVALID_DARK = "#4a3c0e"
 DROPPED_LIGHT = INVALID_LIGHT
 DROPPED_DARK = INVALID_DARK
 CHANGED_LIGHT = "#cfe3ff"
@@ -71,6 +72,44 @@ NOTES_DARK: dict[str, tuple[str, str]] = {
     "error": ("#4a1f22", "#ffd0d0"),
     "warning": ("", "#ffbe55"),
 }
+
+
+#: the window's palettes for View > Theme > Light and Dark: role -> colour (active and inactive;
+#: DISABLED_* for the disabled group)
+BASE_LIGHT: dict[str, str] = {
+    "Window": "#f5f6f8", "WindowText": "#1f2328", "Base": "#ffffff", "AlternateBase": "#f3f4f6",
+    "Text": "#1f2328", "Button": "#eceef1", "ButtonText": "#1f2328", "BrightText": "#ffffff",
+    "Highlight": "#2f6fde", "HighlightedText": "#ffffff", "ToolTipBase": "#ffffe8",
+    "ToolTipText": "#1f2328", "PlaceholderText": "#5f646c", "Link": "#1d5fc9",
+    "LinkVisited": "#6a3fb5", "Light": "#ffffff", "Midlight": "#e3e5e8", "Mid": "#b9bdc3",
+    "Dark": "#8a8f98", "Shadow": "#4a4f57",
+}  # fmt: skip
+BASE_DARK: dict[str, str] = {
+    "Window": "#23262b", "WindowText": "#e6e8eb", "Base": "#1b1d21", "AlternateBase": "#25282d",
+    "Text": "#e6e8eb", "Button": "#2d3137", "ButtonText": "#e6e8eb", "BrightText": "#ffffff",
+    "Highlight": "#2f64c8", "HighlightedText": "#ffffff", "ToolTipBase": "#2d3137",
+    "ToolTipText": "#e6e8eb", "PlaceholderText": "#9aa3ad", "Link": "#7fb0ff",
+    "LinkVisited": "#b99bff", "Light": "#3a3f46", "Midlight": "#32363c", "Mid": "#4a4f57",
+    "Dark": "#15171a", "Shadow": "#000000",
+}  # fmt: skip
+DISABLED_LIGHT = "#8a8f98"
+DISABLED_DARK = "#6f757d"
+#: the text of columns the app shows but does not send (read only)
+READ_ONLY_LIGHT = "#5f646c"
+READ_ONLY_DARK = "#b0b6bd"
+
+
+def base_palette(dark: bool) -> QPalette:
+    """The window's palette of View > Theme > Light or Dark."""
+    colours = BASE_DARK if dark else BASE_LIGHT
+    palette = QPalette()
+    for name, colour in colours.items():
+        palette.setColor(getattr(QPalette.ColorRole, name), QColor(colour))
+    disabled = QColor(DISABLED_DARK if dark else DISABLED_LIGHT)
+    group = QPalette.ColorGroup.Disabled
+    for role in ("WindowText", "Text", "ButtonText", "PlaceholderText"):
+        palette.setColor(group, getattr(QPalette.ColorRole, role), disabled)
+    return palette
 
 
 def is_dark() -> bool:
@@ -103,7 +142,7 @@ class StatusStyle:
         self.notice_icon = warning_icon("#7fb0ff" if self.dark else "#2f6fde")
         #: a cell a preview says would change HubSpot's value
         self.changed = QBrush(QColor(CHANGED_DARK if self.dark else CHANGED_LIGHT))
-        self.read_only = QBrush(QColor("#8a8f98" if self.dark else "#7a7f87"))
+        self.read_only = QBrush(QColor(READ_ONLY_DARK if self.dark else READ_ONLY_LIGHT))
         self.notes = NOTES_DARK if self.dark else NOTES_LIGHT
 
     def note_css(self, kind: str) -> str:
