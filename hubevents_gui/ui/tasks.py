@@ -50,7 +50,10 @@ class Task(QObject):
         except USER_ERRORS as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # shown to the user as one sentence, logged in full
-            log.exception("background task failed")
+            if self.cancel.is_set():  # stopped (the window closing): not a fault to log
+                log.debug("background task stopped", exc_info=True)
+            else:
+                log.exception("background task failed")
             self.failed.emit(f"Something went wrong ({type(exc).__name__}: {exc})")
         else:
             self.succeeded.emit(result)
@@ -90,3 +93,6 @@ class TaskSet(QObject):
         for task in tasks:
             task.worker_thread.quit()
             task.worker_thread.wait(timeout_ms)
+        # let go of the finished ones now, on the GUI thread: their queued "finished" may never
+        # be delivered once the window is gone, and the tasks would outlive it
+        self._tasks = {t for t in self._tasks if t.worker_thread.isRunning()}
