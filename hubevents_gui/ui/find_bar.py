@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QToolButton, QWidget
 
+from hubevents_gui.ui.accessible import describe
+
 
 class FindBar(QWidget):
     def __init__(self, table: QTableView, parent: QWidget | None = None) -> None:
@@ -20,7 +22,12 @@ class FindBar(QWidget):
         self.edit = QLineEdit(self)
         self.edit.setObjectName("findText")
         self.edit.setPlaceholderText("text in any cell; Enter finds the next")
-        self.edit.setAccessibleName("Find text")
+        describe(
+            self.edit,
+            "Text to find in any cell: Enter finds the next match, Esc closes the bar",
+            name="Find text",
+            tip=False,
+        )
         label.setBuddy(self.edit)
         self.edit.returnPressed.connect(self.find_next)
         layout.addWidget(self.edit, 1)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from hubevents_gui.core.history import RunSummary
+from hubevents_gui.ui.accessible import describe
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.dialogs.history_dialog import fit_columns
 
@@ -59,6 +60,7 @@ class HistoryPanel(QDockWidget):
         self.runs.setHeaderLabels(HEADERS)
         self.runs.headerItem().setToolTip(HEADERS.index("Other"), OTHER_TIP)
         self.runs.setToolTip("Double-click a run to see its rows and export them")
+        describe(self.runs, self.runs.toolTip(), name="Runs")
         self.runs.itemDoubleClicked.connect(self._on_run_activated)
         self.runs.currentItemChanged.connect(self.update_buttons)
         self.runs.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

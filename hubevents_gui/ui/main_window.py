@@ -40,6 +40,7 @@ from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.rows import RowId
 from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES
 from hubevents_gui.core.sqlite_writer import is_damage_notice
+from hubevents_gui.ui.accessible import describe
 from hubevents_gui.ui.actions import (
     build_actions,
     connect_actions,
@@ -212,7 +213,7 @@ class MainWindow(WindowShell):
         toolbar.addWidget(show)
         self.filter_combo = QComboBox(toolbar)
         self.filter_combo.setObjectName("rowFilter")
-        self.filter_combo.setAccessibleName("Show rows")
+        describe(self.filter_combo, "Which rows the table shows", name="Show rows")
         for mode in RowFilter:
             self.filter_combo.addItem(mode.value, mode)
         show.setBuddy(self.filter_combo)

@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from hubevents_gui.core.fields import FieldTable
+from hubevents_gui.ui.accessible import describe
 from hubevents_gui.ui.clipboard import TableEditor
 from hubevents_gui.ui.event_model import EventTableModel
 from hubevents_gui.ui.find_bar import FindBar
@@ -73,6 +74,12 @@ class TablePane(QWidget):
         layout.setSpacing(0)
         self.table = EventTableView(self.model, settings, self)
         self.table.setObjectName(f"{self.fields.noun}Table")
+        describe(
+            self.table,
+            f"The {self.fields.noun} rows: type to edit a cell, Enter moves down a row",
+            name=f"{self.fields.noun.title()}s",
+            tip=False,
+        )
         self.find_bar = FindBar(self.table, self)
         layout.addWidget(self.find_bar)
         layout.addWidget(self.table, 1)

@@ -21,7 +21,6 @@ class EventTableView(QTableView):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("eventTable")
-        self.setAccessibleName("Events")
         self.settings = settings
         self.event_model = model
         self.setModel(model)

@@ -44,6 +44,7 @@ from hubevents_gui.hubspot.token_check import (
     check_token,
     clean_token,
 )
+from hubevents_gui.ui.accessible import describe, describe_buttons
 from hubevents_gui.ui.connection import Connection
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.status_style import StatusStyle
@@ -76,6 +77,8 @@ class ConnectionDialog(QDialog):
         self.sandbox.setObjectName("connectionSandbox")
         self.hubspot = QRadioButton("HubSpot: send to your portal with a private-app token")
         self.hubspot.setObjectName("connectionHubSpot")
+        describe(self.sandbox, "Try everything without a token: rows go to a simulator", tip=False)
+        describe(self.hubspot, "Send rows to the HubSpot portal the token belongs to", tip=False)
         group = QButtonGroup(self)
         group.addButton(self.sandbox)
         group.addButton(self.hubspot)
@@ -92,6 +95,7 @@ class ConnectionDialog(QDialog):
         self.token.setPlaceholderText("pat-na1-xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx")
         if current.token and not current.sandbox:
             self.token.setText(current.token)
+        describe(self.token, "The private-app token from HubSpot's settings", name="HubSpot token")
         row.addWidget(self.token, 1)
         self.reveal = QCheckBox("Show")
         self.reveal.setObjectName("connectionRevealToken")
@@ -100,10 +104,12 @@ class ConnectionDialog(QDialog):
                 QLineEdit.EchoMode.Normal if on else QLineEdit.EchoMode.Password
             )
         )
+        describe(self.reveal, "Show the token's characters", name="Show token")
         row.addWidget(self.reveal)
         self.test = QPushButton("Test connection")
         self.test.setObjectName("connectionTest")
         self.test.clicked.connect(self._test)
+        describe(self.test, "Ask HubSpot whether the token works, and for which portal")
         row.addWidget(self.test)
         form.addRow("Token:", row)
         self.result_label = QLabel(
@@ -127,6 +133,7 @@ class ConnectionDialog(QDialog):
         self.clear = QPushButton("Clear saved token")
         self.clear.setObjectName("connectionClearToken")
         self.clear.clicked.connect(self._clear)
+        describe(self.clear, "Forget the token kept in the system keyring")
         form.addRow("", self.clear)
         layout.addWidget(token_box)
         self.token_box = token_box
@@ -137,22 +144,26 @@ class ConnectionDialog(QDialog):
         self.base_url = QLineEdit(current.settings.base_url)
         self.base_url.setObjectName("connectionBaseUrl")
         grid.addRow("Base URL:", self.base_url)
+        describe(self.base_url, "Where requests go: https://api.hubapi.com unless told otherwise")
         self.api_version = QComboBox()
         self.api_version.setObjectName("connectionApiVersion")
         self.api_version.setEditable(True)
         self.api_version.addItems(list(API_VERSIONS))
         self.api_version.setCurrentText(current.settings.api_version)
         grid.addRow("API version:", self.api_version)
+        describe(self.api_version, "The HubSpot API version to send to", name="API version")
         self.batch_size = QSpinBox()
         self.batch_size.setObjectName("connectionBatchSize")
         self.batch_size.setRange(1, MAX_BATCH_SIZE)
         self.batch_size.setValue(current.settings.batch_size)
         grid.addRow("Rows per request:", self.batch_size)
+        describe(self.batch_size, "How many rows each request to HubSpot carries")
         self.concurrency = QSpinBox()
         self.concurrency.setObjectName("connectionConcurrency")
         self.concurrency.setRange(1, MAX_CONCURRENCY)
         self.concurrency.setValue(current.settings.concurrency)
         grid.addRow("Requests at once:", self.concurrency)
+        describe(self.concurrency, "How many requests are in flight together")
         layout.addWidget(advanced)
         self.advanced = advanced
 
@@ -161,6 +172,13 @@ class ConnectionDialog(QDialog):
         )
         buttons.setObjectName("connectionButtons")
         buttons.button(QDialogButtonBox.StandardButton.Save).setObjectName("connectionSave")
+        describe_buttons(
+            buttons,
+            {
+                QDialogButtonBox.StandardButton.Save: "Use this connection",
+                QDialogButtonBox.StandardButton.Cancel: "Keep the connection as it was",
+            },
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from hubevents_gui.core.attendee_fields import STATE, STATE_TITLES, state_of
 from hubevents_gui.core.known_events import KnownEvent
 from hubevents_gui.core.rows import Value
+from hubevents_gui.ui.accessible import describe, describe_buttons
 
 _TYPED = "Type the ids below"
 _OWN_STATE = "Each row's own State"
@@ -50,16 +51,18 @@ class EventChoiceDialog(QDialog):
         form = QFormLayout()
         self.events = QComboBox(self)
         self.events.setObjectName("eventChoiceList")
-        self.events.setAccessibleName("Known events")
+        describe(self.events, "An event HubSpot holds, or the ids typed below", name="Known events")
         self.events.addItem(_TYPED, None)
         self.events.currentIndexChanged.connect(self._on_event_chosen)
         form.addRow("&Event:", self.events)
         self.account_edit = QLineEdit(str(current.get("externalAccountId", "")), self)
         self.account_edit.setObjectName("eventChoiceAccount")
         form.addRow("External &Account ID:", self.account_edit)
+        describe(self.account_edit, "The account id of the event the rows are for")
         self.event_edit = QLineEdit(str(current.get("externalEventId", "")), self)
         self.event_edit.setObjectName("eventChoiceEvent")
         form.addRow("External Event &ID:", self.event_edit)
+        describe(self.event_edit, "The event id of the event the rows are for")
         self.state = QComboBox(self)
         self.state.setObjectName("eventChoiceState")
         self.state.addItem(_OWN_STATE, None)
@@ -69,6 +72,7 @@ class EventChoiceDialog(QDialog):
         if isinstance(chosen, str) and (state := state_of(chosen)) is not None:
             self.state.setCurrentIndex(self.state.findData(STATE_TITLES[state]))
         form.addRow("&State:", self.state)
+        describe(self.state, "The state given to every row, or each row's own", name="State")
         layout.addLayout(form)
         self.read_button = QPushButton("Read HubSpot's Events", self)
         self.read_button.setObjectName("eventChoiceReadHubSpot")
@@ -83,6 +87,13 @@ class EventChoiceDialog(QDialog):
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
         )
         buttons.setObjectName("eventChoiceButtons")
+        describe_buttons(
+            buttons,
+            {
+                QDialogButtonBox.StandardButton.Ok: "Give the rows this event",
+                QDialogButtonBox.StandardButton.Cancel: "Leave the rows as they are",
+            },
+        )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

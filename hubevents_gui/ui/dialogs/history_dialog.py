@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from hubevents_gui.core.history import INTERRUPTED, RunHistory, RunRow, RunSummary
 from hubevents_gui.core.words import plural
+from hubevents_gui.ui.accessible import describe, describe_buttons
 from hubevents_gui.ui.tasks import Task, TaskError, TaskSet
 
 COLUMNS = ["Row", "Batch", "External Event ID", "Event Name", "Status", "HubSpot ID", "Message"]
@@ -163,6 +164,7 @@ class RunDialog(QDialog):
         self.rows_model = RunRowsModel(rows, self)
         self.table = QTableView(self)
         self.table.setObjectName("runRows")
+        describe(self.table, "Each row the run sent and what became of it", name="Rows", tip=False)
         self.table.setModel(self.rows_model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         # one line a row, cut at the end (the tooltip has it all): rows stay one height
@@ -186,6 +188,7 @@ class RunDialog(QDialog):
         self.export_button.setToolTip("Save this run's rows as an Excel workbook")
         self.export_button.clicked.connect(self._choose_and_export)
         buttons.addButton(self.export_button, QDialogButtonBox.ButtonRole.ActionRole)
+        describe_buttons(buttons, {QDialogButtonBox.StandardButton.Close: "Close this run"})
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         # wide enough for every column's text where the screen allows

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from hubevents_gui.core.fields import CUSTOM_KEY_PREFIX
 from hubevents_gui.core.sheets import RawSheet, Target, fields_for, mapping_problems
 from hubevents_gui.core.values import cell_text
+from hubevents_gui.ui.accessible import describe, describe_buttons
 from hubevents_gui.ui.status_style import StatusStyle
 
 IGNORE = "Ignore (keep in result files)"
@@ -51,6 +52,12 @@ class MappingDialog(QDialog):
         layout.addWidget(intro)
         self.table = QTableWidget(len(raw.headers), 3, self)
         self.table.setObjectName("mappingTable")
+        describe(
+            self.table,
+            "Each column of the file, a few of its values, and the field it is sent as",
+            name="Columns",
+            tip=False,
+        )
         self.table.setHorizontalHeaderLabels(["Column in your file", "Values", "Send as"])
         self.table.verticalHeader().setVisible(False)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -72,6 +79,11 @@ class MappingDialog(QDialog):
             self.table.setItem(column, 1, sample)
             combo = QComboBox(self.table)
             combo.setObjectName(f"mappingTarget{column}")
+            describe(
+                combo,
+                f"What column {label} is sent as",
+                name=f"Send column {raw.column_name(column)} as",
+            )
             combo.addItem(IGNORE, None)
             for spec in fields.columns:
                 star = " *" if spec.required else ""
@@ -97,6 +109,13 @@ class MappingDialog(QDialog):
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText("Import")
         ok.setObjectName("mappingImport")
+        describe_buttons(
+            self.buttons,
+            {
+                QDialogButtonBox.StandardButton.Ok: "Read the sheet with these columns",
+                QDialogButtonBox.StandardButton.Cancel: "Do not open the file",
+            },
+        )
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
