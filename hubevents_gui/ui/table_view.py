@@ -4,7 +4,14 @@ widths from a sample of rows (or as the user left them), and addressing rows by 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QWidget,
+)
 
 from hubevents_gui.core.rows import RowId, RowStatus
 from hubevents_gui.ui.delegates import EventDelegate
@@ -45,6 +52,36 @@ class EventTableView(QTableView):
         self._sizing = False
         header.sectionResized.connect(self._on_column_resized)
         model.modelReset.connect(self._after_reset)
+
+    # ------------------------------------------------------------------ Enter, as a spreadsheet
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Enter moves down a row (Shift+Enter up), as in a spreadsheet; F2 or typing edits."""
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and self.state() != QAbstractItemView.State.EditingState:
+            up = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+            self._step(-1 if up else 1)
+            return
+        super().keyPressEvent(event)
+
+    def closeEditor(self, editor: QWidget, hint: QAbstractItemDelegate.EndEditHint) -> None:
+        # Enter in an editor commits it (Qt's "submit" hint): then on to the row below;
+        # Esc reverts and stays, Tab moves on along the row
+        submitted = hint == QAbstractItemDelegate.EndEditHint.SubmitModelCache
+        if submitted:
+            hint = QAbstractItemDelegate.EndEditHint.NoHint
+        super().closeEditor(editor, hint)
+        if submitted:
+            self._step(1)
+
+    def _step(self, rows: int) -> None:
+        current = self.currentIndex()
+        if not current.isValid():
+            return
+        below = current.siblingAtRow(current.row() + rows)
+        if below.isValid():
+            self.setCurrentIndex(below)
+            self.scrollTo(below)
 
     @Slot()
     def _after_reset(self) -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QItemSelection, QItemSelectionModel
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from hubevents_gui.core.rows import Outcome, RowStatus
@@ -202,3 +202,32 @@ def test_a_paste_that_changes_nothing_leaves_no_undo_step(window: MainWindow) ->
     window.editor.paste_cells()
     assert document.undo_stack.count() == steps
     assert "read-only" in window.statusBar().currentMessage()
+
+
+def type_in(qtbot: QtBot, table: QWidget, text: str) -> QWidget:
+    """Type into the current cell as a user does: the first key opens its editor."""
+    qtbot.keyClick(table, text[0])
+    editor = QApplication.focusWidget()
+    assert editor is not None
+    assert editor is not table
+    qtbot.keyClicks(editor, text[1:])
+    return editor
+
+
+def test_enter_moves_down_a_row_as_a_spreadsheet_does(qtbot: QtBot, window: MainWindow) -> None:
+    table = window.table
+    table.setFocus()
+    table.setCurrentIndex(index_of(window, 0, "eventName"))
+    qtbot.keyClick(table, Qt.Key.Key_Return)  # not editing: just down
+    assert table.currentIndex() == index_of(window, 1, "eventName")
+    qtbot.keyClick(table, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert table.currentIndex() == index_of(window, 0, "eventName")
+    editor = type_in(qtbot, table, "Renamed")  # typing edits the cell
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: table.currentIndex() == index_of(window, 1, "eventName"))
+    assert window.document.rows[0].values["eventName"] == "Renamed"
+    editor = type_in(qtbot, table, "Dropped")
+    qtbot.keyClick(editor, Qt.Key.Key_Escape)  # Esc gives the edit up and stays
+    qtbot.waitUntil(lambda: table.state() != table.State.EditingState)
+    assert table.currentIndex() == index_of(window, 1, "eventName")
+    assert window.document.rows[1].values["eventName"] != "Dropped"
