@@ -14,6 +14,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar
 
+from hubevents_gui.ui.icons import action_icon
+
 Key = QKeySequence.StandardKey
 Shortcut = Key | str
 
@@ -275,6 +277,20 @@ TOOLBAR: tuple[str | None, ...] = (
     "actionDeleteRows",
 )
 
+#: each toolbar action's icon: (the freedesktop icon theme's name, the shipped fallback's)
+ICONS: dict[str, tuple[str, str]] = {
+    "actionOpen": ("document-open", "open"),
+    "actionSaveResults": ("document-save", "save"),
+    "actionUpsertAll": ("document-send", "send-all"),
+    "actionUpsertSelected": ("mail-send", "send-selected"),
+    "actionRetryFailed": ("view-refresh", "retry"),
+    "actionCancel": ("process-stop", "stop"),
+    "actionAddRow": ("list-add", "add-row"),
+    "actionDuplicateRows": ("edit-copy", "duplicate"),
+    "actionDeleteRows": ("edit-delete", "delete"),
+    "actionConnection": ("network-wired", "connection"),
+}
+
 
 def _tooltip(spec: ActionSpec, shortcuts: Sequence[QKeySequence]) -> str:
     keys = shortcuts[0].toString(QKeySequence.SequenceFormat.NativeText) if shortcuts else ""
@@ -293,6 +309,8 @@ def build_actions(parent: QObject) -> dict[str, QAction]:
             action.setShortcuts(shortcuts)
         action.setToolTip(_tooltip(spec, shortcuts))
         action.setStatusTip(spec.tip or spec.text.replace("&", ""))
+        if spec.name in ICONS:
+            action.setIcon(action_icon(*ICONS[spec.name]))
         if spec.table_only:
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         actions[spec.name] = action

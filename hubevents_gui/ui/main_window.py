@@ -205,7 +205,7 @@ class MainWindow(WindowShell):
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolBar")
         toolbar.setIconSize(QSize(18, 18))
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         fill_toolbar(toolbar, self.actions_by_name)
         toolbar.addSeparator()
         show = QLabel(" Show: ")

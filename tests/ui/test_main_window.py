@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -287,6 +287,33 @@ def test_every_action_and_control_has_an_object_name(qtbot: QtBot, window: MainW
     ):
         assert widget.objectName(), widget
     assert isinstance(window.findChild(QWidget, "eventTable"), QWidget)
+
+
+def test_the_toolbar_shows_an_icon_and_a_tooltip_with_its_shortcut_for_each_action(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    actions = [a for a in window.toolbar.actions() if a.objectName().startswith("action")]
+    assert len(actions) >= 10
+    for action in actions:
+        # the icon theme's, or the one shipped in the package (an SVG that must load)
+        assert not action.icon().pixmap(18, 18).isNull(), action.objectName()
+        for key in action.shortcuts()[:1]:
+            assert key.toString(QKeySequence.SequenceFormat.NativeText) in action.toolTip()
+    assert "Ctrl+Return" in window.action("actionUpsertAll").toolTip()
+    # rows can only be duplicated or deleted when there are some
+    assert not window.action("actionDuplicateRows").isEnabled()
+    assert not window.action("actionDeleteRows").isEnabled()
+    load(qtbot, window)
+    assert window.action("actionDuplicateRows").isEnabled()
+    assert window.action("actionDeleteRows").isEnabled()
+
+
+def test_shipped_icons_load_without_an_icon_theme() -> None:
+    from hubevents_gui.ui.actions import ICONS
+    from hubevents_gui.ui.icons import shipped_icon
+
+    for name, (_theme, shipped) in ICONS.items():
+        assert not shipped_icon(shipped).pixmap(24, 24).isNull(), name
 
 
 def test_find(qtbot: QtBot, window: MainWindow) -> None:
