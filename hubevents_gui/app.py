@@ -23,6 +23,7 @@ from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
 from hubevents_gui.ui.autosave import Autosaver, PendingSession, pending_sessions
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.document import TableDocument
+from hubevents_gui.ui.icons import app_icon
 from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
 
@@ -78,9 +79,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="The hubevents desktop app. Qt's own options (-platform, -style, -reverse, "
         "...) are passed through to Qt.",
     )
-    parser.add_argument("file", nargs="?", type=Path, help="a spreadsheet to open")
+    opened = parser.add_mutually_exclusive_group()
+    opened.add_argument("file", nargs="?", type=Path, help="a spreadsheet to open")
+    opened.add_argument(
+        "--sample",
+        action="store_true",
+        help="open the sample events sheet (a copy in the data folder, yours to edit)",
+    )
     parser.add_argument(
         "--sandbox", action="store_true", help="work against the built-in HubSpot simulator"
+    )
+    parser.add_argument(
+        "--install-desktop-entry",
+        action="store_true",
+        help="add hubevents to this Linux desktop's applications menu and offer it for "
+        ".xlsx, .ods and .csv files (for this user only), then exit",
     )
     parser.add_argument(
         "--debug", action="store_true", help="log everything, not only warnings and errors"
@@ -182,9 +195,42 @@ def show_unexpected_error(window: MainWindow, what: str, log_file: Path | None) 
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file.parent)))  # type: ignore[union-attr]
 
 
+def sample_copy() -> Path:
+    """The sample events sheet to open: the user's copy in the data folder (made from the
+    package's the first time; kept after, with any edits)."""
+    from hubevents_gui.core.package_data import copy_samples
+    from hubevents_gui.core.paths import data_dir
+
+    return copy_samples(data_dir() / "samples")[0]
+
+
+def install_desktop_entry() -> int:
+    from hubevents_gui.core.desktop_entry import install_desktop_entry as install
+
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        print("hubevents-gui: --install-desktop-entry is for Linux desktops", file=sys.stderr)
+        return 2
+    try:
+        installed = install()
+    except OSError as exc:
+        print(f"hubevents-gui: cannot install the desktop entry: {exc}", file=sys.stderr)
+        return 1
+    print(f"Installed {installed.entry}, starting {installed.command}")
+    print(f"and its icon in {len(installed.icons)} sizes under {installed.icons[0].parents[2]}.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     qt_arguments, ours = split_qt_arguments(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(ours)
+    parser = build_parser()
+    args = parser.parse_args(ours)
+    if args.install_desktop_entry:
+        return install_desktop_entry()
+    if args.sample:
+        try:
+            args.file = sample_copy()
+        except OSError as exc:
+            parser.error(f"cannot copy the sample into the data folder: {exc}")
     configure_interpreter()
     log_file = setup_logging(debug=args.debug)
     app = QApplication.instance() or QApplication([*sys.argv[:1], *qt_arguments])
@@ -192,6 +238,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("hubevents")
     app.setOrganizationName("hubevents")
     app.setApplicationDisplayName("hubevents")
+    app.setApplicationVersion(__version__)
+    # Wayland and the taskbar match the window to hubevents.desktop (its name and icon)
+    app.setDesktopFileName("hubevents")
+    app.setWindowIcon(app_icon())
     settings = AppSettings(args.settings)
     window = create_window(settings, sandbox=args.sandbox, file=args.file)
     sys.excepthook = _excepthook(window, log_file)  # type: ignore[assignment]

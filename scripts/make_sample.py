@@ -1,10 +1,10 @@
-"""Writes resources/sample-events.xlsx, the spreadsheet a new user opens first, and
-resources/sample-attendees.xlsx, its events' attendees (see sample_attendees.py).
+"""Writes hubevents_gui/resources/sample-events.xlsx, the spreadsheet a new user opens first, and
+hubevents_gui/resources/sample-attendees.xlsx, its events' attendees (see sample_attendees.py).
 
 About 25 realistic events with dates as date cells (read in the chosen time zone) and as text with
 explicit offsets (other time zones), two custom property columns, a column that is carried but not
 sent, and two rows with mistakes that validation catches (a URL without http, an end before its
-start). Run: python scripts/make_sample.py [FOLDER] (resources/ by default)
+start). Run: python scripts/make_sample.py [FOLDER] (hubevents_gui/resources/ by default)
 """
 
 from __future__ import annotations
@@ -475,7 +475,7 @@ def main(path: Path) -> None:
 
 
 if __name__ == "__main__":
-    resources = Path(__file__).resolve().parent.parent / "resources"
+    resources = Path(__file__).resolve().parent.parent / "hubevents_gui" / "resources"
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else resources
     main(folder / "sample-events.xlsx")
     write_attendees(folder / "sample-attendees.xlsx")

@@ -1,4 +1,5 @@
-"""The sample attendee sheet (resources/sample-attendees.xlsx), written by make_sample.py.
+"""The sample attendee sheet (hubevents_gui/resources/sample-attendees.xlsx), written by
+make_sample.py.
 
 About 25 registrations, attendances and cancellations of three of the sample's events (their
 External Event ID and External Account ID are rows of sample-events.xlsx), with states written as

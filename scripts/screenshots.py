@@ -30,12 +30,13 @@ def spin(app: QApplication, seconds: float) -> None:
 def main() -> None:
     app = QApplication(sys.argv[:1])
     from hubevents_gui.app import create_window
+    from hubevents_gui.core.package_data import sample_path
     from hubevents_gui.core.sheets import guess_mapping, open_sheet
     from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
     from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
     from hubevents_gui.ui.settings import AppSettings
 
-    sample = REPO / "resources" / "sample-events.xlsx"
+    sample = sample_path("events")
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         settings = AppSettings(Path(folder) / "settings.ini")

@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from hubevents_gui.core.package_data import sample_path
 from hubevents_gui.core.sheets import read_table
 from hubevents_gui.hubspot.sandbox import Sandbox, SandboxServer
-from tests.conftest import REPO
 from tests.helpers import write_csv
 from tests.test_cli_upsert import SAMPLE, run
 
-ATTENDEES = REPO / "resources" / "sample-attendees.xlsx"
+ATTENDEES = sample_path("attendees")
 
 
 def test_the_sample_is_recorded_counted_completed_and_written_back(tmp_path: Path) -> None:

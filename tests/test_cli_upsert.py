@@ -12,11 +12,11 @@ import pytest
 from openpyxl import load_workbook
 
 from hubevents_gui.cli import main
+from hubevents_gui.core.package_data import sample_path
 from hubevents_gui.hubspot.sandbox import Sandbox, SandboxConfig, SandboxServer, TokenInfo
-from tests.conftest import REPO
 from tests.helpers import HEADER, write_xlsx
 
-SAMPLE = REPO / "resources" / "sample-events.xlsx"
+SAMPLE = sample_path("events")
 
 
 def run(*argv: str) -> tuple[int, str, str]:

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from hubevents_gui.cli import main
-from tests.conftest import REPO
+from hubevents_gui.core.package_data import sample_path
 from tests.helpers import HEADER, write_csv, write_xlsx
 
-SAMPLE = REPO / "resources" / "sample-events.xlsx"
+SAMPLE = sample_path("events")
 
 
 def run(*argv: str) -> tuple[int, str, str]:

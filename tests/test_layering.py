@@ -6,6 +6,7 @@ import subprocess
 import sys
 import textwrap
 
+from hubevents_gui.core.package_data import sample_path
 from tests.conftest import REPO
 
 BLOCK_QT = textwrap.dedent(
@@ -44,7 +45,7 @@ BLOCK_QT = textwrap.dedent(
 
 def test_core_hubspot_and_cli_run_without_qt() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", BLOCK_QT, str(REPO / "resources" / "sample-events.xlsx")],
+        [sys.executable, "-c", BLOCK_QT, str(sample_path("events"))],
         capture_output=True,
         text=True,
         cwd=REPO,

@@ -7,7 +7,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hubevents_gui import __version__
-from hubevents_gui.cli import attendance, events, history, pull, sandbox, undo, upsert, validate
+from hubevents_gui.cli import (
+    attendance,
+    events,
+    history,
+    pull,
+    sample,
+    sandbox,
+    undo,
+    upsert,
+    validate,
+)
 from hubevents_gui.cli.common import whole_number
 from hubevents_gui.hubspot.settings import (
     API_VERSIONS,
@@ -216,4 +226,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sandbox.add_arguments(serving)
     serving.set_defaults(run=sandbox.run)
+
+    sampling = commands.add_parser(
+        "sample",
+        help="write the sample sheets (sample-events.xlsx, sample-attendees.xlsx) into a folder",
+    )
+    sample.add_arguments(sampling)
+    sampling.set_defaults(run=sample.run)
     return parser

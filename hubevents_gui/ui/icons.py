@@ -1,20 +1,29 @@
-"""Icons: the desktop's icon theme where it has one, else the ones shipped in the package
-(hubevents_gui/data/icons/actions, drawn for the app as small SVGs)."""
+"""Icons: the application's own (the window, the About box), and the toolbar's, from the
+desktop's icon theme where it has one, else the small SVGs drawn for the app and shipped in
+the package (resources/icons/actions)."""
 
 from __future__ import annotations
 
 from functools import cache
-from importlib import resources
 
 from PySide6.QtGui import QIcon
 
-_ACTIONS = resources.files("hubevents_gui") / "data" / "icons" / "actions"
+from hubevents_gui.core.package_data import ICON_SIZES, icon_path, resource
+
+
+@cache
+def app_icon() -> QIcon:
+    """hubevents' icon at every size it is drawn at, and its SVG for the others."""
+    icon = QIcon(str(icon_path()))
+    for size in ICON_SIZES:
+        icon.addFile(str(icon_path(size)))
+    return icon
 
 
 @cache
 def shipped_icon(name: str) -> QIcon:
     """The package's own ``name``.svg."""
-    return QIcon(str(_ACTIONS / f"{name}.svg"))
+    return QIcon(str(resource("icons", "actions", f"{name}.svg")))
 
 
 @cache

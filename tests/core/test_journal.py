@@ -6,13 +6,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from hubevents_gui.core.journal import Journal, read_journal
+from hubevents_gui.core.package_data import sample_path
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId, RowStatus, Unreadable
 from hubevents_gui.core.sheets import read_table
-from tests.conftest import REPO
 
 
 def test_a_table_round_trips(tmp_path: Path) -> None:
-    table = read_table(REPO / "resources" / "sample-events.xlsx", day_first=True)
+    table = read_table(sample_path("events"), day_first=True)
     first = table.rows[0]
     first.set_cell("startDateTime", datetime(2026, 3, 4, 9, 30, tzinfo=UTC))
     first.set_cell("eventUrl", Unreadable("www.x", "not an absolute http(s) URL"))
@@ -62,7 +62,7 @@ def test_changed_rows_and_order(tmp_path: Path) -> None:
 
 
 def test_the_custom_properties_hubspot_dropped_survive_a_restart(tmp_path: Path) -> None:
-    table = read_table(REPO / "resources" / "sample-events.xlsx", day_first=True)
+    table = read_table(sample_path("events"), day_first=True)
     row_id = table.rows[0].row_id
     outcome = Outcome(row_id, RowStatus.CREATED, "77", dropped=("legacy_tag", "other"))
     journal = Journal(tmp_path / "session.sqlite")

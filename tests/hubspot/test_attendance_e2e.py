@@ -7,13 +7,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from hubevents_gui.core.attendee_validation import contact_key, row_state
 from hubevents_gui.core.checks import checks_for
+from hubevents_gui.core.package_data import sample_path
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
 from hubevents_gui.core.sheets import read_table
 from hubevents_gui.hubspot.attendance import ATTENDANCE, event_of
@@ -36,7 +36,6 @@ from hubevents_gui.hubspot.sandbox import (
 from hubevents_gui.hubspot.settings import ConnectionSettings
 from hubevents_gui.hubspot.wire import inputs_for
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
 ZONE = ZoneInfo("Europe/Berlin")
 
 
@@ -76,7 +75,7 @@ def send(engine: UpsertEngine, batches: list[Batch], **kwargs: object) -> dict[R
 def test_the_sample_attendees_are_recorded_once_each_and_counted(server: SandboxServer) -> None:
     settings = settings_for(server)
     engine = UpsertEngine(settings, DEFAULT_TOKEN, seed=2)
-    events = read_table(RESOURCES / "sample-events.xlsx")
+    events = read_table(sample_path("events"))
     valid_events = [
         r for r in events.rows if r.row_id not in checks_for(events).rows(events.rows, ZONE)
     ]
@@ -84,7 +83,7 @@ def test_the_sample_attendees_are_recorded_once_each_and_counted(server: Sandbox
     sent = send(engine, compose_batches(items, 10))
     assert {o.status for o in sent.values()} <= {RowStatus.CREATED, RowStatus.UPDATED}
 
-    table = read_table(RESOURCES / "sample-attendees.xlsx")
+    table = read_table(sample_path("attendees"))
     issues = checks_for(table).rows(table.rows, ZONE)
     valid = [r for r in table.rows if r.row_id not in issues]
     with HubSpotReader(settings, DEFAULT_TOKEN) as reader:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from hubevents_gui.core.package_data import SAMPLES, sample_path
 from hubevents_gui.hubspot.sandbox import (
     DEFAULT_TOKEN,
     Faults,
@@ -437,7 +438,6 @@ def test_attendance_over_loopback() -> None:
 # ---------------------------------------------------------------- the sample attendee sheet
 
 REPO = Path(__file__).resolve().parents[2]
-RESOURCES = REPO / "resources"
 
 
 def sheet_values(path: Path) -> dict[str, list[tuple[object, ...]]]:
@@ -449,18 +449,18 @@ def sheet_values(path: Path) -> dict[str, list[tuple[object, ...]]]:
 
 
 def attendee_rows() -> list[dict[str, object]]:
-    header, *rows = sheet_values(RESOURCES / "sample-attendees.xlsx")["Attendees"]
+    header, *rows = sheet_values(sample_path("attendees"))["Attendees"]
     return [dict(zip(map(str, header), row, strict=True)) for row in rows]
 
 
 def test_the_sample_attendees_are_of_the_sample_events_but_one() -> None:
-    header = sheet_values(RESOURCES / "sample-attendees.xlsx")["Attendees"][0]
+    header = sheet_values(sample_path("attendees"))["Attendees"][0]
     assert list(header) == [
         "Email", "Contact ID", "External Event ID", "External Account ID", "State",
         "Interaction Time", "Joined At", "Left At", "First Name", "Last Name", "Company",
         "Job Title", "contact:lifecyclestage", "Notes",
     ]  # fmt: skip
-    events_header, *events = sheet_values(RESOURCES / "sample-events.xlsx")["Events"]
+    events_header, *events = sheet_values(sample_path("events"))["Events"]
     account, event_id = (
         events_header.index("External Account ID"),
         events_header.index("External Event ID"),
@@ -493,5 +493,5 @@ def test_make_sample_reproduces_both_sample_sheets(tmp_path: Path) -> None:
         check=True,
         timeout=60,
     )
-    for name in ("sample-events.xlsx", "sample-attendees.xlsx"):
-        assert sheet_values(tmp_path / name) == sheet_values(RESOURCES / name), name
+    for kind, name in SAMPLES.items():
+        assert sheet_values(tmp_path / name) == sheet_values(sample_path(kind)), name

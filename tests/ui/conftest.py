@@ -17,12 +17,12 @@ from pytestqt.qtbot import QtBot
 from shiboken6 import isValid
 
 from hubevents_gui.app import create_window
+from hubevents_gui.core.package_data import sample_path
 from hubevents_gui.core.sheets import guess_mapping, open_sheet
 from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
-from tests.conftest import REPO
 
-SAMPLE = REPO / "resources" / "sample-events.xlsx"
+SAMPLE = sample_path("events")
 
 
 class MemoryKeyring(KeyringBackend):

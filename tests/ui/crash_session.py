@@ -20,12 +20,13 @@ os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from hubevents_gui.app import create_window
+from hubevents_gui.core.package_data import sample_path
 from hubevents_gui.hubspot.sandbox import Faults, Sandbox, SandboxConfig
 from hubevents_gui.ui import commands
 from hubevents_gui.ui.settings import AppSettings
 from tests.ui.state import table_state
 
-SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample-events.xlsx"
+SAMPLE = sample_path("events")
 
 
 def spin(app: QApplication, seconds: float, until: object = None) -> None:

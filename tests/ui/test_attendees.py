@@ -14,15 +14,15 @@ from pytestqt.qtbot import QtBot
 
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.fields import EVENT_FIELDS
+from hubevents_gui.core.package_data import sample_path
 from hubevents_gui.core.rows import RowStatus
 from hubevents_gui.core.sheets import guess_mapping, open_sheet
 from hubevents_gui.hubspot.report import RunReport
 from hubevents_gui.ui.main_window import MainWindow
-from tests.conftest import REPO
 from tests.helpers import write_xlsx
 from tests.ui.conftest import load, run_all
 
-ATTENDEES = REPO / "resources" / "sample-attendees.xlsx"
+ATTENDEES = sample_path("attendees")
 
 HEADERS = ["Email", "External Event ID", "External Account ID", "State", "Joined At", "Left At"]
 

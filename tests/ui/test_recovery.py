@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from hubevents_gui.core.history import RunHistory
 from hubevents_gui.core.journal import read_journal
+from hubevents_gui.core.package_data import sample_path
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.core.session_files import sessions_dir
 from hubevents_gui.ui.main_window import MainWindow
@@ -89,7 +90,7 @@ def test_a_clean_close_after_saving_leaves_nothing_to_recover(
 ) -> None:
     window = open_window()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
+        window.opening.open_path(sample_path("events"))
     name = window.document.column_of("eventName")
     assert name is not None
     window.model.setData(window.model.index(0, name), "Changed")
@@ -105,7 +106,7 @@ def test_a_clean_close_after_saving_leaves_nothing_to_recover(
 
 def _rename_first(qtbot: QtBot, window: MainWindow, name: str) -> None:
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
+        window.opening.open_path(sample_path("events"))
     column = window.document.column_of("eventName")
     assert column is not None
     window.model.setData(window.model.index(0, column), name)
@@ -170,7 +171,7 @@ def test_both_tabs_unsaved_work_comes_back_each_in_its_tab(
 ) -> None:
     window = open_window()
     _rename_first(qtbot, window, "Edited event")
-    raw = REPO / "resources" / "sample-attendees.xlsx"
+    raw = sample_path("attendees")
     from hubevents_gui.core.sheets import guess_mapping, open_sheet
 
     headers = open_sheet(raw).headers
@@ -225,7 +226,7 @@ def test_a_damaged_run_history_is_replaced_and_said_without_a_failure_badge(
     (data_dir() / "history.sqlite").write_bytes(b"garbage, not a database" * 300)
     window = open_window()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
+        window.opening.open_path(sample_path("events"))
     run_all(qtbot, window)
     qtbot.waitUntil(lambda: any("history.sqlite was damaged" in a for a in answered))
     assert window.run_status.storage.text() == ""  # nothing failed: no warning badge
@@ -250,7 +251,7 @@ def test_a_data_folder_that_takes_no_files_still_gives_a_window(
     qtbot.waitUntil(lambda: bool(window.run_status.storage.text()))
     assert "opening session-" in window.run_status.storage.toolTip()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
+        window.opening.open_path(sample_path("events"))
     assert window.document.rows  # and works
     window.setWindowModified(False)
     window.close()
@@ -261,7 +262,7 @@ def test_a_journal_started_afresh_gets_the_whole_table_again(
 ) -> None:
     window = open_window()
     with qtbot.waitSignal(window.controller.import_finished, timeout=20_000):
-        window.opening.open_path(REPO / "resources" / "sample-events.xlsx")
+        window.opening.open_path(sample_path("events"))
     assert window.autosaver is not None
     window.autosaver.flush()
 
