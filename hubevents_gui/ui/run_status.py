@@ -4,12 +4,52 @@ the time zone button."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Slot
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtGui import QAction, QPainter, QPaintEvent
 from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton, QWidget
 
 from hubevents_gui.core.tally import Progress
 from hubevents_gui.core.words import plural
+
+
+class ElidedLabel(QLabel):
+    """A status bar label that gives way to the bar's messages: at most ``chars`` characters
+    wide, its text ending in "…" when there is less room (the whole of it in its tooltip)."""
+
+    def __init__(self, chars: int, tip: str = "") -> None:
+        super().__init__()
+        self._chars = chars
+        self._tip = tip
+        self.setToolTip(tip)
+
+    def setText(self, text: str) -> None:
+        super().setText(text)
+        self.setToolTip(f"{text}\n\n{self._tip}" if text and self._tip else text or self._tip)
+        self.setAccessibleDescription(self.toolTip())
+
+    def set_tip(self, tip: str) -> None:
+        self._tip = tip
+        self.setText(self.text())
+
+    def _cap(self) -> int:
+        return self.fontMetrics().averageCharWidth() * self._chars
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(min(hint.width(), self._cap()), hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self._cap() // 2), hint.height())
+
+    def paintEvent(self, _event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        area = self.contentsRect()
+        text = self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideRight, area.width())
+        self.style().drawItemText(
+            painter, area, int(self.alignment()), self.palette(), self.isEnabled(), text,
+            self.foregroundRole(),
+        )  # fmt: skip
 
 
 class RunStatus(QWidget):
@@ -40,13 +80,12 @@ class RunStatus(QWidget):
         self.cancel.hide()
         bar.addPermanentWidget(self.cancel)
         #: hidden until something is known of the connection's quota
-        self.quota = QLabel()
+        self.quota = ElidedLabel(50)
         self.quota.setObjectName("quotaStatus")
         self.quota.hide()
         bar.addPermanentWidget(self.quota)
-        self.preview = QLabel()
+        self.preview = ElidedLabel(55, "What will be sent for the date-time in the current cell")
         self.preview.setObjectName("utcPreview")
-        self.preview.setToolTip("What will be sent for the date-time in the current cell")
         bar.addPermanentWidget(self.preview)
         self.zone = QToolButton()
         self.zone.setObjectName("timeZoneButton")
@@ -71,14 +110,13 @@ class RunStatus(QWidget):
 
     def set_quota(self, line: str, as_of: str) -> None:
         """Show the requests left (one sentence from QuotaSnapshot.line)."""
-        self.quota.setText(line)
-        self.quota.setToolTip(
+        self.quota.set_tip(
             "How many more requests HubSpot accepts: per day (shared by every app of the "
             "account, counted anew at midnight in the account's time zone) and per rolling "
             "10-second window (per app). A run that needs more than are left today asks "
             f"first. From HubSpot's answers and its daily usage, as of {as_of}."
         )
-        self.quota.setAccessibleDescription(self.quota.toolTip())
+        self.quota.setText(line)
         self.quota.show()
 
     def set_zone(self, name: str) -> None:

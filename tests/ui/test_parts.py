@@ -320,3 +320,21 @@ def test_another_file_gets_its_own_widths_and_no_sort_arrow(
     name = window.document.column_of("eventName")
     assert name is not None
     assert header.sectionSize(name) == 333  # and comes back with it
+
+
+def test_long_status_labels_give_way_to_the_status_bar_message(window: MainWindow) -> None:
+    """The quota and the UTC preview are capped in width and end in "…" when cut, their
+    whole text in their tooltip: the run's summary beside them keeps its room."""
+    preview = window.run_status.preview
+    long = "Start sent as 2026-03-10T15:00:00.000Z (read in America/Argentina/ComodRivadavia)"
+    preview.setText(long)
+    chars = preview.fontMetrics().averageCharWidth()
+    assert preview.sizeHint().width() <= 55 * chars
+    assert preview.fontMetrics().horizontalAdvance(long) > 55 * chars  # so it is cut
+    assert preview.toolTip().startswith(long)
+    assert "current cell" in preview.toolTip()
+    window.run_status.set_quota("Requests left: " + "9" * 80, "12:00")
+    quota = window.run_status.quota
+    assert quota.sizeHint().width() <= 50 * chars
+    assert quota.toolTip().startswith("Requests left: 999")
+    assert "per day" in quota.toolTip()
