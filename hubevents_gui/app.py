@@ -18,10 +18,12 @@ from hubevents_gui import __version__
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.fields import EVENT_FIELDS
 from hubevents_gui.core.logs import close_logging, setup_logging
+from hubevents_gui.core.package_data import sample_copies
 from hubevents_gui.core.redaction import redact_all
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
 from hubevents_gui.ui.autosave import Autosaver, PendingSession, pending_sessions
 from hubevents_gui.ui.controller import Controller
+from hubevents_gui.ui.desktop import open_folder, versions_line
 from hubevents_gui.ui.document import TableDocument
 from hubevents_gui.ui.icons import app_icon
 from hubevents_gui.ui.main_window import MainWindow
@@ -175,9 +177,6 @@ def _excepthook(window: MainWindow | None, log_file: Path | None) -> object:
 def show_unexpected_error(window: MainWindow, what: str, log_file: Path | None) -> None:
     """The box an unexpected error shows: what, that the table is still open, and (when there
     is a log file) a button that opens the log folder."""
-    from PySide6.QtCore import QUrl
-    from PySide6.QtGui import QDesktopServices
-
     box = QMessageBox(window)
     box.setObjectName("unexpectedErrorBox")
     box.setIcon(QMessageBox.Icon.Critical)
@@ -192,16 +191,8 @@ def show_unexpected_error(window: MainWindow, what: str, log_file: Path | None) 
     box.addButton(QMessageBox.StandardButton.Close)
     box.exec()
     if opener is not None and box.clickedButton() is opener:
-        QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file.parent)))  # type: ignore[union-attr]
-
-
-def sample_copy() -> Path:
-    """The sample events sheet to open: the user's copy in the data folder (made from the
-    package's the first time; kept after, with any edits)."""
-    from hubevents_gui.core.package_data import copy_samples
-    from hubevents_gui.core.paths import data_dir
-
-    return copy_samples(data_dir() / "samples")[0]
+        assert log_file is not None
+        open_folder(log_file.parent)
 
 
 def install_desktop_entry() -> int:
@@ -228,13 +219,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return install_desktop_entry()
     if args.sample:
         try:
-            args.file = sample_copy()
+            args.file = sample_copies()[0]
         except OSError as exc:
             parser.error(f"cannot copy the sample into the data folder: {exc}")
     configure_interpreter()
     log_file = setup_logging(debug=args.debug)
     app = QApplication.instance() or QApplication([*sys.argv[:1], *qt_arguments])
     assert isinstance(app, QApplication)
+    log.info("hubevents-gui %s started: %s", __version__, versions_line())
     app.setApplicationName("hubevents")
     app.setOrganizationName("hubevents")
     app.setApplicationDisplayName("hubevents")
@@ -250,6 +242,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.quit_after is not None:
         QTimer.singleShot(args.quit_after, window, window.close)
     code = int(app.exec())
+    log.info("window closed, exit status %d", code)
     # the window and what it owns go now, on the GUI thread while the QApplication exists: not
     # when the collector happens upon them at exit, on whichever thread is running then
     sys.excepthook = sys.__excepthook__  # it shows its box on the window

@@ -26,6 +26,7 @@ from hubevents_gui.core.package_data import (
     desktop_entry_text,
     icon_path,
     resource,
+    sample_copies,
     sample_path,
 )
 from hubevents_gui.core.sheets import SUPPORTED_SUFFIXES, read_table
@@ -128,11 +129,11 @@ def test_install_desktop_entry_goes_to_xdg_data_home(capsys: pytest.CaptureFixtu
 
 
 def test_the_gui_sample_is_a_copy_the_user_can_edit_and_keep() -> None:
-    copy = app.sample_copy()
+    copy = sample_copies()[0]
     assert not copy.is_relative_to(PACKAGE)
     assert copy.read_bytes() == sample_path("events").read_bytes()
     copy.write_bytes(b"edited")
-    assert app.sample_copy().read_bytes() == b"edited"  # kept, not written over
+    assert sample_copies()[0].read_bytes() == b"edited"  # kept, not written over
 
 
 def run(*argv: str) -> tuple[int, str, str]:

@@ -69,3 +69,11 @@ def copy_samples(folder: Path, *, replace: bool = False) -> list[Path]:
             shutil.copyfile(sample_path(kind), target)
         copies.append(target)
     return copies
+
+
+def sample_copies() -> list[Path]:
+    """The samples to open in the window: the user's copies in the data folder's samples
+    (made from the package's the first time; kept after, with any edits and results)."""
+    from hubevents_gui.core.paths import data_dir
+
+    return copy_samples(data_dir() / "samples")

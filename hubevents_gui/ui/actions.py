@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar
+from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar, QToolButton
 
 from hubevents_gui.ui.icons import action_icon
 
@@ -197,6 +197,31 @@ ACTIONS: tuple[ActionSpec, ...] = (
         "choose_zone",
         tip="The zone that date cells without one are read in",
     ),
+    ActionSpec(
+        "actionUserGuide",
+        "User &Guide",
+        "help.user_guide",
+        (Key.HelpContents,),
+        "How to open, fix and send a sheet, and every command",
+    ),
+    ActionSpec(
+        "actionOpenSample",
+        "Open &Sample",
+        "help.open_sample",
+        tip="Open the sample events and attendee sheets (copies you can edit) to try hubevents",
+    ),
+    ActionSpec(
+        "actionOpenLogFolder",
+        "Open &Log Folder",
+        "help.open_log_folder",
+        tip="Show the folder of hubevents' log files (to attach to a message about a problem)",
+    ),
+    ActionSpec(
+        "actionAbout",
+        "&About hubevents",
+        "help.about",
+        tip="The version, where the data and logs are, and the libraries' licences",
+    ),
 )
 
 #: menus: (title, objectName, entries); an entry is an action name, None for a separator,
@@ -261,6 +286,11 @@ MENUS: tuple[tuple[str, str, tuple[str | None, ...]], ...] = (
             "actionConnection",
         ),
     ),
+    (
+        "&Help",
+        "menuHelp",
+        ("actionUserGuide", "actionOpenSample", None, "actionOpenLogFolder", None, "actionAbout"),
+    ),
 )
 
 TOOLBAR: tuple[str | None, ...] = (
@@ -290,6 +320,10 @@ ICONS: dict[str, tuple[str, str]] = {
     "actionDeleteRows": ("edit-delete", "delete"),
     "actionConnection": ("network-wired", "connection"),
 }
+
+#: toolbar actions shown by their icon alone (their tooltips name them): the row actions, so
+#: that the toolbar fits a window 1100 pixels wide
+ICON_ONLY = frozenset({"actionAddRow", "actionDuplicateRows", "actionDeleteRows"})
 
 
 def _tooltip(spec: ActionSpec, shortcuts: Sequence[QKeySequence]) -> str:
@@ -361,5 +395,8 @@ def fill_toolbar(toolbar: QToolBar, actions: dict[str, QAction]) -> None:
     for entry in TOOLBAR:
         if entry is None:
             toolbar.addSeparator()
-        else:
-            toolbar.addAction(actions[entry])
+            continue
+        toolbar.addAction(actions[entry])
+        button = toolbar.widgetForAction(actions[entry])
+        if entry in ICON_ONLY and isinstance(button, QToolButton):
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)

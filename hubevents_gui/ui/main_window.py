@@ -55,6 +55,7 @@ from hubevents_gui.ui.document import TableDocument
 from hubevents_gui.ui.event_actions import EventActions
 from hubevents_gui.ui.event_model import EventTableModel
 from hubevents_gui.ui.find_bar import FindBar
+from hubevents_gui.ui.help import HelpActions
 from hubevents_gui.ui.history_panel import HistoryPanel
 from hubevents_gui.ui.hubspot_actions import HubSpotActions
 from hubevents_gui.ui.issues_panel import IssuesPanel
@@ -242,14 +243,18 @@ class MainWindow(WindowShell):
         self.attendees = AttendeeActions(self)
         self.event_actions = EventActions(self)
         self.undoing = UndoActions(self)
+        self.help = HelpActions(self)
         self.history_dock.undo_requested.connect(self.undoing.undo_run)
         self.portal = PortalCheck(self.controller)
 
         menus = fill_menus(self.menuBar(), self.actions_by_name)
         self.recent_menu = menus["menuRecent"]
         self.recent_menu.aboutToShow.connect(self.opening.fill_recent)
-        view = self.menuBar().addMenu("&View")
+        # View comes before Help, the last menu
+        view = QMenu("&View", self.menuBar())
         view.setObjectName("menuView")
+        self.menuBar().insertMenu(menus["menuHelp"].menuAction(), view)
+        self.action("actionAbout").setMenuRole(QAction.MenuRole.AboutRole)
         for dock, name in ((self.issues_dock, "Issues"), (self.history_dock, "History")):
             toggle = dock.toggleViewAction()
             toggle.setObjectName(f"actionToggle{name}")
@@ -389,6 +394,9 @@ class MainWindow(WindowShell):
 
     def may_replace(self, pane: TablePane | None = None) -> bool:
         return self.opening.may_replace(pane)
+
+    def open_paths(self, paths: Sequence[Path]) -> None:
+        self.opening.open_paths(paths)
 
     def update_title(self) -> None:
         pane = self.pane

@@ -3,11 +3,11 @@ way (which sheet, which columns), unsaved work, and crash recovery."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from hubevents_gui.core.sheets import RawSheet, Target
@@ -34,6 +34,8 @@ class FileOpening(QObject):
         c.import_failed.connect(self._on_import_failed)
         c.sheet_needed.connect(self._on_sheet_needed)
         c.mapping_needed.connect(self._on_mapping_needed)
+        #: files to open once the one being read is in (open_paths)
+        self._queued: list[Path] = []
 
     @Slot()
     def choose_file(self) -> None:
@@ -61,6 +63,18 @@ class FileOpening(QObject):
             )
             return
         controller.open_file(path)
+
+    def open_paths(self, paths: Sequence[Path]) -> None:
+        """Open each in turn, each into the tab of its kind: the next once one is in (or was
+        declined); none after one that could not be read."""
+        first, *rest = paths
+        self._queued = list(rest)
+        self.open_path(first)
+
+    def _open_next(self) -> None:
+        if self._queued:
+            path = self._queued.pop(0)
+            QTimer.singleShot(0, self, lambda: self.open_path(path))
 
     def may_replace(self, pane: TablePane | None = None) -> bool:
         """Ask before the unsaved edits or outcomes of ``pane`` (by default the tab shown)
@@ -138,9 +152,11 @@ class FileOpening(QObject):
             window.statusBar().showMessage("; ".join(notes), 15_000)
         window.update_title()
         window.update_actions()
+        self._open_next()
 
     @Slot(str)
     def _on_import_failed(self, message: str) -> None:
+        self._queued.clear()
         window = self.window
         window.run_status.hide_progress()
         window.statusBar().clearMessage()

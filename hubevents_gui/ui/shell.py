@@ -3,6 +3,9 @@ they depend on this and not on main_window (which builds them): no import cycle.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from PySide6.QtWidgets import QDialog, QMainWindow, QMenu
 
 from hubevents_gui.ui.controller import Controller
@@ -62,4 +65,8 @@ class WindowShell(QMainWindow):
     def may_replace(self, pane: TablePane | None = None) -> bool:
         """Whether the table of ``pane`` (by default the tab shown) may go (asks about its
         unsaved work)."""
+        raise NotImplementedError
+
+    def open_paths(self, paths: Sequence[Path]) -> None:
+        """Open each file in turn, each into the tab of its kind."""
         raise NotImplementedError

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
 from hubevents_gui.core.fields import FieldTable
@@ -32,13 +33,29 @@ if TYPE_CHECKING:
 #: what an empty pane says, per kind of table (its noun)
 _HINTS = {
     "event": (
-        "<h2>Open a spreadsheet of events</h2><p>Drop an .xlsx, .xls, .ods, .csv or .txt file "
-        "here, or press Ctrl+O.</p>"
+        "<h2>Open a spreadsheet of events</h2>"
+        "<p>Drop an .xlsx, .xls, .ods, .csv or .txt file here, or choose "
+        '<a href="open">File &gt; Open</a> (Ctrl+O).</p>'
+        '<p>To see what HubSpot holds: <a href="hubspot">File &gt; Open from HubSpot</a>.</p>'
+        '<p>New to hubevents? <a href="sample">Open the sample</a>: 25 events, two with '
+        "mistakes to fix, and their attendees, sent to the built-in sandbox until you connect "
+        "a portal.</p>"
     ),
     "attendee": (
-        "<h2>Open a sheet of attendees</h2><p>Drop a spreadsheet whose columns name an Email "
-        "(or a Contact ID) and a State, or choose File &gt; New Attendee Table.</p>"
+        "<h2>Open a sheet of attendees</h2>"
+        "<p>Drop a spreadsheet whose columns name an Email (or a Contact ID) and a State "
+        'here, or choose <a href="open">File &gt; Open</a> (Ctrl+O) or '
+        '<a href="new">File &gt; New Attendee Table</a>.</p>'
+        '<p>New to hubevents? <a href="sample">Open the sample</a>.</p>'
     ),
+}
+
+#: the hint's links: the action each one triggers
+_HINT_LINKS = {
+    "open": "actionOpen",
+    "hubspot": "actionOpenFromHubSpot",
+    "sample": "actionOpenSample",
+    "new": "actionNewAttendeeTable",
 }
 
 
@@ -86,10 +103,31 @@ class TablePane(QWidget):
         self.empty_hint = QLabel(_HINTS.get(self.fields.noun, _HINTS["event"]), self)
         self.empty_hint.setObjectName("emptyHint")
         self.empty_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setTextFormat(Qt.TextFormat.RichText)
+        # its links are reached by Tab and followed with Enter too
+        self.empty_hint.setTextInteractionFlags(
+            Qt.TextInteractionFlag.LinksAccessibleByMouse
+            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+        )
+        self.empty_hint.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.empty_hint.linkActivated.connect(self.follow_hint)
+        describe(
+            self.empty_hint,
+            "How to start: open a file, drop one, open the sample or open from HubSpot",
+            name="Getting started",
+            tip=False,
+        )
         layout.addWidget(self.empty_hint, 1)
         self.editor = TableEditor(self.table, self.model, window.statusBar())
         self.rows = RowActions(window, self.table, document)
         self.saving = ResultsSaving(window, controller, settings, self)
+
+    def follow_hint(self, link: str) -> None:
+        """A link of the empty table's hint: the window's action it names."""
+        action = self.window().findChild(QAction, _HINT_LINKS.get(link, ""))
+        if action is not None and action.isEnabled():
+            action.trigger()
 
     # ------------------------------------------------------------------ unsaved work
 

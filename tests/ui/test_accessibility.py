@@ -23,8 +23,10 @@ from pytestqt.qtbot import QtBot
 
 from hubevents_gui.core.rows import Outcome, RowId, RowStatus
 from hubevents_gui.core.sheets import guess_mapping, open_sheet
+from hubevents_gui.ui.dialogs.about_dialog import AboutDialog
 from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
 from hubevents_gui.ui.dialogs.event_choice_dialog import EventChoiceDialog
+from hubevents_gui.ui.dialogs.guide_dialog import GuideDialog
 from hubevents_gui.ui.dialogs.history_dialog import RunDialog
 from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
 from hubevents_gui.ui.main_window import MainWindow
@@ -135,3 +137,9 @@ def test_the_dialogs_inputs_are_named_and_described(qtbot: QtBot, open_window: O
     rows = RunDialog(history, history.runs()[0], window)
     qtbot.addWidget(rows)
     assert _unnamed(rows) == []
+    about = AboutDialog(window)
+    qtbot.addWidget(about)
+    assert _unnamed(about) == []
+    guide = GuideDialog(window)
+    qtbot.addWidget(guide)
+    assert _unnamed(guide) == []
