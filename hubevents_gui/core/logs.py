@@ -32,7 +32,10 @@ def setup_logging(*, debug: bool = False, folder: Path | None = None) -> Path | 
     root.setLevel(level)
     close_logging()
     secrets = SecretsFilter()
-    console = logging.StreamHandler(sys.stderr)
+    # a windowed executable (the bundle's hubevents-gui on Windows) has no stderr at all
+    console: logging.Handler = (
+        logging.StreamHandler(sys.stderr) if sys.stderr is not None else logging.NullHandler()
+    )
     console.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     handlers: list[logging.Handler] = [console]
     folder = folder or log_folder()

@@ -10,6 +10,7 @@ records the run's start and end.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import deque
@@ -52,6 +53,8 @@ from hubevents_gui.ui.hubspot_reads import HUBSPOT_SOURCE, HubSpotReads, Planned
 from hubevents_gui.ui.preview_marks import PreviewMarks
 from hubevents_gui.ui.settings import AppSettings
 from hubevents_gui.ui.tasks import Task, TaskError, TaskSet
+
+log = logging.getLogger("hubevents")
 
 if TYPE_CHECKING:  # httpx and the engine load when the first upsert starts, not at start-up
     import httpx
@@ -280,6 +283,7 @@ class Controller(QObject):
         remembered = self.settings.mapping_for(raw.headers)
         guess = remembered or guess_mapping(raw.headers)
         if remembered is None and needs_confirmation(raw, guess):
+            log.info("asking how the columns of %s match the fields", raw.file.name)
             self.mapping_needed.emit(raw, guess)
             return
         self.build(raw, guess)
@@ -345,11 +349,18 @@ class Controller(QObject):
         collector.freeze()
         if table.file is not None and table.file.name != HUBSPOT_SOURCE:
             self.settings.add_recent(table.file)  # a download is no file to open again
+        log.info(
+            "opened %s: %d rows, %d issues",
+            table.file.name if table.file is not None else "a new table",
+            len(table.rows),
+            len(issues),
+        )
         self.table_opened.emit(document)  # first: the window shows its tab
         self.import_finished.emit()
 
     @Slot(str)
     def _on_import_failed(self, message: str) -> None:
+        log.info("not opened: %s", message)
         self._import = None
         self._end_import_pause()
         self.import_failed.emit(message)

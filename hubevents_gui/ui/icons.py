@@ -4,11 +4,14 @@ the package (resources/icons/actions)."""
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 from PySide6.QtGui import QIcon
 
 from hubevents_gui.core.package_data import ICON_SIZES, icon_path, resource
+
+log = logging.getLogger("hubevents")
 
 
 @cache
@@ -22,8 +25,13 @@ def app_icon() -> QIcon:
 
 @cache
 def shipped_icon(name: str) -> QIcon:
-    """The package's own ``name``.svg."""
-    return QIcon(str(resource("icons", "actions", f"{name}.svg")))
+    """The package's own ``name``.svg (a warning in the log when Qt cannot draw it: an
+    installation without Qt's SVG plugins)."""
+    path = resource("icons", "actions", f"{name}.svg")
+    icon = QIcon(str(path))
+    if icon.pixmap(16, 16).isNull():
+        log.warning("the icon %s cannot be drawn: Qt's SVG support is missing", path)
+    return icon
 
 
 @cache
