@@ -1,5 +1,7 @@
-"""Renders the README's screenshots offscreen: the main window after a sandbox run, the
-connection dialog and the column-mapping dialog. Run: python scripts/screenshots.py"""
+"""Renders the README's screenshots offscreen into resources/screenshots: the empty window, the
+main window after a sandbox run in the light and the dark theme, the About box, the user
+guide, the connection dialog and the column-mapping dialog. Run: python scripts/screenshots.py
+(QT_SCALE_FACTOR=2 renders them at 200 %, into resources/screenshots/200)."""
 
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from PySide6.QtWidgets import QApplication
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "resources" / "screenshots"
+if os.environ.get("QT_SCALE_FACTOR", "1") not in ("", "1"):
+    OUT = OUT / f"{round(float(os.environ['QT_SCALE_FACTOR']) * 100)}"
 
 
 def spin(app: QApplication, seconds: float) -> None:
@@ -32,9 +36,12 @@ def main() -> None:
     from hubevents_gui.app import create_window
     from hubevents_gui.core.package_data import sample_path
     from hubevents_gui.core.sheets import guess_mapping, open_sheet
+    from hubevents_gui.ui.dialogs.about_dialog import AboutDialog
     from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
+    from hubevents_gui.ui.dialogs.guide_dialog import GuideDialog
     from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
     from hubevents_gui.ui.settings import AppSettings
+    from hubevents_gui.ui.theme import Theme
 
     sample = sample_path("events")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -43,6 +50,14 @@ def main() -> None:
         settings.timezone = "Europe/Berlin"
         raw = open_sheet(sample)
         settings.remember_mapping(raw.headers, guess_mapping(raw.headers))
+        empty = create_window(settings, sandbox=True)
+        empty.resize(1100, 640)
+        empty.show()
+        spin(app, 1.0)
+        empty.grab().save(str(OUT / "empty-window.png"))
+        empty.setWindowModified(False)
+        empty.close()
+
         window = create_window(settings, sandbox=True, file=sample)
         window.resize(1360, 760)
         window.show()
@@ -61,6 +76,22 @@ def main() -> None:
         window.table.horizontalScrollBar().setValue(0)
         spin(app, 0.5)
         window.grab().save(str(OUT / "main-window.png"))
+        window.set_theme(Theme.DARK)
+        spin(app, 0.5)
+        window.grab().save(str(OUT / "main-window-dark.png"))
+        window.set_theme(Theme.LIGHT)
+        spin(app, 0.3)
+
+        about = AboutDialog(window)
+        about.show()
+        spin(app, 0.3)
+        about.grab().save(str(OUT / "about.png"))
+        about.reject()
+        guide = GuideDialog(window)
+        guide.show()
+        spin(app, 0.3)
+        guide.grab().save(str(OUT / "user-guide.png"))
+        guide.close()
 
         dialog = ConnectionDialog(window.controller, parent=window)
         dialog.hubspot.setChecked(True)
