@@ -235,6 +235,11 @@ class EventTableModel(QAbstractTableModel):
         foreground = self.style.read_only if column.kind is ColumnKind.EXTRA else None
         return text, self._icon(row, column), self._background(row, column), foreground, check
 
+    def row_texts(self, row: EventRow) -> list[str]:
+        """What each cell of ``row`` shows as text (a check box cell shows none): for find."""
+        value = self._value
+        return [v if v.__class__ is str else "" for v in (value(row, c) for c in self.columns)]
+
     # ------------------------------------------------------------------ one cell, per role
 
     def _value(self, row: EventRow, column: Column) -> Any:
