@@ -13,12 +13,12 @@ is refused (see :meth:`TableDocument.undo`).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from hubevents_gui.core.checks import RowChecks, checks_for
@@ -33,7 +33,15 @@ from hubevents_gui.ui.columns import (
     custom_column,
     custom_column_position,
 )
-from hubevents_gui.ui.row_order import RowFilter, RowOrder, contiguous, sort_key
+from hubevents_gui.ui.row_order import (
+    SORT_AT_ONCE,
+    RowFilter,
+    RowOrder,
+    SortKey,
+    contiguous,
+    sort_key,
+)
+from hubevents_gui.ui.slices import Slices
 
 _SENT = frozenset({RowStatus.CREATED, RowStatus.UPDATED, RowStatus.FAILED, RowStatus.NOT_SENT})
 
@@ -120,6 +128,8 @@ class TableDocument(QObject):
         self.columns: list[Column] = build_columns(self.table)
         self.checks: RowChecks = checks_for(self.table)
         self.order = RowOrder()
+        #: a sort of a large table, in slices (see sort)
+        self._sorting = Slices(self)
         #: when the filter was last applied afresh; rows wait to come into it
         self._refiltered = 0.0
         self._coming = False
@@ -449,12 +459,30 @@ class TableDocument(QObject):
     # ------------------------------------------------------------------ the view's order
 
     def sort(self, column: int, descending: bool) -> None:
+        """Sort the rows shown by ``column``: at once for a small table, else in time-boxed
+        slices (the window goes on; the rows move when the sort is done)."""
         if not 0 <= column < len(self.columns):
             return
         key = sort_key(self.columns[column], self.zone, self.outcome_text, self.status_of)
+        self._sorting.start(
+            self._sort_steps(column, descending, key),
+            at_once=len(self.order.view) <= SORT_AT_ONCE,
+        )
+
+    def _sort_steps(self, column: int, descending: bool, key: SortKey) -> Iterator[None]:
+        ordered = yield from self.order.sort_steps(key, descending)
+        if ordered is None:
+            # rows came or went meanwhile: sorted again, with them
+            QTimer.singleShot(0, self, lambda: self.sort(column, descending))
+            return
         self.reordering.emit()
-        self.order.sort_by(column, descending, key)
+        self.order.take_sort(column, descending, key, ordered)
         self.reordered.emit()
+
+    @property
+    def sorting(self) -> bool:
+        """A sort in slices is under way."""
+        return self._sorting.running
 
     def _keeper(self, mode: RowFilter) -> Callable[[EventRow], bool]:
         def keep(row: EventRow) -> bool:
