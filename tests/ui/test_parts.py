@@ -338,3 +338,23 @@ def test_long_status_labels_give_way_to_the_status_bar_message(window: MainWindo
     assert quota.sizeHint().width() <= 50 * chars
     assert quota.toolTip().startswith("Requests left: 999")
     assert "per day" in quota.toolTip()
+
+
+def test_selected_rows_are_every_row_with_a_selected_cell_in_view_order(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    load(qtbot, window)
+    model, table = window.model, window.table
+    last = model.columnCount() - 1
+    selection = QItemSelection(model.index(2, 0), model.index(4, last))  # rows 2-4, whole
+    selection.select(model.index(7, 3), model.index(7, 3))  # one cell of row 7
+    selection.select(model.index(3, 1), model.index(3, 1))  # overlapping: row 3 once
+    table.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    document = window.document
+    assert table.selected_row_ids() == [document.row_at(r).row_id for r in (2, 3, 4, 7)]
+    table.selectionModel().clearSelection()
+    table.setCurrentIndex(model.index(5, 2))
+    table.selectionModel().clearSelection()
+    assert table.selected_row_ids() == [document.row_at(5).row_id]  # the current cell's row
