@@ -53,3 +53,23 @@ def test_core_hubspot_and_cli_run_without_qt() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "validate exit 1" in done.stdout
+
+
+def test_the_window_starts_without_loading_the_network_or_workbook_libraries() -> None:
+    """httpx (0.1 s) loads with the first request and openpyxl (0.1 s) with the first file
+    that needs it, not while the user waits for the window to appear."""
+    code = textwrap.dedent(
+        """
+        import os, sys
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        from PySide6.QtWidgets import QApplication
+        app = QApplication([])
+        import hubevents_gui.app
+        print(sorted(m for m in ("httpx", "openpyxl") if m in sys.modules))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
-
-import httpx
+from typing import TYPE_CHECKING
 
 from hubevents_gui.hubspot.settings import WRITE_SCOPE
 from hubevents_gui.hubspot.wire import JsonObject
+
+if TYPE_CHECKING:  # httpx loads with the first request, not when the window starts (0.1 s)
+    import httpx
 
 #: statuses worth sending again after a pause
 TRANSIENT = frozenset({408, 500, 502, 503, 504, 521, 522, 523, 524})
@@ -95,6 +97,8 @@ def batch_limit(status: int, message: str) -> int | None:
 
 def network_sentence(exc: Exception, base_url: str) -> str:
     """A failed connection as a sentence a marketer can act on (never an exception's name)."""
+    import httpx
+
     where = httpx.URL(base_url).host or base_url
     port = httpx.URL(base_url).port
     if port:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from hubevents_gui.core.fields import COUNTER_HEADERS
 from hubevents_gui.core.known_events import EventKey, KnownEvent, instant
-from hubevents_gui.hubspot.reader import HubSpotReader, ReadError
 from hubevents_gui.hubspot.wire import ECHO_FIELDS, JsonObject
+
+if TYPE_CHECKING:  # httpx loads with the first read, not when the window starts
+    from hubevents_gui.hubspot.reader import HubSpotReader
 
 __all__ = ["EventKey", "Holdings", "RemoteEvent", "known_events", "read_holdings"]
 
@@ -94,6 +97,8 @@ def read_holdings(
         searched = reader.search("")
         app_id = next((str(r["appId"]) for r in searched if r.get("appId") is not None), None)
         if app_id is None:
+            from hubevents_gui.hubspot.reader import ReadError
+
             raise ReadError(
                 "HubSpot did not say which app this token belongs to, so its events cannot be "
                 "told from other apps' (use a private-app token)"

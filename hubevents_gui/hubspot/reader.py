@@ -13,19 +13,19 @@ import random
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
-
-import httpx
 
 from hubevents_gui.core.properties import PropertyDefinition
 from hubevents_gui.core.redaction import redact
 from hubevents_gui.hubspot.errors import TRANSIENT, error_text, missing_scopes, network_sentence
-from hubevents_gui.hubspot.http import open_client
 from hubevents_gui.hubspot.ratelimit import RateLimiter
 from hubevents_gui.hubspot.settings import READ_SCOPE, ConnectionSettings
 from hubevents_gui.hubspot.token_check import clean_token
 from hubevents_gui.hubspot.wire import JsonObject
+
+if TYPE_CHECKING:  # httpx loads with the first reader, not when the window starts (0.1 s)
+    import httpx
 
 #: the CRM's names for the marketing-event object: which one the properties API takes is
 #: not settled, so both are tried, in this order
@@ -77,6 +77,8 @@ class HubSpotReader:
         limiter: RateLimiter | None = None,
         on_response: Callable[[httpx.Headers], None] | None = None,
     ) -> None:
+        from hubevents_gui.hubspot.http import open_client
+
         self.settings = settings
         self._token = clean_token(token)
         self._http = open_client(settings, self._token, transport)
@@ -238,6 +240,8 @@ class HubSpotReader:
 
     def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         """The JSON of a 2xx answer; retries what is transient; ReadError for the rest."""
+        import httpx
+
         attempt = 0
         while True:
             attempt += 1

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from hubevents_gui.core.redaction import redact
 from hubevents_gui.hubspot.errors import error_text, network_sentence
 from hubevents_gui.hubspot.settings import WRITE_SCOPE, ConnectionSettings
+
+if TYPE_CHECKING:  # httpx loads with the first check, not when the window starts
+    import httpx
 
 
 class ConnectionCheckError(Exception):
@@ -61,6 +62,8 @@ def check_token(
     Every way the check can fail raises ConnectionCheckError with one sentence naming the
     address or the HTTP status: unreachable, refused, or an answer that is not token info.
     """
+    import httpx
+
     try:
         with httpx.Client(
             base_url=settings.base_url.rstrip("/"), timeout=settings.timeout, transport=transport

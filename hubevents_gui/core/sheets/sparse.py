@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import iterparse
 
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
-
 from hubevents_gui.core.sheets.xlsx_parts import (
     chunks_until,
     letters_value,
@@ -118,6 +116,9 @@ def _kind(fmt_id: int, codes: dict[int, str]) -> str | None:
         if fmt_id in _BUILTIN_DURATIONS:
             return "duration"
         return "date" if fmt_id in _BUILTIN_DATES else None
+    # openpyxl loads when a file needs its rules: not when the window starts (0.1 s)
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
+
     code = code or BUILTIN_FORMATS.get(fmt_id, "")
     if is_timedelta_format(code):
         return "duration"
