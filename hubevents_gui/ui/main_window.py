@@ -63,7 +63,7 @@ from hubevents_gui.ui.opening import FileOpening
 from hubevents_gui.ui.portal import PortalCheck
 from hubevents_gui.ui.row_actions import RowActions
 from hubevents_gui.ui.row_order import RowFilter
-from hubevents_gui.ui.run_status import RunStatus
+from hubevents_gui.ui.run_status import RunStatus, StatusBar
 from hubevents_gui.ui.running import RunActions
 from hubevents_gui.ui.settings import AppSettings
 from hubevents_gui.ui.shell import WindowShell
@@ -102,6 +102,8 @@ class MainWindow(WindowShell):
     ) -> None:
         """``autosavers``: one per document of the controller (its tabs), in that order."""
         super().__init__()
+        # first: the panes keep the bar to speak in (a bar set later would delete theirs)
+        self.setStatusBar(StatusBar(self))
         self.setObjectName("mainWindow")
         self.controller = controller
         self._autosavers = list(autosavers) or [None] * len(controller.documents)

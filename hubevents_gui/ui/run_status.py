@@ -4,9 +4,17 @@ the time zone button."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Slot
-from PySide6.QtGui import QAction, QPainter, QPaintEvent
-from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton, QStatusBar, QToolButton, QWidget
+from PySide6.QtCore import QRect, QSize, Qt, Slot
+from PySide6.QtGui import QAction, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStatusBar,
+    QStyle,
+    QToolButton,
+    QWidget,
+)
 
 from hubevents_gui.core.tally import Progress
 from hubevents_gui.core.words import plural
@@ -50,6 +58,53 @@ class ElidedLabel(QLabel):
             painter, area, int(self.alignment()), self.palette(), self.isEnabled(), text,
             self.foregroundRole(),
         )  # fmt: skip
+
+
+class StatusBar(QStatusBar):
+    """The window's status bar: a message too long for the room left of the permanent parts
+    ends in "…" (the whole of it in the bar's tooltip), where Qt's would be cut mid-word."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._permanent: list[QWidget] = []
+        self.messageChanged.connect(self._on_message)
+
+    def addPermanentWidget(self, widget: QWidget, stretch: int | None = 0) -> None:
+        self._permanent.append(widget)
+        super().addPermanentWidget(widget, stretch or 0)
+
+    def _on_message(self, message: str) -> None:
+        self.setToolTip(message)
+        self.update()
+
+    def _message_area(self) -> QRect:
+        """Where the message goes: beside the permanent parts shown."""
+        shown = [w.geometry() for w in self._permanent if w.isVisible()]
+        margin = self.style().pixelMetric(QStyle.PixelMetric.PM_LayoutLeftMargin) or 6
+        if self.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+            left = max((g.right() for g in shown), default=0) + margin
+            return QRect(left, 0, self.width() - left - margin, self.height())
+        right = min((g.left() for g in shown), default=self.width())
+        return QRect(margin, 0, right - 2 * margin, self.height())
+
+    def shown_message(self) -> str:
+        """The message as painted now (cut with "…" when the bar is too narrow)."""
+        return self.fontMetrics().elidedText(
+            self.currentMessage(), Qt.TextElideMode.ElideRight, self._message_area().width()
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.currentMessage():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawText(
+            self._message_area(),
+            int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter)
+            | int(Qt.TextFlag.TextSingleLine),
+            self.shown_message(),
+        )
 
 
 class RunStatus(QWidget):

@@ -358,3 +358,28 @@ def test_selected_rows_are_every_row_with_a_selected_cell_in_view_order(
     table.setCurrentIndex(model.index(5, 2))
     table.selectionModel().clearSelection()
     assert table.selected_row_ids() == [document.row_at(5).row_id]  # the current cell's row
+
+
+def test_a_long_status_message_ends_in_an_ellipsis_not_mid_word(
+    qtbot: QtBot, window: MainWindow
+) -> None:
+    from hubevents_gui.ui.run_status import StatusBar
+
+    load(qtbot, window)
+    window.resize(760, 600)
+    bar = window.statusBar()
+    assert isinstance(bar, StatusBar)
+    message = (
+        "20 created, 0 updated, 0 failed, 0 not sent in 0.3 s (1 request). 16 rows had custom "
+        "properties dropped by HubSpot: create them in HubSpot, then send those rows again."
+    )
+    bar.showMessage(message)
+    qtbot.wait(50)
+    shown = bar.shown_message()
+    assert shown.endswith("…")
+    assert message.startswith(shown[:-1])
+    assert bar.currentMessage() == message  # the whole of it, for the code and the tooltip
+    assert bar.toolTip() == message
+    window.resize(2400, 600)
+    qtbot.wait(50)
+    assert bar.shown_message() == message  # room enough: all of it
