@@ -18,13 +18,18 @@ from hubevents_gui import __version__
 from hubevents_gui.core.attendee_fields import ATTENDEE_FIELDS
 from hubevents_gui.core.fields import EVENT_FIELDS
 from hubevents_gui.core.logs import close_logging, setup_logging
-from hubevents_gui.core.package_data import sample_copies
+from hubevents_gui.core.package_data import (
+    PackageDataMissingError,
+    SampleCopyError,
+    sample_copies,
+)
 from hubevents_gui.core.redaction import redact_all
 from hubevents_gui.core.zones import ZoneError, load_zone, local_zone_name
 from hubevents_gui.ui.autosave import Autosaver, PendingSession, pending_sessions
 from hubevents_gui.ui.controller import Controller
 from hubevents_gui.ui.desktop import open_folder, versions_line
 from hubevents_gui.ui.document import TableDocument
+from hubevents_gui.ui.help import trust_sample_columns
 from hubevents_gui.ui.icons import app_icon
 from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
@@ -60,6 +65,9 @@ def split_qt_arguments(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     ours: list[str] = []
     items = iter(argv)
     for item in items:
+        if item == "--":  # what follows is the app's: a file may be named -reverse
+            ours += [item, *items]
+            break
         single = "-" + item[2:] if item.startswith("--") else item
         name, has_value, given = single.partition("=")
         if name in QT_VALUE_OPTIONS:
@@ -195,6 +203,26 @@ def show_unexpected_error(window: MainWindow, what: str, log_file: Path | None) 
         open_folder(log_file.parent)
 
 
+def close_on_signals(window: MainWindow) -> None:
+    """Ctrl+C in the terminal (or SIGTERM) closes the window as its close button does, asking
+    about unsaved work; a second one ends the program at once. Without this, Python raises
+    KeyboardInterrupt in whichever slot happens to run (an autosave, say)."""
+    import signal
+
+    def close(signum: int, _frame: object) -> None:
+        signal.signal(signum, signal.SIG_DFL)
+        QTimer.singleShot(0, window, window.close)
+
+    for name in ("SIGINT", "SIGTERM"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), close)
+    # Python runs a signal's handler between bytecodes: a timer lets it while Qt waits
+    ticker = QTimer(window)
+    ticker.setInterval(200)
+    ticker.timeout.connect(lambda: None)
+    ticker.start()
+
+
 def install_desktop_entry() -> int:
     from hubevents_gui.core.desktop_entry import install_desktop_entry as install
 
@@ -204,7 +232,9 @@ def install_desktop_entry() -> int:
     try:
         installed = install()
     except OSError as exc:
-        print(f"hubevents-gui: cannot install the desktop entry: {exc}", file=sys.stderr)
+        where = f" ({exc.filename})" if exc.filename else ""
+        why = (exc.strerror or str(exc)).lower()
+        print(f"hubevents-gui: cannot install the desktop entry: {why}{where}", file=sys.stderr)
         return 1
     print(f"Installed {installed.entry}, starting {installed.command}")
     print(f"and its icon in {len(installed.icons)} sizes under {installed.icons[0].parents[2]}.")
@@ -220,8 +250,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sample:
         try:
             args.file = sample_copies()[0]
-        except OSError as exc:
-            parser.error(f"cannot copy the sample into the data folder: {exc}")
+        except (SampleCopyError, PackageDataMissingError) as exc:
+            print(f"hubevents-gui: the sample cannot be opened: {exc}", file=sys.stderr)
+            return 2
     configure_interpreter()
     log_file = setup_logging(debug=args.debug)
     app = QApplication.instance() or QApplication([*sys.argv[:1], *qt_arguments])
@@ -235,8 +266,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setDesktopFileName("hubevents")
     app.setWindowIcon(app_icon())
     settings = AppSettings(args.settings)
+    if args.sample:
+        trust_sample_columns(settings)
     window = create_window(settings, sandbox=args.sandbox, file=args.file)
     sys.excepthook = _excepthook(window, log_file)  # type: ignore[assignment]
+    close_on_signals(window)
     window.show()
     QTimer.singleShot(300, window.controller, window.controller.warm_up)
     if args.quit_after is not None:

@@ -7,9 +7,10 @@ without the project's virtual environment.
     python scripts/smoke_test.py bundle [FOLDER]
 
 For each: hubevents --version; hubevents sample, then hubevents validate on it (the sample read
-from the package); hubevents-gui --version; then hubevents-gui --sandbox --sample offscreen, a
-first start (it asks how the columns match) and a start that remembers the mapping (the sample
-opens: 25 rows), each quitting cleanly on its own (exit 0, no warning or error in its log).
+from the package); hubevents-gui --version; then hubevents-gui --sandbox --sample offscreen (the
+sample opens: 25 rows, no question about its columns), quitting cleanly on its own (exit 0, no
+warning or error in its log); on Linux, hubevents-gui --install-desktop-entry, whose entry must
+start this installation.
 Prints each step's time; exits 1 at the first failure, saying what it saw."""
 
 from __future__ import annotations
@@ -142,44 +143,22 @@ def check_installation(bin_dir: Path, work: Path) -> None:
     if sys.platform != "win32":  # a windowed program there has no stdout to print to
         expect_in(out, f"hubevents-gui {__version__}", "hubevents-gui --version")
 
-    # a first start: the sample's columns are asked about (a modal dialog), then it quits
+    # a first start on the sample: it opens (its columns are the app's own: no question)
     start: list[str | Path] = [gui, "--sandbox", "--sample", "--debug", "--quit-after", "4000"]
     start += ["-platform", "offscreen"]  # Qt's own option, passed through
     run(start, env, work, timeout=90)
-    log = gui_log(home)
-    text = log.read_text(encoding="utf-8")
-    expect_in(text, "asking how the columns of sample-events.xlsx match", "the first start's log")
-    expect_in(text, "window closed, exit status 0", "the first start's log")
-    problems = [line for line in text.splitlines() if " WARNING " in line or " ERROR " in line]
-    if problems:
-        raise SmokeError("the first start logged:\n" + "\n".join(problems))
-
-    # a start that remembers the mapping (as after the user confirmed it): the sample opens
-    settings = work / "settings.ini"
-    remember_sample_mapping(settings, home)
-    log.unlink()
-    run([*start, "--settings", settings], env, work, timeout=90)
     text = gui_log(home).read_text(encoding="utf-8")
-    expect_in(text, "opened sample-events.xlsx: 25 rows, 2 issues", "the second start's log")
-    expect_in(text, "window closed, exit status 0", "the second start's log")
+    expect_in(text, "opened sample-events.xlsx: 25 rows, 2 issues", "the window's log")
+    expect_in(text, "window closed, exit status 0", "the window's log")
     problems = [line for line in text.splitlines() if " WARNING " in line or " ERROR " in line]
     if problems:
-        raise SmokeError("the second start logged:\n" + "\n".join(problems))
+        raise SmokeError("the window logged:\n" + "\n".join(problems))
 
-
-def remember_sample_mapping(settings: Path, home: Path) -> None:
-    """A settings file in which the sample's mapping is confirmed (written by this checkout's
-    code: the format is the app's own)."""
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from hubevents_gui.core.package_data import sample_path
-    from hubevents_gui.core.sheets import guess_mapping, open_sheet
-    from hubevents_gui.ui.settings import AppSettings
-
-    raw = open_sheet(sample_path("events"))
-    stored = AppSettings(settings)
-    stored.remember_mapping(raw.headers, guess_mapping(raw.headers))
-    stored.close()
-    del home
+    if sys.platform.startswith("linux"):
+        out = run([gui, "--install-desktop-entry"], env, work)
+        entry = Path(env["XDG_DATA_HOME"]) / "applications" / "hubevents.desktop"
+        expect_in(out, str(entry), "hubevents-gui --install-desktop-entry")
+        expect_in(entry.read_text(encoding="utf-8"), f"Exec={gui} %f", str(entry))
 
 
 def smoke_wheel(work: Path) -> None:

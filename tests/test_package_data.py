@@ -8,8 +8,11 @@ import configparser
 import fnmatch
 import io
 import os
+import shlex
 import struct
+import subprocess
 import sys
+import textwrap
 import tomllib
 from pathlib import Path
 
@@ -105,6 +108,49 @@ def test_exec_points_at_the_installation_and_quotes_a_path_with_spaces() -> None
     )
 
 
+def _exec_program(line: str) -> str:
+    """The program an Exec line starts, read as the Desktop Entry spec says a launcher reads
+    it: the string escapes undone, then the first argument unquoted, then %% as %."""
+    value = line.removeprefix("Exec=")
+    unescaped, i = "", 0
+    while i < len(value):  # the string escapes: \\ \s \n \t \r
+        if value[i] == "\\" and i + 1 < len(value):
+            unescaped += {"s": " ", "n": "\n", "t": "\t", "r": "\r"}.get(value[i + 1], value[i + 1])
+            i += 2
+        else:
+            unescaped += value[i]
+            i += 1
+    if unescaped.startswith('"'):
+        word, i = "", 1
+        while unescaped[i] != '"':
+            if unescaped[i] == "\\":
+                i += 1
+            word += unescaped[i]
+            i += 1
+    else:
+        word = unescaped.split(" ")[0]
+        assert not set(word) & set("\"'\\><~|&;$*?#()`"), word  # reserved: must be quoted
+    return word.replace("%%", "%")
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        "/opt/hubevents/hubevents-gui",
+        "/home/ann/My Apps/hubevents-gui",
+        "/home/o'brien/hubevents/hubevents-gui",
+        "/data/100%/hubevents-gui",
+        "/srv/R&D (x86)/a;b/hubevents-gui",
+        "/tmp/back\\slash/$HOME/`x`/hubevents-gui",
+    ],
+)
+def test_the_exec_line_starts_the_program_whatever_its_path_holds(program: str) -> None:
+    lines = entry_text(program).splitlines()
+    (exec_line,) = (line for line in lines if line.startswith("Exec="))
+    assert exec_line.endswith(" %f")
+    assert _exec_program(exec_line) == program
+
+
 def test_install_desktop_entry_writes_the_entry_and_icons_at_user_level(tmp_path: Path) -> None:
     installed = install_desktop_entry(tmp_path, command="/opt/hubevents/hubevents-gui")
     assert installed.entry == tmp_path / "applications" / "hubevents.desktop"
@@ -129,11 +175,16 @@ def test_install_desktop_entry_goes_to_xdg_data_home(capsys: pytest.CaptureFixtu
 
 
 def test_the_gui_sample_is_a_copy_the_user_can_edit_and_keep() -> None:
+    from openpyxl import load_workbook
+
     copy = sample_copies()[0]
     assert not copy.is_relative_to(PACKAGE)
     assert copy.read_bytes() == sample_path("events").read_bytes()
-    copy.write_bytes(b"edited")
-    assert sample_copies()[0].read_bytes() == b"edited"  # kept, not written over
+    workbook = load_workbook(copy)
+    workbook["Events"]["C2"] = "My own webinar"
+    workbook.save(copy)
+    kept = load_workbook(sample_copies()[0])  # kept, not written over
+    assert kept["Events"]["C2"].value == "My own webinar"
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -147,7 +198,7 @@ def test_hubevents_sample_writes_both_sheets_and_keeps_existing_ones(tmp_path: P
     assert (code, err) == (0, "")
     for kind, name in SAMPLES.items():
         assert (tmp_path / name).read_bytes() == sample_path(kind).read_bytes()
-    assert f"Try: hubevents validate {tmp_path / 'sample-events.xlsx'}" in out
+    assert f"validate {shlex.quote(str(tmp_path / 'sample-events.xlsx'))}" in out
     (tmp_path / "sample-events.xlsx").write_bytes(b"my edits")
     code, out, err = run("sample", str(tmp_path))
     assert code == 2
@@ -158,9 +209,53 @@ def test_hubevents_sample_writes_both_sheets_and_keeps_existing_ones(tmp_path: P
     assert (tmp_path / "sample-events.xlsx").read_bytes() == sample_path("events").read_bytes()
 
 
-def test_hubevents_sample_into_a_file_says_it_cannot(tmp_path: Path) -> None:
+def test_hubevents_sample_into_a_file_says_it_is_no_folder(tmp_path: Path) -> None:
     blocker = tmp_path / "file.txt"
     blocker.write_text("x")
     code, _out, err = run("sample", str(blocker))
     assert code == 2
-    assert f"cannot write the samples into {blocker}" in err
+    assert f"{blocker} is a file, not a folder" in err
+
+
+def test_hubevents_sample_never_writes_through_a_link(tmp_path: Path) -> None:
+    precious = tmp_path / "precious.xlsx"
+    precious.write_text("PRECIOUS")
+    folder = tmp_path / "samples"
+    folder.mkdir()
+    (folder / "sample-events.xlsx").symlink_to(precious)
+    (folder / "sample-attendees.xlsx").symlink_to(tmp_path / "nowhere.xlsx")  # dangling
+    code, _out, err = run("sample", str(folder))
+    assert code == 2  # a link counts as there, even one pointing nowhere
+    assert "already there" in err
+    assert run("sample", str(folder), "--replace")[0] == 0
+    assert precious.read_text() == "PRECIOUS"  # the link was replaced, not written through
+    assert not (tmp_path / "nowhere.xlsx").exists()
+    assert not (folder / "sample-events.xlsx").is_symlink()
+
+
+def test_hubevents_sample_names_the_entry_in_the_way(tmp_path: Path) -> None:
+    (tmp_path / "sample-attendees.xlsx").mkdir()
+    code, _out, err = run("sample", str(tmp_path), "--replace")
+    assert code == 2
+    assert f"{tmp_path / 'sample-attendees.xlsx'} is a folder, not a file" in err
+    assert "sample-events.xlsx was copied, the other not" in err
+
+
+def test_every_command_works_from_a_folder_that_was_deleted(tmp_path: Path) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    code = textwrap.dedent(
+        f"""
+        import os, sys
+        os.chdir({str(gone)!r}); os.rmdir({str(gone)!r})
+        from hubevents_gui.cli import main
+        print(main(["validate", {str(sample_path("events"))!r}, "--timezone", "UTC"]))
+        print(main(["sample"]))
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "Traceback" not in done.stderr
+    assert done.stdout.split()[-2:] == ["1", "2"]  # validate ran; sample said why not
+    assert "the current folder no longer exists" in done.stderr

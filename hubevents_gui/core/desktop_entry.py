@@ -46,13 +46,23 @@ def gui_command() -> str:
     return found if found is not None else "hubevents-gui"
 
 
+#: characters the Desktop Entry spec reserves in Exec: an argument holding one is quoted
+_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")
+
+
 def _quoted(command: str) -> str:
-    """``command`` as the Exec key's first word (the spec's quoting: in double quotes, with
-    backslash before ", `, $ and \\, when it holds a space or one of those)."""
-    if not any(c in command for c in ' \t"`$\\'):
-        return command
-    escaped = "".join("\\" + c if c in '"`$\\' else c for c in command)
-    return f'"{escaped}"'
+    """``command`` as the Exec key's first word, by the Desktop Entry spec: in double quotes
+    when it holds a reserved character (", `, $ and \\ then escaped with a backslash), "%"
+    doubled (it would start a field code), then the backslashes of the result doubled (the
+    spec's string escaping of every value)."""
+    if any(c in _RESERVED for c in command):
+        command = '"' + "".join("\\" + c if c in '"`$\\' else c for c in command) + '"'
+    return command.replace("%", "%%").replace("\\", "\\\\")
+
+
+def _string(value: str) -> str:
+    """A value as a desktop file string (TryExec's): backslashes escaped."""
+    return value.replace("\\", "\\\\")
 
 
 def entry_text(command: str) -> str:
@@ -62,7 +72,7 @@ def entry_text(command: str) -> str:
         if line.startswith("Exec="):
             line = f"Exec={_quoted(command)} %f"
         elif line.startswith("TryExec="):
-            line = f"TryExec={command}"
+            line = f"TryExec={_string(command)}"
         lines.append(line)
     return "\n".join(lines) + "\n"
 
@@ -72,11 +82,6 @@ def install_desktop_entry(data_home: Path | None = None, command: str | None = N
     home = xdg_data_home() if data_home is None else data_home
     command = gui_command() if command is None else command
     applications = home / "applications"
-    applications.mkdir(parents=True, exist_ok=True)
-    entry = applications / f"{APP_ID}.desktop"
-    partial = entry.with_suffix(".desktop.part")
-    partial.write_text(entry_text(command), encoding="utf-8")
-    partial.replace(entry)
     icons = []
     hicolor = home / "icons" / "hicolor"
     for size in ICON_SIZES:
@@ -88,6 +93,12 @@ def install_desktop_entry(data_home: Path | None = None, command: str | None = N
     scalable.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(icon_path(), scalable)
     icons.append(scalable)
+    # the entry last: a failed install leaves no menu item pointing at missing icons
+    applications.mkdir(parents=True, exist_ok=True)
+    entry = applications / f"{APP_ID}.desktop"
+    partial = entry.with_suffix(".desktop.part")
+    partial.write_text(entry_text(command), encoding="utf-8")
+    partial.replace(entry)
     _refresh(["update-desktop-database", "-q", str(applications)])
     _refresh(["gtk-update-icon-cache", "-q", "-t", "-f", str(hicolor)])
     return Installed(entry, icons, command)

@@ -4,7 +4,10 @@ wheel and in the PyInstaller bundle alike, never by a path into a source tree.""
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
+import zipfile
 from importlib import resources
 from pathlib import Path
 from typing import Literal
@@ -21,6 +24,8 @@ ICON_SIZES = (16, 24, 32, 48, 64, 128, 256, 512)
 
 #: the desktop entry's (and the icon's) name on a freedesktop desktop
 APP_ID = "hubevents"
+
+log = logging.getLogger("hubevents")
 
 
 class PackageDataMissingError(FileNotFoundError):
@@ -58,17 +63,50 @@ def desktop_entry_text() -> str:
     return resource(f"{APP_ID}.desktop").read_text(encoding="utf-8")
 
 
+class SampleCopyError(Exception):
+    """The samples cannot be copied: the message names the file or folder and why."""
+
+
 def copy_samples(folder: Path, *, replace: bool = False) -> list[Path]:
     """Copies both samples into ``folder`` (made if need be) and returns their paths. A copy
-    already there is kept (it may hold the user's edits) unless ``replace``."""
-    folder.mkdir(parents=True, exist_ok=True)
-    copies = []
+    already there is kept (it may hold the user's edits) unless ``replace``, or unless it is
+    no workbook at all (damaged: copied afresh, and logged). Each copy is written beside its
+    place and then moved there: a link in the folder is replaced, never written through."""
+    if folder.exists() and not folder.is_dir():
+        raise SampleCopyError(f"{folder} is a file, not a folder: the samples cannot go there")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SampleCopyError(f"the folder {folder} cannot be made ({_why(exc)})") from None
+    copies: list[Path] = []
     for kind, name in SAMPLES.items():
         target = folder / name
-        if replace or not target.exists():
-            shutil.copyfile(sample_path(kind), target)
+        if target.is_dir() and not target.is_symlink():
+            raise SampleCopyError(f"{target} is a folder, not a file: {_written(copies)}")
+        keep = not replace and target.is_file() and not target.is_symlink()
+        if keep and not zipfile.is_zipfile(target):
+            log.warning("%s is not a workbook (damaged?): copied afresh from the package", target)
+            keep = False
+        if not keep:
+            partial = target.with_name(f".{name}.part")
+            try:
+                shutil.copyfile(sample_path(kind), partial)
+                os.replace(partial, target)
+            except OSError as exc:
+                partial.unlink(missing_ok=True)
+                raise SampleCopyError(
+                    f"{target} cannot be written ({_why(exc)}): {_written(copies)}"
+                ) from None
         copies.append(target)
     return copies
+
+
+def _why(exc: OSError) -> str:
+    return (exc.strerror or str(exc)).lower()
+
+
+def _written(copies: list[Path]) -> str:
+    return f"{copies[0].name} was copied, the other not" if copies else "nothing was copied"
 
 
 def sample_copies() -> list[Path]:

@@ -36,6 +36,8 @@ class FileOpening(QObject):
         c.mapping_needed.connect(self._on_mapping_needed)
         #: files to open once the one being read is in (open_paths)
         self._queued: list[Path] = []
+        #: a question about the file being opened is on screen
+        self._asking = False
 
     @Slot()
     def choose_file(self) -> None:
@@ -49,6 +51,8 @@ class FileOpening(QObject):
 
     def open_path(self, path: Path) -> None:
         controller = self.controller
+        if controller.running or controller.busy:
+            self._queued.clear()  # none of a batch opens after one was refused
         if controller.running:
             # a recent file, a drop or Ctrl+O during a run: said, never silently ignored
             self.window.statusBar().showMessage(
@@ -73,8 +77,13 @@ class FileOpening(QObject):
 
     def _open_next(self) -> None:
         if self._queued:
-            path = self._queued.pop(0)
-            QTimer.singleShot(0, self, lambda: self.open_path(path))
+            QTimer.singleShot(0, self, self._open_queued)
+
+    @Slot()
+    def _open_queued(self) -> None:
+        # a question about the file before (which sheet) holds the rest until it is answered
+        if self._queued and not self._asking:
+            self.open_path(self._queued.pop(0))
 
     def may_replace(self, pane: TablePane | None = None) -> bool:
         """Ask before the unsaved edits or outcomes of ``pane`` (by default the tab shown)
@@ -93,10 +102,14 @@ class FileOpening(QObject):
             | QMessageBox.StandardButton.Cancel,
         )
         if answer == QMessageBox.StandardButton.Save:
-            return self.window.saving.save(wait=True)
+            saved = self.window.saving.save(wait=True)
+            if not saved:
+                self._queued.clear()
+            return saved
         if answer == QMessageBox.StandardButton.Discard:
             pane.keep_journal = False  # given up on purpose: nothing to offer back
             return True
+        self._queued.clear()  # Cancel: nor the other files of the batch
         return False
 
     def offer_recovery(
@@ -166,9 +179,17 @@ class FileOpening(QObject):
     @Slot(object, list)
     def _on_sheet_needed(self, path: Path, names: list[str]) -> None:
         question = f"{path.name} has several sheets of events. Which one?"
-        name, ok = QInputDialog.getItem(self.window, "Choose a sheet", question, names, 0, False)
+        self._asking = True
+        try:
+            name, ok = QInputDialog.getItem(
+                self.window, "Choose a sheet", question, names, 0, False
+            )
+        finally:
+            self._asking = False
         if ok and name:
             self.controller.open_file(path, name)
+        else:
+            self._queued.clear()
 
     @Slot(object, list)
     def _on_mapping_needed(self, raw: RawSheet, guess: list[Target]) -> None:
@@ -179,4 +200,5 @@ class FileOpening(QObject):
         if dialog.exec() == MappingDialog.DialogCode.Accepted:
             self.controller.build(raw, dialog.mapping())
         else:
+            self._queued.clear()  # given up: nor the rest of the batch
             self._on_import_finished()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QVBoxLayout, QWidget
 
@@ -46,7 +46,8 @@ _HINTS = {
         "<p>Drop a spreadsheet whose columns name an Email (or a Contact ID) and a State "
         'here, or choose <a href="open">File &gt; Open</a> (Ctrl+O) or '
         '<a href="new">File &gt; New Attendee Table</a>.</p>'
-        '<p>New to hubevents? <a href="sample">Open the sample</a>.</p>'
+        '<p>New to hubevents? <a href="sample-attendees">Open the sample attendees</a>: who '
+        "registered for and attended three of the sample's events.</p>"
     ),
 }
 
@@ -124,7 +125,13 @@ class TablePane(QWidget):
         self.saving = ResultsSaving(window, controller, settings, self)
 
     def follow_hint(self, link: str) -> None:
-        """A link of the empty table's hint: the window's action it names."""
+        """A link of the empty table's hint: the window's action it names (the attendee
+        sample alone from the attendee tab: the events tab keeps what it shows)."""
+        if link == "sample-attendees":
+            helper = self.window().findChild(QObject, "helpActions")
+            if helper is not None:
+                helper.open_sample(("attendees",))  # type: ignore[attr-defined]
+            return
         action = self.window().findChild(QAction, _HINT_LINKS.get(link, ""))
         if action is not None and action.isEnabled():
             action.trigger()

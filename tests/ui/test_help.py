@@ -5,22 +5,24 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QApplication, QLabel, QMenu
+from PySide6.QtWidgets import QApplication, QLabel, QMenu, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from hubevents_gui import __version__
 from hubevents_gui.core.logs import log_folder
-from hubevents_gui.core.package_data import SAMPLES, sample_path
+from hubevents_gui.core.package_data import sample_path
 from hubevents_gui.core.paths import data_dir
 from hubevents_gui.ui.dialogs.about_dialog import AboutDialog
 from hubevents_gui.ui.dialogs.guide_dialog import GuideDialog
 from hubevents_gui.ui.main_window import MainWindow
+from hubevents_gui.ui.settings import AppSettings
 from tests.conftest import REPO
-from tests.ui.conftest import OpenWindow
+from tests.ui.conftest import OpenWindow, load
 
 
 def _menu_titles(window: MainWindow) -> list[str]:
@@ -125,21 +127,30 @@ def test_open_log_folder_shows_it_or_says_where_it_is(
     assert f"the logs are in {log_folder()}" in window.statusBar().currentMessage()
 
 
-def _remember_sample_mappings(window: MainWindow) -> None:
-    from hubevents_gui.core.sheets import guess_mapping, open_sheet
+def _no_mapping_question(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The column-mapping dialog, should it open, records itself and is cancelled."""
+    from hubevents_gui.ui.dialogs.mapping_dialog import MappingDialog
 
-    for kind in SAMPLES:
-        raw = open_sheet(sample_path(kind))
-        window.settings.remember_mapping(raw.headers, guess_mapping(raw.headers))
+    asked: list[str] = []
+
+    def exec_(dialog: MappingDialog) -> int:
+        asked.append(dialog.windowTitle())
+        return int(MappingDialog.DialogCode.Rejected)
+
+    monkeypatch.setattr(MappingDialog, "exec", exec_)
+    return asked
 
 
-def test_open_sample_opens_copies_of_both_sheets_each_in_its_tab(
-    qtbot: QtBot, window: MainWindow
+def test_open_sample_opens_copies_of_both_sheets_each_in_its_tab_without_a_question(
+    qtbot: QtBot, open_window: OpenWindow, settings: AppSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _remember_sample_mappings(window)
+    asked = _no_mapping_question(monkeypatch)
+    settings._qs.remove("mappings")  # a first start: no mapping confirmed yet
+    window = open_window(settings)
     events, attendees = window.panes
     window.action("actionOpenSample").trigger()
     qtbot.waitUntil(lambda: len(attendees.document.rows) > 0, timeout=20_000)
+    assert asked == []
     assert len(events.document.rows) == 25
     for pane, name in ((events, "sample-events.xlsx"), (attendees, "sample-attendees.xlsx")):
         source = pane.document.table.file
@@ -149,11 +160,59 @@ def test_open_sample_opens_copies_of_both_sheets_each_in_its_tab(
         assert source.parent == data_dir() / "samples"
 
 
+def test_a_damaged_sample_copy_is_copied_afresh(qtbot: QtBot, window: MainWindow) -> None:
+    folder = data_dir() / "samples"
+    folder.mkdir(parents=True)
+    (folder / "sample-events.xlsx").write_bytes(b"not a workbook")
+    window.action("actionOpenSample").trigger()
+    qtbot.waitUntil(lambda: len(window.panes[1].document.rows) > 0, timeout=20_000)
+    assert len(window.panes[0].document.rows) == 25
+    assert (folder / "sample-events.xlsx").read_bytes() == sample_path("events").read_bytes()
+
+
+def test_open_sample_where_the_samples_folder_is_a_file_says_so(window: MainWindow) -> None:
+    data_dir().mkdir(parents=True, exist_ok=True)
+    (data_dir() / "samples").write_text("in the way")
+    window.action("actionOpenSample").trigger()
+    said = window.statusBar().currentMessage()
+    assert f"{data_dir() / 'samples'} is a file, not a folder" in said
+
+
+def test_cancel_on_the_first_sheet_does_not_open_the_second(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events, attendees = window.panes
+    events.set_modified(True)  # unsaved work in the events tab
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Cancel)
+    window.action("actionOpenSample").trigger()
+    qtbot.wait(300)
+    assert attendees.document.rows == []  # nor the attendee sample after the Cancel
+    assert events.document.rows == []
+
+
+def test_a_refused_open_drops_the_rest_of_the_batch(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from tests.helpers import HEADER, write_xlsx
+
+    first = write_xlsx(tmp_path / "mine.xlsx", [HEADER, ["a", "E-1", "Mine", "Me"]])
+    window.opening.open_path(first)  # still being read when the batch comes
+    window.open_paths(list(sample_copies_for_test()))
+    qtbot.waitUntil(lambda: len(window.panes[0].document.rows) == 1, timeout=20_000)
+    qtbot.wait(300)
+    assert window.panes[1].document.rows == []  # the attendee sample did not follow
+
+
+def sample_copies_for_test() -> list[Path]:
+    from hubevents_gui.core.package_data import sample_copies
+
+    return sample_copies()
+
+
 def test_the_empty_window_says_how_to_start_and_its_links_do_it(
     qtbot: QtBot, open_window: OpenWindow
 ) -> None:
     window = open_window()
-    _remember_sample_mappings(window)
     events = window.panes[0]
     hint = events.empty_hint
     assert hint.isVisible()
@@ -164,3 +223,16 @@ def test_the_empty_window_says_how_to_start_and_its_links_do_it(
     qtbot.waitUntil(lambda: len(window.panes[1].document.rows) > 0, timeout=20_000)
     assert len(events.document.rows) == 25
     assert not hint.isVisible()
+
+
+def test_the_attendee_tabs_sample_link_leaves_the_events_tab_alone(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path
+) -> None:
+    from tests.helpers import HEADER, write_xlsx
+
+    mine = write_xlsx(tmp_path / "mine.xlsx", [HEADER, ["a", "E-1", "Mine", "Me"]])
+    load(qtbot, window, mine)
+    attendees = window.panes[1]
+    attendees.follow_hint("sample-attendees")
+    qtbot.waitUntil(lambda: len(attendees.document.rows) > 0, timeout=20_000)
+    assert window.panes[0].document.table.file == mine

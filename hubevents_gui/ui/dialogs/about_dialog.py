@@ -3,6 +3,7 @@ data and logs, and the libraries it runs on with their licences."""
 
 from __future__ import annotations
 
+import platform
 from html import escape
 
 from PySide6.QtCore import Qt
@@ -81,6 +82,7 @@ class AboutDialog(QDialog):
             self.libraries,
             ["Qt (through PySide6)", self._qt_version(), "LGPL-3.0-only OR GPL-3.0-only"],
         )
+        QTreeWidgetItem(self.libraries, ["Python", platform.python_version(), "PSF-2.0"])
         header = self.libraries.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
