@@ -206,9 +206,15 @@ class RunStatus(QWidget):
     @Slot(object)
     def run_progress(self, progress: Progress) -> None:
         c = progress.counts
-        self.progress.setValue(progress.done)
         eta = f", ETA {progress.eta:.0f} s" if progress.eta is not None else ""
-        self.progress.setFormat(
-            f"{progress.done} / {progress.total}: {c.text(attendees=progress.attendees)} "
-            f"({progress.rate:.0f} rows/s{eta})"
-        )
+        # a progress bar repaints the window at once when its value changes (the table with
+        # it, inside this slot): updates off meanwhile, so it is painted with the rest
+        self.progress.setUpdatesEnabled(False)
+        try:
+            self.progress.setValue(progress.done)
+            self.progress.setFormat(
+                f"{progress.done} / {progress.total}: {c.text(attendees=progress.attendees)} "
+                f"({progress.rate:.0f} rows/s{eta})"
+            )
+        finally:
+            self.progress.setUpdatesEnabled(True)

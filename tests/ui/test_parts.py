@@ -383,3 +383,39 @@ def test_a_long_status_message_ends_in_an_ellipsis_not_mid_word(
     window.resize(2400, 600)
     qtbot.wait(50)
     assert bar.shown_message() == message  # room enough: all of it
+
+
+def test_painting_the_column_headers_does_not_ask_about_every_selected_row(
+    qtbot: QtBot, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Qt's header asks the selection, per section painted, whether each row of its column is
+    selected: with thousands of rows selected that was half a second a paint, every paint."""
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel, QPoint
+
+    from hubevents_gui.ui.event_model import EventTableModel
+    from tests.helpers import HEADER, write_xlsx
+
+    rows = [[f"a-{n}", f"E-{n}", f"Event {n}", "Acme"] for n in range(3000)]
+    load(qtbot, window, write_xlsx(tmp_path / "big.xlsx", [HEADER, *rows]))
+    model, table = window.model, window.table
+    chosen = QItemSelection(model.index(0, 0), model.index(2999, model.columnCount() - 1))
+    table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+    asked = [0]
+    flags = EventTableModel.flags
+
+    def counting(self: EventTableModel, index: object) -> object:
+        asked[0] += 1
+        return flags(self, index)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(EventTableModel, "flags", counting)
+    table.horizontalHeader().viewport().repaint()
+    assert asked[0] < 3000  # not a question per selected row and column (36,000 were asked)
+    assert len(table.selected_row_ids()) == 3000  # the table's own selection is intact
+    # a click on a header still sorts
+    name = window.document.column_of("eventName")
+    assert name is not None
+    header = table.horizontalHeader()
+    spot = QPoint(header.sectionViewportPosition(name) + header.sectionSize(name) // 2, 5)
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=spot)
+    qtbot.waitUntil(lambda: not window.document.sorting)
+    assert window.document.order.sort is not None
