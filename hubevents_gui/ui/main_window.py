@@ -93,6 +93,10 @@ _EVENT_ACTIONS = (
 )
 
 
+#: how long after the window first shows that it asks which portal it acts on
+PORTAL_CHECK_AFTER_MS = 150
+
+
 class MainWindow(WindowShell):
     def __init__(
         self,
@@ -570,7 +574,9 @@ class MainWindow(WindowShell):
         if not self._history_shown:
             self._history_shown = True
             QTimer.singleShot(0, self.history_dock, self.history_dock.refresh)
-            QTimer.singleShot(0, self.portal, self.portal.check)  # the banner names the portal
+            # the banner names the portal: asked once the window is painted, since the check
+            # loads the simulator and the HTTP library (0.2 s) on the way
+            QTimer.singleShot(PORTAL_CHECK_AFTER_MS, self.portal, self.portal.check)
         if not self._state_restored:
             # the first time: the table gets the room, the issues panel a few lines
             self._state_restored = True
