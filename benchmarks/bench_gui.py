@@ -4,6 +4,7 @@
    measured in fresh processes from interpreter start to the first paint, best of 5,
    alternating. Goal: within 1.5x.
 2. The longest gap between ticks of a 10 ms timer on the GUI thread while importing 100k rows,
+   while finding text that no cell holds, while sorting by a date column (a header click),
    while editing 100 cells a second (each change journaled by the autosave), and while
    upserting 10k rows against the in-process sandbox (outcomes journaled and recorded in the
    run history). Goal: under 100 ms.
@@ -58,7 +59,7 @@ app.exec()
 RESPONSIVE = r"""
 import json, sys, time
 from pathlib import Path
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from hubevents_gui.app import configure_interpreter, create_window
@@ -89,18 +90,46 @@ def start_import():
     gaps["phase"] = "import"; gaps["last"] = time.perf_counter()
     result["import_started"] = time.perf_counter()
     controller.open_file(workbook)
+def when(done, then):
+    # then() once done() holds, looked at every 5 ms (the window going on meanwhile)
+    waiter = QTimer(); waiter.setInterval(5)
+    def look():
+        if done():
+            waiter.stop()
+            then()
+    waiter.timeout.connect(look); waiter.start()
+    globals().setdefault("waiters", []).append(waiter)
 def imported():
     result["import_seconds"] = time.perf_counter() - result["import_started"]
     gaps["phase"] = None
-    # scroll and sort like a user, then send the first rows
-    QTimer.singleShot(50, upsert)
-def upsert():
+    # find, scroll and sort like a user, then send the first rows
+    QTimer.singleShot(50, find)
+def find():
+    bar = window.find_bar
+    bar.open_bar()
+    bar.edit.setText("no such text in any cell")
+    gaps["phase"] = "find"; gaps["last"] = time.perf_counter()
+    result["find_started"] = time.perf_counter()
+    bar.start_search()
+    def found():
+        result["find_seconds"] = time.perf_counter() - result["find_started"]
+        result["find_status"] = bar.status.text()
+        gaps["phase"] = None
+        bar.close_bar()
+        QTimer.singleShot(50, sort)
+    when(lambda: not bar.searching, found)
+def sort():
     window.table.scrollToBottom()
+    column = window.document.column_of("startDateTime")
     gaps["phase"] = "sort"; gaps["last"] = time.perf_counter()
-    started = time.perf_counter()
-    window.model.sort(2)
-    result["sort_seconds"] = time.perf_counter() - started
-    gaps["phase"] = None
+    result["sort_started"] = time.perf_counter()
+    window.table.sortByColumn(column, Qt.SortOrder.DescendingOrder)  # a header click
+    def sorted_():
+        result["sort_seconds"] = time.perf_counter() - result["sort_started"]
+        gaps["phase"] = None
+        QTimer.singleShot(50, upsert)
+    when(lambda: not window.document.sorting, sorted_)
+def upsert():
     # a user (or a paste) changing 100 cells a second for two seconds, journaled as it goes
     name = window.document.column_of("eventName")
     edits = {"done": 0}
@@ -119,10 +148,16 @@ def upsert():
 def send():
     if stress:  # no rate limit, no latency: the engine and the simulator flat out, in process
         controller.sandbox = Sandbox(SandboxConfig(rate_limit=None))
-    rows = window.document.rows[:upsert_rows]
+    # the first rows selected, then Upsert Selected, as a user would
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+    model = window.model
+    last = model.index(upsert_rows - 1, model.columnCount() - 1)
+    chosen = QItemSelection(model.index(0, 0), last)
+    window.table.selectionModel().select(chosen, QItemSelectionModel.SelectionFlag.ClearAndSelect)
     gaps["phase"] = "upsert"; gaps["last"] = time.perf_counter()
     result["upsert_started"] = time.perf_counter()
-    controller.upsert(rows)
+    window.running.upsert_selected()
+    result["click_to_start_ms"] = (time.perf_counter() - result["upsert_started"]) * 1000
 def finished(report):
     result["upsert_seconds"] = time.perf_counter() - result["upsert_started"]
     result["created"] = report.counts.created
@@ -250,15 +285,25 @@ def main() -> None:
             print(f"[{label}]")
             print(
                 f"  import {args.rows} rows: {result['import_seconds']:.1f} s, longest GUI gap "
-                f"{gaps.get('import', 0):.0f} ms; sort by name {result['sort_seconds']:.2f} s"
+                f"{gaps.get('import', 0):.0f} ms"
+            )
+            print(
+                f"  find with no match: {result['find_seconds']:.1f} s ({result['find_status']}),"
+                f" longest GUI gap {gaps.get('find', 0):.0f} ms (goal under 50 ms)"
+            )
+            print(
+                f"  sort by Start (header click): {result['sort_seconds']:.2f} s, longest GUI gap "
+                f"{gaps.get('sort', 0):.0f} ms (goal under 100 ms)"
             )
             print(
                 f"  200 edits at 100 per second, journaled: longest GUI gap "
                 f"{gaps.get('edits', 0):.0f} ms"
             )
             print(
-                f"  upsert {args.upsert_rows} rows: {result['upsert_seconds']:.1f} s, "
-                f"{result['created']} created, longest GUI gap {gaps.get('upsert', 0):.0f} ms"
+                f"  Upsert Selected, {args.upsert_rows} rows selected: the click took "
+                f"{result['click_to_start_ms']:.0f} ms; {result['upsert_seconds']:.1f} s, "
+                f"{result['created']} created, longest GUI gap {gaps.get('upsert', 0):.0f} ms "
+                "(goal under 50 ms; stress under 100 ms)"
             )
         print("goal: longest gap under 100 ms while importing and upserting")
         freeze = {}
