@@ -7,14 +7,30 @@ only queues a write: it is safe from the engine's worker threads and never waits
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
 
 from hubevents_gui.core.history import RunHistory, SnapshotKey
 from hubevents_gui.core.rows import EventRow, EventTable, Outcome, RowId
 from hubevents_gui.core.tally import Tally
 
 Batches = Sequence[Sequence[tuple[RowId, dict[str, Any]]]]
+
+
+class Finished(Protocol):
+    """What a run's report gives its record (hubspot.report.RunReport)."""
+
+    @property
+    def counts(self) -> Tally: ...
+
+    @property
+    def requests(self) -> int: ...
+
+    @property
+    def stopped_text(self) -> str: ...
+
+
+Report = TypeVar("Report", bound=Finished)
 
 
 class RunRecorder:
@@ -54,3 +70,16 @@ class RunRecorder:
 
     def finish(self, tally: Tally, requests: int, stopped: str) -> None:
         self.history.finish_run(self.run_id, tally, requests, stopped)
+
+    def finish_after(self, run: Callable[[], Report], close: Callable[[], None]) -> Report:
+        """``run`` (the engine's run of this record's batches), then ``close`` (the engine's)
+        whatever happens; the record finished with the report, or as failed when it raises."""
+        try:
+            report = run()
+        except BaseException:
+            self.finish(Tally(), 0, "failed")
+            raise
+        finally:
+            close()
+        self.finish(report.counts, report.requests, report.stopped_text)
+        return report

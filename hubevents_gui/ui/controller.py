@@ -43,7 +43,7 @@ from hubevents_gui.core.sheets import (
     guess_mapping,
     needs_confirmation,
 )
-from hubevents_gui.core.tally import Progress, Tally
+from hubevents_gui.core.tally import Progress
 from hubevents_gui.core.validation import Issue
 from hubevents_gui.hubspot.quota import Quota, QuotaSnapshot, fetch_quota
 from hubevents_gui.ui.commands import replace_table
@@ -496,23 +496,13 @@ class Controller(QObject):
             recording.append(recorder)  # the GUI thread records outcomes as it applies them
 
             engine = UpsertEngine(settings, token, transport=transport, quota=quota)
-            try:
-                # a deque, not a signal: emitting Qt signals from the engine's Python threads
-                # stalled the GUI thread for up to a second (measured); deque appends are
-                # thread-safe and the GUI thread drains it on a 30 ms timer
-                report = engine.run(
-                    batches,
-                    pending.extend,
-                    cancel,
-                    abandon,
-                    endpoint=endpoint,
-                )
-            except BaseException:
-                recorder.finish(Tally(), 0, "failed")
-                raise
-            finally:
-                engine.close()
-            recorder.finish(report.counts, report.requests, report.stopped_text)
+            # a deque, not a signal: emitting Qt signals from the engine's Python threads
+            # stalled the GUI thread for up to a second (measured); deque appends are
+            # thread-safe and the GUI thread drains it on a 30 ms timer
+            report = recorder.finish_after(
+                lambda: engine.run(batches, pending.extend, cancel, abandon, endpoint=endpoint),
+                engine.close,
+            )
             if prior is not None and prior.events:
                 report.notes = [prior.cost_line()]
             if plan is not None:

@@ -149,15 +149,9 @@ class UndoActions(QObject):
                 recorder.record(outcomes)
 
             engine = UpsertEngine(settings, token, transport=transport, quota=quota)
-            try:
-                report = run_undo(job, engine, collect, cancel, abandon)
-            except BaseException:
-                recorder.finish(Tally(), 0, "failed")
-                raise
-            finally:
-                engine.close()
-            recorder.finish(report.counts, report.requests, report.stopped_text)
-            return report
+            return recorder.finish_after(
+                lambda: run_undo(job, engine, collect, cancel, abandon), engine.close
+            )
 
         self._counts, self._total, self._job = counts, len(job.whole.rows), job
         controller.reads.start(work, cancel, delivers=self.undone)

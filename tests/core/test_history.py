@@ -229,3 +229,38 @@ def test_an_action_run_counts_its_outcomes_in_a_history_from_before_actions(
     assert texts[run] == "Finished with failures. 3 rows: 1 cancelled, 1 deleted, 1 failed."
     assert texts[killed] == "Interrupted. 2 rows: 1 completed, 1 with no answer."
     assert history.confirmed_batches(run) == {0: (2, 3)}
+
+
+def test_a_recorded_run_that_raises_is_recorded_as_failed_and_its_engine_closed(
+    tmp_path: Path,
+) -> None:
+    from dataclasses import dataclass
+
+    from hubevents_gui.core.recorder import RunRecorder
+    from hubevents_gui.core.rows import EventTable
+
+    @dataclass
+    class Report:
+        counts: Tally
+        requests: int
+        stopped_text: str
+
+    history = RunHistory(tmp_path / "history.sqlite")
+    table = EventTable(tmp_path / "e.xlsx", "Events", [])
+    closed: list[str] = []
+    batches: list[list[tuple[RowId, dict[str, object]]]] = [[(RowId(0), {}), (RowId(1), {})]]
+    good = RunRecorder(history, "sandbox", batches, table, [])
+    report = good.finish_after(lambda: Report(Tally(created=2), 1, ""), lambda: closed.append("a"))
+    assert report.counts.created == 2
+
+    def broken() -> Report:
+        raise RuntimeError("the engine broke")
+
+    bad = RunRecorder(history, "sandbox", batches, table, [])
+    with pytest.raises(RuntimeError):
+        bad.finish_after(broken, lambda: closed.append("b"))
+    assert closed == ["a", "b"]  # the engine closed either way
+    history.close()
+    states = {run.id: run.summary_text for run in history.runs()}
+    assert states[good.run_id].startswith("Complete")
+    assert states[bad.run_id] == "Stopped: failed. 2 rows: 2 with no answer."
