@@ -392,6 +392,8 @@ def _slow_run(qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(QMessageBox, "question", question)
     load(qtbot, window)
+    # the window's own question of which portal it acts on, asked once it shows, answered
+    qtbot.waitUntil(lambda: bool(window.portal.text), timeout=10_000)
     sandbox = Sandbox(SandboxConfig(rate_limit=None, faults=Faults(latency=0.4)))
     window.controller.sandbox = sandbox
     connection = window.controller.connection
