@@ -76,6 +76,7 @@ def test_about_names_the_versions_the_folders_and_the_licences(window: MainWindo
         assert libraries[name] != "unknown", name
     assert "LGPL-3.0" in libraries["PySide6_Essentials"]
     assert "LGPL" in libraries["Qt (through PySide6)"]
+    assert libraries["Python"] == "PSF-2.0"  # the bundle carries the interpreter too
     # Copy Versions: for a message about a problem
     assert QGuiApplication.clipboard().text().startswith(f"hubevents {__version__} (Python ")
 
