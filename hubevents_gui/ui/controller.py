@@ -134,6 +134,8 @@ class Controller(QObject):
             self.start_notice = self._connect_saved_token()
         self._sandbox: Sandbox | None = None
         self._tasks = TaskSet(self)
+        #: the window has gone (shutdown): nothing new starts
+        self.shut_down = False
         self._import: Task | None = None
         self._import_paused = False
         #: collections are paused while a run is under way (see upsert)
@@ -211,7 +213,10 @@ class Controller(QObject):
 
     def start_task(self, task: Task) -> Task:
         """Run a job of another part (a read of HubSpot) among the controller's tasks, so that
-        closing the window stops and waits for it too."""
+        closing the window stops and waits for it too. After the window has closed, nothing
+        starts: a thread still running when the window is deleted would abort the program."""
+        if self.shut_down:
+            return task
         return self._tasks.start(task)
 
     @property
@@ -223,6 +228,7 @@ class Controller(QObject):
         """Cancel what runs and wait for it (when the window goes): the requests in flight get
         ``timeout_ms`` to answer, then their rows end "not sent" (they may have reached
         HubSpot); every outcome is applied and recorded before the history closes."""
+        self.shut_down = True
         run = self._run
         if self._run_cancel is not None:
             self._run_cancel.set()

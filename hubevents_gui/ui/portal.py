@@ -46,7 +46,7 @@ class PortalCheck(QObject):
         self._cancel.set()  # the check of the connection before stops retrying
         self._set("")
         connection = self.controller.connection
-        if not connection.sandbox and not connection.token:
+        if self.controller.shut_down or (not connection.sandbox and not connection.token):
             return
         token, transport = connection.wire(self.controller.sandbox)
         cancel = self._cancel = threading.Event()  # closing the window stops its retries

@@ -26,6 +26,7 @@ from hubevents_gui.ui.dialogs import connection_dialog
 from hubevents_gui.ui.dialogs.connection_dialog import ConnectionDialog
 from hubevents_gui.ui.main_window import MainWindow
 from hubevents_gui.ui.settings import AppSettings
+from tests.ui.conftest import OpenWindow
 
 
 def live_orphans() -> Counter[str]:
@@ -110,3 +111,14 @@ def test_a_token_check_that_outlives_its_dialog_holds_no_qt_object(
     answer.set()
     checking.join(5)
     assert not checking.is_alive()
+
+
+def test_a_window_closed_before_its_portal_check_starts_no_thread(
+    qtbot: QtBot, open_window: OpenWindow
+) -> None:
+    """The portal is asked about once the window shows; closed before that, nothing starts
+    (a thread still running when the window was deleted aborted the test run)."""
+    window = open_window()
+    window.close()  # at once: the check is still to come
+    qtbot.wait(1200)  # past the moment it would have started, and answered
+    assert window.portal.text == ""  # never asked: no read, no thread
