@@ -157,10 +157,6 @@ class RowOrder:
         self._key = key
         self.reindex()
 
-    def _sorted(self, key: SortKey, descending: bool) -> None:
-        assert self.sort is not None
-        self.sort_by(self.sort[0], descending, key)
-
     # ------------------------------------------------------------------ rows coming and going
 
     def insert_position(self, after: RowId | None) -> int:
@@ -174,7 +170,7 @@ class RowOrder:
         False when there is none."""
         if self._key is None or self.sort is None:
             return False
-        self._sorted(self._key, self.sort[1])
+        self.sort_by(*self.sort, self._key)
         return True
 
     def insert(self, position: int, rows: Sequence[EventRow], *, reindex: bool = True) -> None:
