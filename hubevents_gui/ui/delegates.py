@@ -119,10 +119,10 @@ class EventDelegate(QStyledItemDelegate):
         if not index.isValid() or index.model() is not self.model:
             super().initStyleOption(option, index)
             return
-        text, icon, background, foreground, check = self.model.cell_view(
-            index.row(), index.column()
-        )
-        option.index = self.model.index(index.row(), index.column())
+        # the view's own index when it is one (a QPersistentModelIndex is not, for the option)
+        row, column = index.row(), index.column()
+        option.index = index if isinstance(index, QModelIndex) else self.model.index(row, column)
+        text, icon, background, foreground, check = self.model.cell_view(row, column)
         option.displayAlignment = _ALIGN
         option.features = _FEATURES[(bool(text), icon is not None, check is not None)]
         if text:

@@ -165,6 +165,15 @@ class EventTableModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        """One Python call per index (Qt's own asks rowCount and columnCount first, three calls
+        for every cell a view paints)."""
+        if parent.isValid() or not (
+            0 <= row < len(self.document.order.view) and 0 <= column < len(self.columns)
+        ):
+            return QModelIndex()
+        return self.createIndex(row, column)
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
         if orientation == Qt.Orientation.Horizontal:
             if not 0 <= section < len(self.columns):
