@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import math
+import sys
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from hubevents_gui.cli.common import EXIT_OK, UsageError, whole_number
 from hubevents_gui.hubspot.sandbox import (
@@ -108,10 +109,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a 400 names the first bad input (as HubSpot often does) or all of them",
     )
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="the window's demo portal: a second app's events and a few contacts to start with",
+    )
+    parser.add_argument(
+        "--stop-on-eof",
+        action="store_true",
+        help="stop when standard input closes (for a program that starts it and may be killed)",
+    )
 
 
 def config_of(args: argparse.Namespace) -> SandboxConfig:
-    tokens = dict(args.token) if args.token else {DEFAULT_TOKEN: TokenInfo(app_id=424242)}
+    if args.token:
+        tokens = dict(args.token)
+    elif args.demo:  # the demo portal's second app can be reached with its own token too
+        tokens = SandboxConfig().tokens
+    else:
+        tokens = {DEFAULT_TOKEN: TokenInfo(app_id=424242)}
     return SandboxConfig(
         tokens=tokens,
         batch_cap=args.batch_cap,
@@ -130,9 +146,10 @@ def config_of(args: argparse.Namespace) -> SandboxConfig:
     )
 
 
-def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | None = None) -> int:
+    make = Sandbox.demo if args.demo else Sandbox
     try:
-        sandbox = Sandbox(config_of(args), state_file=args.state)
+        sandbox = make(config_of(args), state_file=args.state)
     except StateError as exc:
         raise UsageError(f"--state {exc.path}: {exc.reason}") from None
     try:
@@ -142,9 +159,19 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     tokens = ", ".join(sorted(sandbox.config.tokens))
     out.write(f"{server.base_url}\n")
     out.flush()
-    err.write(
-        f"hubevents sandbox: serving on {server.base_url} (tokens: {tokens}); Ctrl+C stops it\n"
-    )
+    stops = "when its input closes" if args.stop_on_eof else "Ctrl+C stops it"
+    err.write(f"hubevents sandbox: serving on {server.base_url} (tokens: {tokens}); {stops}\n")
+    if args.stop_on_eof:
+        server.start()
+        try:
+            # until the program that started it closes the pipe, or has gone (killed even)
+            while (stdin or sys.stdin.buffer).read(4096):
+                pass
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
+        return EXIT_OK
     try:
         server.serve_forever()
     except KeyboardInterrupt:
