@@ -269,6 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.sample:
         trust_sample_columns(settings)
     window = create_window(settings, sandbox=args.sandbox, file=args.file)
+    window.controller.serve_sandbox_apart()
     sys.excepthook = _excepthook(window, log_file)  # type: ignore[assignment]
     close_on_signals(window)
     window.show()

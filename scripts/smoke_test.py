@@ -8,9 +8,9 @@ without the project's virtual environment.
 
 For each: hubevents --version; hubevents sample, then hubevents validate on it (the sample read
 from the package); hubevents-gui --version; then hubevents-gui --sandbox --sample offscreen (the
-sample opens: 25 rows, no question about its columns), quitting cleanly on its own (exit 0, no
-warning or error in its log); on Linux, hubevents-gui --install-desktop-entry, whose entry must
-start this installation.
+sample opens: 25 rows, no question about its columns; its sandbox answers from a process of
+its own), quitting cleanly on its own (exit 0, no warning or error in its log); on Linux,
+hubevents-gui --install-desktop-entry, whose entry must start this installation.
 Prints each step's time; exits 1 at the first failure, saying what it saw."""
 
 from __future__ import annotations
@@ -149,6 +149,9 @@ def check_installation(bin_dir: Path, work: Path) -> None:
     run(start, env, work, timeout=90)
     text = gui_log(home).read_text(encoding="utf-8")
     expect_in(text, "opened sample-events.xlsx: 25 rows, 2 issues", "the window's log")
+    # the window's sandbox is a process of its own (the bundle's hubevents beside it): its
+    # portal check reached it
+    expect_in(text, "hubevents sandbox: serving on http://127.0.0.1:", "the window's log")
     expect_in(text, "window closed, exit status 0", "the window's log")
     problems = [line for line in text.splitlines() if " WARNING " in line or " ERROR " in line]
     if problems:

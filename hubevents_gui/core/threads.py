@@ -14,10 +14,11 @@ import threading
 BACKGROUND_NICENESS = 10
 
 
-def lower_priority() -> None:
-    """Call from the thread to be lowered. Raising niceness needs no privileges."""
+def lower_priority(native_id: int | None = None) -> None:
+    """Lower the calling thread, or the thread or child process of this native id (a child's
+    threads started afterwards inherit it). Raising niceness needs no privileges."""
     setpriority = getattr(os, "setpriority", None)
     if setpriority is None or not hasattr(threading, "get_native_id"):
         return
     with contextlib.suppress(OSError):
-        setpriority(os.PRIO_PROCESS, threading.get_native_id(), BACKGROUND_NICENESS)
+        setpriority(os.PRIO_PROCESS, native_id or threading.get_native_id(), BACKGROUND_NICENESS)

@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING
 from hubevents_gui.hubspot.settings import SANDBOX_URL, ConnectionSettings
 
 if TYPE_CHECKING:
-    import httpx
+    from collections.abc import Callable
 
-    from hubevents_gui.hubspot.sandbox import Sandbox
+    import httpx
 
 
 @dataclass
@@ -27,13 +27,15 @@ class Connection:
     def engine_settings(self) -> ConnectionSettings:
         return replace(self.settings, base_url=SANDBOX_URL) if self.sandbox else self.settings
 
-    def wire(self, sandbox: Sandbox) -> tuple[str, httpx.BaseTransport | None]:
-        """The token to send and the transport to send it through: the sandbox's own (in
-        process), or HubSpot's network with the token held here (the caller checked there is
-        one)."""
+    def wire(
+        self, sandbox: Callable[[], httpx.BaseTransport]
+    ) -> tuple[str, httpx.BaseTransport | None]:
+        """The token to send and the transport to send it through: the sandbox's own (made by
+        ``sandbox``), or HubSpot's network with the token held here (the caller checked there
+        is one)."""
         if self.sandbox:
-            from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
+            from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN
 
-            return DEFAULT_TOKEN, SandboxTransport(sandbox)
+            return DEFAULT_TOKEN, sandbox()
         assert self.token is not None
         return self.token, None

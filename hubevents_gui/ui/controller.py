@@ -10,11 +10,12 @@ records the run's start and end.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +66,7 @@ if TYPE_CHECKING:  # httpx and the engine load when the first upsert starts, not
     from hubevents_gui.hubspot.endpoints import Endpoint
     from hubevents_gui.hubspot.report import RunReport
     from hubevents_gui.hubspot.sandbox import Sandbox
+    from hubevents_gui.hubspot.sandbox.process import SandboxProcess
     from hubevents_gui.hubspot.settings import ConnectionSettings
     from hubevents_gui.hubspot.snapshot import Snapshot
     from hubevents_gui.hubspot.wire import JsonObject
@@ -133,6 +135,13 @@ class Controller(QObject):
         if not sandbox and not settings.use_sandbox:
             self.start_notice = self._connect_saved_token()
         self._sandbox: Sandbox | None = None
+        #: the options of the sandbox's own process when it runs apart (the app's sandbox; the
+        #: tests' mostly not), and the process once made (on the warm-up thread, or the first
+        #: send's if that comes first)
+        self._apart = False
+        self._apart_options: Sequence[str] | None = None
+        self._sandbox_process: SandboxProcess | None = None
+        self._apart_lock = threading.Lock()
         self._tasks = TaskSet(self)
         #: the window has gone (shutdown): nothing new starts
         self.shut_down = False
@@ -175,10 +184,18 @@ class Controller(QObject):
         """Load the engine's modules (httpx and friends) on a background thread, so the first
         upsert does not pay for their import on the GUI thread."""
 
+        apart = self._apart and self.connection.sandbox
+
         def load() -> None:
             import hubevents_gui.hubspot.attendance_run
             import hubevents_gui.hubspot.engine
             import hubevents_gui.hubspot.sandbox  # noqa: F401
+
+            if apart:  # it takes a while to start: by the first send it is up
+                from hubevents_gui.hubspot.sandbox.process import SandboxUnavailableError
+
+                with contextlib.suppress(SandboxUnavailableError):  # the first request says why
+                    self._apart_process().start()
 
         threading.Thread(target=load, name="hubevents-warm-up", daemon=True).start()
 
@@ -203,9 +220,54 @@ class Controller(QObject):
 
     @sandbox.setter
     def sandbox(self, sandbox: Sandbox) -> None:
+        """Answer from this simulator, in process (a process serving until now is stopped)."""
         self._sandbox = sandbox
+        self._stop_apart()
         if self.connection.sandbox:
             self.quota = Quota()  # another sandbox, another count
+
+    def serve_sandbox_apart(self, options: Sequence[str] | None = None) -> None:
+        """Have the sandbox answer from a process of its own (as the app does), started with
+        these options of ``hubevents sandbox`` (the demo portal's by default): the simulator
+        of a remote service then runs like one, its Python out of the window's way."""
+        self._stop_apart()
+        self._sandbox, self._apart, self._apart_options = None, True, options
+        if self.connection.sandbox:
+            self.quota = Quota()
+
+    def sandbox_transport(self) -> httpx.BaseTransport:
+        """How requests reach the sandbox: its process, or the simulator in this one."""
+        if self._apart:
+            return self._apart_process().transport()
+        from hubevents_gui.hubspot.sandbox import SandboxTransport
+
+        return SandboxTransport(self.sandbox)
+
+    @property
+    def sandbox_pid(self) -> int | None:
+        """The sandbox's own process id; None while it runs in this process or has not started."""
+        process = self._sandbox_process
+        return process.pid if process is not None else None
+
+    def _apart_process(self) -> SandboxProcess:
+        """The sandbox's process, made on first use (by whichever thread comes first)."""
+        with self._apart_lock:
+            if self._sandbox_process is None:
+                from hubevents_gui.hubspot.sandbox.process import SandboxProcess
+
+                options = self._apart_options
+                self._sandbox_process = (
+                    SandboxProcess() if options is None else SandboxProcess(options)
+                )
+                if self.shut_down:  # nothing starts after the window has closed
+                    self._sandbox_process.stop()
+            return self._sandbox_process
+
+    def _stop_apart(self) -> None:
+        with self._apart_lock:
+            process, self._sandbox_process, self._apart = self._sandbox_process, None, False
+        if process is not None:
+            process.stop()
 
     @property
     def busy(self) -> bool:
@@ -238,6 +300,10 @@ class Controller(QObject):
         while self._pending:  # outcomes that arrived while stopping are kept, every one
             self._apply_pending()
         self._end_import_pause()
+        with self._apart_lock:  # after the runs (they may have needed it); none starts now
+            process = self._sandbox_process
+        if process is not None:
+            process.stop()
         if self._history is not None:
             self._history.close()
             self._history = None
@@ -433,7 +499,7 @@ class Controller(QObject):
         # snapshot of them off the GUI thread: nothing can change them meanwhile
         document.mark([r.row_id for r in rows], RowStatus.QUEUED, lock=True)
         settings = connection.engine_settings()
-        token, transport = connection.wire(self.sandbox)
+        token, transport = connection.wire(self.sandbox_transport)
         cancel = threading.Event()
         abandon = threading.Event()
         self._run_cancel = cancel
@@ -747,7 +813,7 @@ class Controller(QObject):
             return  # a read is under way: its answer serves every caller
         quota = self.quota
         base_url = connection.engine_settings().base_url
-        token, transport = connection.wire(self.sandbox)
+        token, transport = connection.wire(self.sandbox_transport)
 
         def work(_task: Task) -> tuple[Quota, QuotaSnapshot]:
             return quota, fetch_quota(base_url, token, quota, transport=transport)

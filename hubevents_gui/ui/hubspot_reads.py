@@ -30,7 +30,6 @@ if TYPE_CHECKING:
     from hubevents_gui.hubspot.diff import RowPlan
     from hubevents_gui.hubspot.quota import Quota
     from hubevents_gui.hubspot.reader import HubSpotReader
-    from hubevents_gui.hubspot.sandbox import Sandbox
     from hubevents_gui.hubspot.wire import JsonObject
     from hubevents_gui.ui.connection import Connection
     from hubevents_gui.ui.document import TableDocument
@@ -87,8 +86,7 @@ class Host(Protocol):
     auth_required: SignalInstance
     quota_changed: SignalInstance
 
-    @property
-    def sandbox(self) -> Sandbox: ...
+    def sandbox_transport(self) -> httpx.BaseTransport: ...
 
     @property
     def busy(self) -> bool: ...
@@ -141,7 +139,7 @@ class HubSpotReads(QObject):
         if not connection.sandbox and not connection.token:
             controller.auth_required.emit("Paste a HubSpot token (or choose the sandbox).")
             return None
-        token, transport = connection.wire(controller.sandbox)
+        token, transport = connection.wire(controller.sandbox_transport)
         try:
             return HubSpotReader(
                 connection.engine_settings(),

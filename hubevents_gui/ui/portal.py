@@ -48,7 +48,7 @@ class PortalCheck(QObject):
         connection = self.controller.connection
         if self.controller.shut_down or (not connection.sandbox and not connection.token):
             return
-        token, transport = connection.wire(self.controller.sandbox)
+        token, transport = connection.wire(self.controller.sandbox_transport)
         cancel = self._cancel = threading.Event()  # closing the window stops its retries
         try:
             reader = HubSpotReader(

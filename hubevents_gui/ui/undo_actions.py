@@ -132,7 +132,7 @@ class UndoActions(QObject):
             return
         if controller.busy:
             return
-        token, transport = connection.wire(controller.sandbox)
+        token, transport = connection.wire(controller.sandbox_transport)
         transport = controller.reads.transport or transport
         history, quota = controller.history, controller.quota
         cancel, abandon = threading.Event(), threading.Event()

@@ -1,0 +1,136 @@
+"""The sandbox in a process of its own (the window's): it answers at the sandbox's URL, keeps
+what it was sent, is replaced when it dies, and never outlives the program that started it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN
+from hubevents_gui.hubspot.sandbox.process import SandboxProcess, SandboxUnavailableError
+from hubevents_gui.hubspot.settings import SANDBOX_URL
+from tests.hubspot.test_sandbox import UPSERT, event
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux"),
+    reason="kills the sandbox's process and reads /proc to see it end (Linux only)",
+)
+
+
+@pytest.fixture
+def process() -> Iterator[SandboxProcess]:
+    started = SandboxProcess(("--demo",))
+    yield started
+    started.stop()
+
+
+def client(process: SandboxProcess) -> httpx.Client:
+    return httpx.Client(
+        transport=process.transport(),
+        base_url=SANDBOX_URL,
+        headers={"Authorization": f"Bearer {DEFAULT_TOKEN}"},
+        timeout=30,
+    )
+
+
+def dead(pid: int, within: float = 10.0) -> bool:
+    """The process has ended within so many seconds: no longer a process at all, or a zombie
+    nobody has reaped yet."""
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                if stat.read().rsplit(")", 1)[-1].split()[0] == "Z":
+                    return True
+        except OSError:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_requests_for_the_sandbox_url_are_answered_by_the_child_which_keeps_them(
+    process: SandboxProcess,
+) -> None:
+    with client(process) as http:
+        first = http.post(UPSERT, json={"inputs": [event(1), event(2)]})
+        again = http.post(UPSERT, json={"inputs": [event(1)]})
+        listed = http.get("/marketing/v3/marketing-events/")
+    assert first.status_code == 200
+    ids = {r["eventName"]: r["id"] for r in first.json()["results"]}
+    assert set(ids) == {"Event 1", "Event 2"}
+    # the same event again: the child held it, so it has the id it was given the first time
+    assert again.json()["results"][0]["id"] == ids["Event 1"]
+    # the demo portal: a second app's events were there before anything was sent
+    names = [e["eventName"] for e in listed.json()["results"]]
+    assert any("partner listing" in name for name in names)
+    assert process.pid is not None
+    assert process.pid != os.getpid()
+
+
+def test_a_child_that_died_is_replaced_and_the_log_says_what_was_lost(
+    process: SandboxProcess, caplog: pytest.LogCaptureFixture
+) -> None:
+    with client(process) as http:
+        assert http.post(UPSERT, json={"inputs": [event(1)]}).status_code == 200
+        first = process.pid
+        assert first is not None
+        os.kill(first, signal.SIGKILL)
+        assert dead(first)
+        with caplog.at_level(logging.WARNING):
+            answer = http.post(UPSERT, json={"inputs": [event(1)]})
+    assert answer.status_code == 200
+    assert process.pid not in (None, first)
+    assert f"the sandbox (pid {first}) ended" in caplog.text
+    assert "the events it held are gone" in caplog.text
+
+
+def test_after_stop_the_child_has_gone_and_a_request_is_a_connection_error(
+    process: SandboxProcess,
+) -> None:
+    process.start()
+    pid = process.pid
+    assert pid is not None
+    process.stop()
+    assert dead(pid)
+    with client(process) as http, pytest.raises(httpx.ConnectError, match="sandbox has stopped"):
+        http.get("/marketing/v3/marketing-events/")
+
+
+def test_a_child_that_cannot_start_says_so_with_its_exit_status(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    broken = SandboxProcess(("--latency", "soon"))
+    try:
+        with caplog.at_level(logging.INFO), pytest.raises(SandboxUnavailableError) as raised:
+            broken.base_url()
+    finally:
+        broken.stop()
+    assert str(raised.value) == "the sandbox did not start (exit status 2)"
+    # the child's own words are in the log
+    assert "'soon': use seconds of 0 or more" in caplog.text
+
+
+def test_the_child_stops_when_the_program_that_started_it_is_killed() -> None:
+    with subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from hubevents_gui.hubspot.sandbox.process import SandboxProcess\n"
+            "p = SandboxProcess(()); p.base_url(); print(p.pid, flush=True)\n"
+            "import time; time.sleep(60)\n",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as parent:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        parent.kill()  # SIGKILL: no chance to stop its child
+    assert dead(child)
