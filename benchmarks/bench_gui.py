@@ -6,8 +6,10 @@
 2. The longest gap between ticks of a 10 ms timer on the GUI thread while importing 100k rows,
    while finding text that no cell holds, while sorting by a date column (a header click),
    while editing 100 cells a second (each change journaled by the autosave), and while
-   upserting 10k rows against the in-process sandbox (outcomes journaled and recorded in the
-   run history). Goal: under 100 ms.
+   upserting 10k rows against the sandbox in its own process, as the app runs it (outcomes
+   journaled and recorded in the run history), then the same with no rate limit and no latency
+   (stress), and that with the simulator in the window's process. Goals: in the table the issue
+   15 set, printed beside each figure.
 3. What the collector's freeze after an import costs and buys (core/collector.py): peak memory
    and the pause of a full garbage collection with 100k rows shown, frozen and not.
 
@@ -75,8 +77,14 @@ window = create_window(settings, sandbox=True)
 window.resize(1280, 760)
 window.show()
 controller = window.controller
+mode = sys.argv[4]
+if mode == "default":  # as the app runs: the demo portal in a process of its own
+    controller.serve_sandbox_apart()
+elif mode == "stress":  # no rate limit, no latency: the engine and the simulator flat out
+    controller.serve_sandbox_apart(("--no-rate-limit",))
+else:  # the same, the simulator in the window's own process (as before issue 15)
+    controller.sandbox = Sandbox(SandboxConfig(rate_limit=None))
 controller.warm_up()
-stress = sys.argv[4] == "stress"
 gaps = {"phase": None, "last": time.perf_counter(), "max": {}}
 def tick():
     now = time.perf_counter()
@@ -158,8 +166,6 @@ def upsert():
     editor.start()
     globals()["editor"] = editor
 def send():
-    if stress:  # no rate limit, no latency: the engine and the simulator flat out, in process
-        controller.sandbox = Sandbox(SandboxConfig(rate_limit=None))
     # the first rows selected, then Upsert Selected, as a user would
     from PySide6.QtCore import QItemSelection, QItemSelectionModel
     model = window.model
@@ -274,8 +280,9 @@ def main() -> None:
             XDG_DATA_HOME=str(Path(folder) / "data"),
         )
         for mode, label in (
-            ("default", "the app's sandbox: 100 requests per 10 s, 150-350 ms latency"),
-            ("stress", "stress: in-process sandbox, no rate limit, no latency"),
+            ("default", "the app's sandbox, its own process: 100 requests per 10 s, 150-350 ms"),
+            ("stress", "stress: the sandbox's process, no rate limit, no latency"),
+            ("in-process", "stress, the sandbox in the window's process (as before issue 15)"),
         ):
             done = subprocess.run(
                 [
@@ -299,7 +306,7 @@ def main() -> None:
             print(f"[{label}]")
             print(
                 f"  import {args.rows} rows: {result['import_seconds']:.1f} s, longest GUI gap "
-                f"{gaps.get('import', 0):.0f} ms"
+                f"{gaps.get('import', 0):.0f} ms (goal under 50 ms)"
             )
             print(
                 f"  find with no match: {result['find_seconds']:.1f} s ({result['find_status']}),"
@@ -325,7 +332,6 @@ def main() -> None:
                 "(goal under 50 ms; stress under 100 ms)"
             )
             print(f"  peak memory after the upsert: {result['peak_mb']:.0f} MB (goal under 500 MB)")
-        print("goal: longest gap under 100 ms while importing and upserting")
         freeze = {}
         for on in ("on", "off"):
             done = subprocess.run(
