@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -43,16 +44,21 @@ def client(process: SandboxProcess) -> httpx.Client:
 
 def dead(pid: int, within: float = 10.0) -> bool:
     """The process has ended within so many seconds: no longer a process at all, or a zombie
-    nobody has reaped yet."""
+    nobody has reaped yet, every thread of it (its main thread is a zombie while the others
+    are still on their way out, and it cannot be reaped until they are)."""
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        try:
-            with open(f"/proc/{pid}/stat") as stat:
-                if stat.read().rsplit(")", 1)[-1].split()[0] == "Z":
-                    return True
-        except OSError:
+        if not os.path.exists(f"/proc/{pid}"):
             return True
-        time.sleep(0.05)
+        states = []
+        for task in Path(f"/proc/{pid}/task").glob("*/stat"):
+            try:
+                states.append(task.read_text().rsplit(")", 1)[-1].split()[0])
+            except OSError:  # a thread on its way out may not be readable: not gone yet
+                states.append("?")
+        if states and all(state == "Z" for state in states):
+            return True
+        time.sleep(0.02)
     return False
 
 

@@ -204,6 +204,8 @@ class SandboxProcessTransport(httpx.BaseTransport):
         # made by the first request, on the run's thread: its TLS context (unused on loopback,
         # but httpx makes one) takes tens of milliseconds to load certificates
         self._http: httpx.HTTPTransport | None = None
+        #: which child the pool's connections are to (its pid and where it serves)
+        self._serving: tuple[int | None, httpx.URL] | None = None
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         try:
@@ -211,8 +213,13 @@ class SandboxProcessTransport(httpx.BaseTransport):
         except SandboxUnavailableError as exc:
             raise httpx.ConnectError(str(exc), request=request) from exc
         with self._lock:
-            if self._http is None:
-                self._http = httpx.HTTPTransport()
+            serving = (self._process.pid, base)
+            if self._http is None or self._serving != serving:
+                # a replaced child may listen on the port its predecessor had: none of the
+                # predecessor's pooled connections may be taken for the new one's
+                if self._http is not None:
+                    self._http.close()
+                self._http, self._serving = httpx.HTTPTransport(), serving
             http = self._http
         forwarded = httpx.Request(
             request.method,
