@@ -140,3 +140,16 @@ def test_the_child_stops_when_the_program_that_started_it_is_killed() -> None:
         child = int(parent.stdout.readline())
         parent.kill()  # SIGKILL: no chance to stop its child
     assert dead(child)
+
+
+def test_lines_before_the_url_are_passed_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a sitecustomize that prints, as some Python installations have
+    (tmp_path / "sitecustomize.py").write_text("print('hello from sitecustomize')\n")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), *sys.path]))
+    noisy = SandboxProcess(())
+    try:
+        assert noisy.base_url().startswith("http://127.0.0.1:")
+    finally:
+        noisy.stop()

@@ -59,18 +59,22 @@ class _Child:
 
     def read_output(self, stdout: IO[bytes]) -> None:
         with stdout:
-            line = stdout.readline().decode("utf-8", "replace").strip()
-            if line.startswith("http://"):
-                self.base_url = line
-            self.ready.set()
+            # the URL line, whatever comes before it (a sitecustomize may print)
+            for raw in stdout:
+                line = raw.decode("utf-8", "replace").strip()
+                if line.startswith("http://127.0.0.1:"):
+                    self.base_url = line
+                    break
+            self.ready.set()  # with the URL, or at the end of the child's output
             stdout.read()  # nothing more is said there; read to the end: the child never blocks
 
     def read_errors(self, stderr: IO[bytes]) -> None:
         with stderr:
             for line in stderr:
                 text = line.decode("utf-8", "replace").rstrip()
-                if text:
-                    log.info("sandbox (pid %d): %s", self.process.pid, text)
+                if text:  # its reasons for not starting matter most: kept without --debug
+                    level = logging.INFO if self.base_url else logging.WARNING
+                    log.log(level, "sandbox (pid %d): %s", self.process.pid, text)
 
     def close(self, timeout: float) -> None:
         """Its pipes closed, once it has ended."""
@@ -106,11 +110,18 @@ class SandboxProcess:
         with self._lock:
             child = self._running_child()
         if not child.ready.wait(self.timeout):
+            # killed, so the next request starts another rather than waiting on this one again
+            log.warning("the sandbox (pid %d) did not start in time: killed", child.process.pid)
+            child.process.kill()
             raise SandboxUnavailableError(
                 f"the sandbox did not start within {self.timeout:g} seconds"
             )
         if child.base_url is None:
-            code = child.process.wait()
+            try:
+                code = child.process.wait(self.timeout)
+            except subprocess.TimeoutExpired:  # it said nothing of where it serves: no use
+                child.process.kill()
+                code = child.process.wait()
             raise SandboxUnavailableError(f"the sandbox did not start (exit status {code})")
         return child.base_url
 
@@ -167,9 +178,9 @@ class SandboxProcess:
                 | getattr(subprocess, "BELOW_NORMAL_PRIORITY_CLASS", 0),
             )
         except OSError as exc:
-            raise SandboxUnavailableError(
-                f"the sandbox could not start: {exc.strerror or exc}"
-            ) from exc
+            message = f"the sandbox could not start: {exc.strerror or exc}"
+            log.warning("%s (%s)", message, command[0])
+            raise SandboxUnavailableError(message) from exc
         child = _Child(process)
         lower_priority(process.pid)  # a simulator in the background: the window comes first
         assert process.stdout is not None

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from hubevents_gui import credentials
-from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN, SandboxTransport
+from hubevents_gui.hubspot.sandbox import DEFAULT_TOKEN
 from hubevents_gui.hubspot.settings import (
     API_VERSIONS,
     HUBSPOT_URL,
@@ -220,7 +220,7 @@ class ConnectionDialog(QDialog):
     def _test(self) -> None:
         connection = self.connection()
         if connection.sandbox:
-            token, transport = DEFAULT_TOKEN, SandboxTransport(self.controller.sandbox)
+            token, transport = DEFAULT_TOKEN, self.controller.sandbox_transport()
         else:
             problem = self._token_problem(connection)
             if problem or not connection.token:
