@@ -69,12 +69,15 @@ class _Child:
             stdout.read()  # nothing more is said there; read to the end: the child never blocks
 
     def read_errors(self, stderr: IO[bytes]) -> None:
+        said: list[str] = []
         with stderr:
             for line in stderr:
                 text = line.decode("utf-8", "replace").rstrip()
-                if text:  # its reasons for not starting matter most: kept without --debug
-                    level = logging.INFO if self.base_url else logging.WARNING
-                    log.log(level, "sandbox (pid %d): %s", self.process.pid, text)
+                if text:
+                    said.append(text)
+                    log.info("sandbox (pid %d): %s", self.process.pid, text)
+        if self.base_url is None and said:  # why it did not start: kept without --debug
+            log.warning("the sandbox (pid %d) did not start: %s", self.process.pid, said[-1])
 
     def close(self, timeout: float) -> None:
         """Its pipes closed, once it has ended."""
