@@ -135,11 +135,10 @@ class Controller(QObject):
         if not sandbox and not settings.use_sandbox:
             self.start_notice = self._connect_saved_token()
         self._sandbox: Sandbox | None = None
-        #: the options of the sandbox's own process when it runs apart (the app's sandbox; the
+        #: what makes the sandbox's own process when it runs apart (the app's sandbox; the
         #: tests' mostly not), and the process once made (on the warm-up thread, or the first
         #: send's if that comes first)
-        self._apart = False
-        self._apart_options: Sequence[str] | None = None
+        self._make_process: Callable[[], SandboxProcess] | None = None
         self._sandbox_process: SandboxProcess | None = None
         self._apart_lock = threading.Lock()
         self._tasks = TaskSet(self)
@@ -184,7 +183,7 @@ class Controller(QObject):
         """Load the engine's modules (httpx and friends) on a background thread, so the first
         upsert does not pay for their import on the GUI thread."""
 
-        apart = self._apart and self.connection.sandbox
+        apart = self._make_process is not None and self.connection.sandbox
 
         def load() -> None:
             import hubevents_gui.hubspot.attendance_run
@@ -230,14 +229,20 @@ class Controller(QObject):
         """Have the sandbox answer from a process of its own (as the app does), started with
         these options of ``hubevents sandbox`` (the demo portal's by default): the simulator
         of a remote service then runs like one, its Python out of the window's way."""
+
+        def make() -> SandboxProcess:
+            from hubevents_gui.hubspot.sandbox.process import SandboxProcess
+
+            return SandboxProcess() if options is None else SandboxProcess(options)
+
         self._stop_apart()
-        self._sandbox, self._apart, self._apart_options = None, True, options
+        self._sandbox, self._make_process = None, make
         if self.connection.sandbox:
             self.quota = Quota()
 
     def sandbox_transport(self) -> httpx.BaseTransport:
         """How requests reach the sandbox: its process, or the simulator in this one."""
-        if self._apart:
+        if self._make_process is not None:
             return self._apart_process().transport()
         from hubevents_gui.hubspot.sandbox import SandboxTransport
 
@@ -253,19 +258,19 @@ class Controller(QObject):
         """The sandbox's process, made on first use (by whichever thread comes first)."""
         with self._apart_lock:
             if self._sandbox_process is None:
-                from hubevents_gui.hubspot.sandbox.process import SandboxProcess
+                if self._make_process is None:  # the simulator in process took over meanwhile
+                    from hubevents_gui.hubspot.sandbox.process import SandboxUnavailableError
 
-                options = self._apart_options
-                self._sandbox_process = (
-                    SandboxProcess() if options is None else SandboxProcess(options)
-                )
+                    raise SandboxUnavailableError("the sandbox now answers in this process")
+                self._sandbox_process = self._make_process()
                 if self.shut_down:  # nothing starts after the window has closed
                     self._sandbox_process.stop()
             return self._sandbox_process
 
     def _stop_apart(self) -> None:
         with self._apart_lock:
-            process, self._sandbox_process, self._apart = self._sandbox_process, None, False
+            process, self._sandbox_process = self._sandbox_process, None
+            self._make_process = None
         if process is not None:
             process.stop()
 
