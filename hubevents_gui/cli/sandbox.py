@@ -163,9 +163,10 @@ def run(args: argparse.Namespace, out: TextIO, err: TextIO, stdin: BinaryIO | No
     err.write(f"hubevents sandbox: serving on {server.base_url} (tokens: {tokens}); {stops}\n")
     if args.stop_on_eof:
         server.start()
+        source = stdin or sys.stdin.buffer
         try:
             # until the program that started it closes the pipe, or has gone (killed even)
-            while (stdin or sys.stdin.buffer).read(4096):
+            while source.read(4096):
                 pass
         except KeyboardInterrupt:
             pass
