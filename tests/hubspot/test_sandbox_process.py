@@ -153,3 +153,23 @@ def test_lines_before_the_url_are_passed_over(
         assert noisy.base_url().startswith("http://127.0.0.1:")
     finally:
         noisy.stop()
+
+
+def test_a_child_that_does_not_say_where_it_serves_in_time_is_killed_and_replaced(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    slow = SandboxProcess((), timeout=0.01)  # no child says where it serves that fast
+    try:
+        with caplog.at_level(logging.WARNING), pytest.raises(SandboxUnavailableError) as raised:
+            slow.base_url()
+        first = slow.pid
+        assert first is not None
+        assert str(raised.value) == "the sandbox did not start within 0.01 seconds"
+        assert f"the sandbox (pid {first}) did not start in time: killed" in caplog.text
+        assert dead(first)
+        # the next request is not kept waiting on that one: another starts and serves
+        slow.timeout = 30.0
+        assert slow.base_url().startswith("http://127.0.0.1:")
+        assert slow.pid != first
+    finally:
+        slow.stop()
